@@ -1,0 +1,294 @@
+//! Command-line definitions: the only module that knows clap. Arguments become plain values
+//! here and are handed to `cmd::*`.
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+use crate::cmd;
+use crate::config::Config;
+use crate::render::Format;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "pirt",
+    version,
+    about = "Post-incident reviews as plain files: scaffold, render, draft and check them",
+    long_about = "pirt keeps post-incident reviews as Markdown files with YAML front matter in your \
+                  git repository. It scaffolds a review in a minute, keeps the timeline in order, \
+                  renders Markdown, HTML or JSON, and checks reviews in CI.",
+    after_help = "Examples:\n  pirt init\n  pirt new \"Checkout errors after pool change\" --severity SEV2 --service checkout-api --started 14:02\n  pirt timeline add postmortems/2026-11-20-checkout-errors.md \"Rolled back deploy 4812\" --at 14:41 --kind mitigation\n  pirt render postmortems/2026-11-20-checkout-errors.md --format html -o review.html"
+)]
+struct Cli {
+    /// Use this config file instead of searching for pirt.toml
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Print only errors
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Print more about what pirt does
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// When to use colours (NO_COLOR is respected)
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Write a commented pirt.toml and create the reviews and problems folders
+    #[command(
+        after_help = "Examples:\n  pirt init\n  pirt init --eject   # also copy built-in templates to .pirt/ for editing"
+    )]
+    Init {
+        /// Also copy the built-in templates and prompts into .pirt/ for editing
+        #[arg(long)]
+        eject: bool,
+    },
+    /// Start a new review (asks questions on a terminal; every answer is also a flag)
+    #[command(
+        after_help = "Times accept 14:32, 2026-11-20 14:32, 14:32 Europe/Berlin, +15m (after the previous time), now, or RFC 3339.\n\nExamples:\n  pirt new\n  pirt new \"Checkout errors\" --severity SEV2 --service checkout-api --started \"14:02\" --detected +7m --no-input"
+    )]
+    New(Box<NewArgs>),
+    /// Add timeline entries to a review, kept in time order
+    #[command(subcommand)]
+    Timeline(TimelineCommand),
+    /// Render reviews as Markdown, self-contained HTML, or JSON
+    #[command(
+        after_help = "Examples:\n  pirt render postmortems/2026-11-20-checkout.md --format html -o review.html\n  pirt render postmortems/*.md --format md --out-dir wiki/\n  pirt render review.md --format json | jq .metrics"
+    )]
+    Render {
+        /// Review files
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[arg(short, long, value_enum, default_value_t = RenderFormat::Md)]
+        format: RenderFormat,
+        /// Write to this file (one input) instead of standard output
+        #[arg(short, long, value_name = "OUT", conflicts_with = "out_dir")]
+        output: Option<PathBuf>,
+        /// Write one file per review into this folder
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+        /// Use this template file instead of the built-in one
+        #[arg(long, value_name = "PATH")]
+        template: Option<PathBuf>,
+    },
+    /// Print a shell completion script
+    #[command(
+        after_help = "Example:\n  pirt completions bash > ~/.local/share/bash-completion/completions/pirt"
+    )]
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum RenderFormat {
+    Md,
+    Html,
+    Json,
+}
+
+#[derive(Args, Debug)]
+struct NewArgs {
+    /// Short title: what users saw, not who caused it
+    title: Option<String>,
+    /// Scaffold template: concise, sre, itil, a name in .pirt/templates/, or a path
+    #[arg(long, value_name = "NAME|PATH")]
+    template: Option<String>,
+    /// Severity id or alias (SEV2, P2, major...)
+    #[arg(long, value_name = "S")]
+    severity: Option<String>,
+    /// Affected service (repeat, or separate with commas)
+    #[arg(long = "service", value_name = "X", value_delimiter = ',')]
+    services: Vec<String>,
+    /// Tag (repeat, or separate with commas)
+    #[arg(long = "tag", value_name = "X", value_delimiter = ',')]
+    tags: Vec<String>,
+    /// Author of the review (repeat)
+    #[arg(long = "author", value_name = "NAME", value_delimiter = ',')]
+    authors: Vec<String>,
+    /// Incident commander
+    #[arg(long, value_name = "NAME")]
+    commander: Option<String>,
+    /// When impact began
+    #[arg(long, value_name = "T")]
+    started: Option<String>,
+    /// When the first alert or report came in
+    #[arg(long, value_name = "T")]
+    detected: Option<String>,
+    /// When a responder took it
+    #[arg(long, value_name = "T")]
+    acknowledged: Option<String>,
+    /// When user impact stopped
+    #[arg(long, value_name = "T")]
+    mitigated: Option<String>,
+    /// When the incident was closed
+    #[arg(long, value_name = "T")]
+    resolved: Option<String>,
+    /// How it was detected: alert, customer, employee, automation, other
+    #[arg(long, value_name = "METHOD")]
+    detection: Option<String>,
+    /// What detected it (the alert's name, the ticket...)
+    #[arg(long, value_name = "TEXT")]
+    detection_source: Option<String>,
+    /// One sentence on the impact
+    #[arg(long, value_name = "TEXT")]
+    impact: Option<String>,
+    /// Number of users affected
+    #[arg(long, value_name = "N")]
+    users_affected: Option<u64>,
+    /// The change or event that set it off
+    #[arg(long, value_name = "TEXT")]
+    trigger: Option<String>,
+    /// Timeline entry "TIME | KIND | TEXT" or "TIME | TEXT" (repeat)
+    #[arg(long = "event", value_name = "ENTRY")]
+    events: Vec<String>,
+    /// Never ask; fail naming the flag of a missing answer
+    #[arg(long)]
+    no_input: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum TimelineCommand {
+    /// Add one entry
+    #[command(
+        after_help = "Examples:\n  pirt timeline add review.md \"Rolled back deploy 4812\" --at 14:41 --kind mitigation\n  pirt timeline add review.md \"Status page updated\" --at +5m --kind communication"
+    )]
+    Add {
+        file: PathBuf,
+        text: String,
+        /// When it happened (default: now); +15m counts from the last entry
+        #[arg(long, value_name = "T")]
+        at: Option<String>,
+        /// trigger, detection, escalation, diagnosis, mitigation, resolution, communication, note
+        #[arg(long, value_name = "K", default_value = "note")]
+        kind: String,
+    },
+    /// Import entries from CSV (time,text[,kind]) or JSON lines ({"time","text","kind"})
+    #[command(
+        after_help = "Examples:\n  pirt timeline import review.md --from slack-export.csv\n  pirt timeline import review.md --from events.jsonl"
+    )]
+    Import {
+        file: PathBuf,
+        #[arg(long, value_name = "PATH")]
+        from: PathBuf,
+    },
+}
+
+/// Parses the arguments and runs the command.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode> {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { 2 } else { 0 };
+            let _ = err.print();
+            return Ok(ExitCode::from(code));
+        }
+    };
+    let out = cmd::Output {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+        color: match cli.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stderr().is_terminal()
+            }
+        },
+    };
+    if let Command::Completions { shell } = cli.command {
+        clap_complete::generate(shell, &mut Cli::command(), "pirt", &mut std::io::stdout());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let cwd = std::env::current_dir()?;
+    let env_config = std::env::var_os("PIRT_CONFIG")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    let config = Config::discover(cli.config.as_deref(), env_config.as_deref(), &cwd)?;
+    if out.verbose {
+        match &config.path {
+            Some(path) => eprintln!("using config {}", path.display()),
+            None => eprintln!("no pirt.toml found; using built-in defaults"),
+        }
+    }
+    match cli.command {
+        Command::Init { eject } => cmd::init::run(&config, &cwd, eject, &out),
+        Command::New(args) => cmd::new::run(&config, new_options(*args), &out),
+        Command::Timeline(TimelineCommand::Add {
+            file,
+            text,
+            at,
+            kind,
+        }) => cmd::timeline::add(&config, &file, &text, at.as_deref(), &kind, &out),
+        Command::Timeline(TimelineCommand::Import { file, from }) => {
+            cmd::timeline::import(&config, &file, &from, &out)
+        }
+        Command::Render {
+            files,
+            format,
+            output,
+            out_dir,
+            template,
+        } => {
+            let format = match format {
+                RenderFormat::Md => Format::Markdown,
+                RenderFormat::Html => Format::Html,
+                RenderFormat::Json => Format::Json,
+            };
+            let target = match (output, out_dir) {
+                (Some(file), _) => cmd::render::Target::File(file),
+                (None, Some(dir)) => cmd::render::Target::Dir(dir),
+                (None, None) => cmd::render::Target::Stdout,
+            };
+            cmd::render::run(&config, &files, format, target, template.as_deref(), &out)
+        }
+        Command::Completions { .. } => unreachable!("handled above"),
+    }
+}
+
+fn new_options(args: NewArgs) -> cmd::new::Options {
+    cmd::new::Options {
+        title: args.title,
+        template: args.template,
+        severity: args.severity,
+        services: args.services,
+        tags: args.tags,
+        authors: args.authors,
+        commander: args.commander,
+        started: args.started,
+        detected: args.detected,
+        acknowledged: args.acknowledged,
+        mitigated: args.mitigated,
+        resolved: args.resolved,
+        detection: args.detection,
+        detection_source: args.detection_source,
+        impact: args.impact,
+        users_affected: args.users_affected,
+        trigger: args.trigger,
+        events: args.events,
+        interactive: !args.no_input
+            && std::io::stdin().is_terminal()
+            && std::io::stderr().is_terminal(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,512 @@
+//! `pirt new`: the interactive wizard (inquire) and its flag-only twin.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use inquire::validator::Validation;
+use inquire::{Select, Text};
+
+use crate::cmd::Output;
+use crate::config::Config;
+use crate::fsutil;
+use crate::review::time::{FORMS, TimeContext, Timestamp, parse_loose};
+use crate::review::{DETECTION_METHODS, ENTRY_KINDS};
+use crate::scaffold::{self, NewEntry, NewReview};
+
+/// The answers given as flags; `interactive` says whether missing ones may be asked.
+#[derive(Debug, Default)]
+pub struct Options {
+    pub title: Option<String>,
+    pub template: Option<String>,
+    pub severity: Option<String>,
+    pub services: Vec<String>,
+    pub tags: Vec<String>,
+    pub authors: Vec<String>,
+    pub commander: Option<String>,
+    pub started: Option<String>,
+    pub detected: Option<String>,
+    pub acknowledged: Option<String>,
+    pub mitigated: Option<String>,
+    pub resolved: Option<String>,
+    pub detection: Option<String>,
+    pub detection_source: Option<String>,
+    pub impact: Option<String>,
+    pub users_affected: Option<u64>,
+    pub trigger: Option<String>,
+    pub events: Vec<String>,
+    pub interactive: bool,
+}
+
+pub fn run(config: &Config, opts: Options, out: &Output) -> anyhow::Result<ExitCode> {
+    let template_name = opts
+        .template
+        .clone()
+        .unwrap_or_else(|| config.new.template.clone());
+    let template = scaffold::scaffold_asset(config, &template_name)?;
+    let existing = scaffold::existing_reviews(&config.reviews_dir(), config);
+    let answers = if opts.interactive {
+        Wizard::new(config, &existing).ask(opts)?
+    } else {
+        from_flags(config, opts)?
+    };
+    let id = scaffold::allocate_id(config, answers.started_at, &existing);
+    let text = scaffold::render_new(config, &template, &id, &answers)?;
+    let date = answers.started_at.map_or_else(
+        || Utc::now().with_timezone(&config.zone).date_naive(),
+        |t| t.with_timezone(&config.zone).date_naive(),
+    );
+    let dir = config.reviews_dir();
+    let path = scaffold::free_path(&dir, date, &answers.title);
+    fsutil::create_new(&path, text.as_bytes())?;
+    let shown = path
+        .strip_prefix(std::env::current_dir().unwrap_or_default())
+        .unwrap_or(&path);
+    println!("{}", shown.display());
+    out.note(format!(
+        "created {id} ({} template)",
+        template.name.trim_end_matches(".md.j2")
+    ));
+    let similar = scaffold::similar(&answers.services, &answers.tags, &id, &existing);
+    if !similar.is_empty() {
+        out.note("similar past incidents:");
+        for s in similar {
+            let date = s
+                .review
+                .started_at
+                .map(|t| t.with_timezone(&config.zone).format("%Y-%m-%d").to_string());
+            out.note(format!(
+                "  {:<14} {}  {}  (shares {})",
+                s.review.id,
+                date.unwrap_or_else(|| "          ".into()),
+                s.review.title,
+                s.shared.join(", ")
+            ));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn missing(what: &str, flag: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "missing {what}: pass {flag} (pirt new only asks when standard input is a terminal and --no-input is not set)"
+    )
+}
+
+fn from_flags(config: &Config, opts: Options) -> anyhow::Result<NewReview> {
+    let title = opts.title.filter(|t| !t.trim().is_empty()).ok_or_else(|| {
+        missing(
+            "title",
+            "it as the first argument, e.g. pirt new \"Checkout errors\"",
+        )
+    })?;
+    let severity = opts
+        .severity
+        .ok_or_else(|| missing("severity", "--severity SEV2"))?;
+    let started = opts
+        .started
+        .ok_or_else(|| missing("start time", "--started 14:02"))?;
+    let mut ctx = TimeContext::new(config.zone, Utc::now());
+    ctx.sequential = true;
+    let mut time = |flag: &str, value: Option<String>| -> anyhow::Result<Option<Timestamp>> {
+        let Some(value) = value else { return Ok(None) };
+        let ts = parse_loose(&value, &ctx).map_err(|e| anyhow::anyhow!("{flag}: {e}"))?;
+        ctx.previous = Some(ts);
+        ctx.date = ts.with_timezone(&config.zone).date_naive();
+        Ok(Some(ts))
+    };
+    let started_at = time("--started", Some(started))?;
+    let detected_at = time("--detected", opts.detected)?;
+    let acknowledged_at = time("--acknowledged", opts.acknowledged)?;
+    let mitigated_at = time("--mitigated", opts.mitigated)?;
+    let resolved_at = time("--resolved", opts.resolved)?;
+    let mut timeline_ctx = TimeContext::new(config.zone, Utc::now());
+    timeline_ctx.previous = started_at;
+    timeline_ctx.date = started_at.map_or(timeline_ctx.date, |t| {
+        t.with_timezone(&config.zone).date_naive()
+    });
+    let mut timeline = Vec::new();
+    for event in &opts.events {
+        let entry = parse_event(event, &timeline_ctx)?;
+        timeline_ctx.previous = Some(entry.at);
+        timeline.push(entry);
+    }
+    if let Some(method) = &opts.detection
+        && !DETECTION_METHODS.contains(&method.as_str())
+    {
+        bail!(
+            "--detection: unknown method `{method}`; use one of: {}",
+            DETECTION_METHODS.join(", ")
+        );
+    }
+    Ok(NewReview {
+        title: title.trim().to_string(),
+        severity: normalise_severity(config, &severity)?,
+        services: clean_list(opts.services),
+        tags: clean_list(opts.tags),
+        authors: clean_list(opts.authors),
+        incident_commander: opts.commander,
+        started_at,
+        detected_at,
+        acknowledged_at,
+        mitigated_at,
+        resolved_at,
+        detection_method: opts.detection,
+        detection_source: opts.detection_source,
+        impact_summary: opts.impact,
+        users_affected: opts.users_affected,
+        trigger: opts.trigger,
+        timeline,
+    })
+}
+
+fn normalise_severity(config: &Config, name: &str) -> anyhow::Result<String> {
+    config
+        .severity(name)
+        .map(|s| s.id.clone())
+        .with_context(|| {
+            format!(
+                "--severity: `{name}` is not in the scale; use one of: {}",
+                config.severity_names().join(", ")
+            )
+        })
+}
+
+fn clean_list(items: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items.iter().flat_map(|s| s.split(',')) {
+        let item = item.trim();
+        if !item.is_empty() && !out.iter().any(|o| o == item) {
+            out.push(item.to_string());
+        }
+    }
+    out
+}
+
+/// `TIME | KIND | TEXT` or `TIME | TEXT`.
+fn parse_event(event: &str, ctx: &TimeContext) -> anyhow::Result<NewEntry> {
+    let parts: Vec<&str> = event.splitn(3, '|').map(str::trim).collect();
+    let (time, kind, text) = match parts.as_slice() {
+        [time, kind, text] => (*time, *kind, *text),
+        [time, text] => (*time, "note", *text),
+        _ => bail!("--event `{event}`: write \"TIME | KIND | TEXT\" or \"TIME | TEXT\""),
+    };
+    let at = parse_loose(time, ctx).map_err(|e| anyhow::anyhow!("--event `{event}`: {e}"))?;
+    if !ENTRY_KINDS.contains(&kind) {
+        bail!(
+            "--event `{event}`: unknown kind `{kind}`; use one of: {}",
+            ENTRY_KINDS.join(", ")
+        );
+    }
+    if text.is_empty() {
+        bail!("--event `{event}`: the text is empty");
+    }
+    Ok(NewEntry {
+        at,
+        kind: kind.to_string(),
+        text: text.to_string(),
+    })
+}
+
+/// The interactive questions. Answers given as flags are not asked again.
+struct Wizard<'a> {
+    config: &'a Config,
+    known_services: Vec<String>,
+    ctx: TimeContext,
+}
+
+impl<'a> Wizard<'a> {
+    fn new(config: &'a Config, existing: &[(std::path::PathBuf, crate::review::Review)]) -> Self {
+        let mut known: Vec<String> = existing
+            .iter()
+            .flat_map(|(_, r)| r.services.clone())
+            .collect();
+        known.sort();
+        known.dedup();
+        let mut ctx = TimeContext::new(config.zone, Utc::now());
+        ctx.sequential = true;
+        Wizard {
+            config,
+            known_services: known,
+            ctx,
+        }
+    }
+
+    fn ask(mut self, opts: Options) -> anyhow::Result<NewReview> {
+        let title = match opts.title.filter(|t| !t.trim().is_empty()) {
+            Some(t) => t,
+            None => Text::new("Title:")
+                .with_help_message(
+                    "what users saw, e.g. \"Checkout errors after connection-pool change\"",
+                )
+                .with_validator(|s: &str| {
+                    Ok(if s.trim().is_empty() {
+                        Validation::Invalid("a title is needed".into())
+                    } else {
+                        Validation::Valid
+                    })
+                })
+                .prompt()
+                .map_err(cancelled)?,
+        };
+        let severity = match opts.severity {
+            Some(s) => normalise_severity(self.config, &s)?,
+            None => {
+                let choices: Vec<String> = self
+                    .config
+                    .severity
+                    .iter()
+                    .map(|s| format!("{:<5} {}", s.id, s.description))
+                    .collect();
+                let picked = Select::new("Severity:", choices)
+                    .with_help_message("↑↓ to move, enter to pick")
+                    .prompt()
+                    .map_err(cancelled)?;
+                picked
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            }
+        };
+        let services = if opts.services.is_empty() {
+            let help = if self.known_services.is_empty() {
+                "comma-separated, e.g. checkout-api, orders-db".to_string()
+            } else {
+                format!(
+                    "comma-separated; seen before: {}",
+                    self.known_services
+                        .iter()
+                        .take(8)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            list(
+                &Text::new("Affected services:")
+                    .with_help_message(&help)
+                    .prompt()
+                    .map_err(cancelled)?,
+            )
+        } else {
+            clean_list(opts.services)
+        };
+        let tags = if opts.tags.is_empty() {
+            list(
+                &Text::new("Tags:")
+                    .with_help_message(
+                        "comma-separated, e.g. database, config-change (enter to skip)",
+                    )
+                    .prompt()
+                    .map_err(cancelled)?,
+            )
+        } else {
+            clean_list(opts.tags)
+        };
+        let started_at = self.time("Impact started at:", opts.started, true)?;
+        let detected_at =
+            self.time("Detected at (first alert or report):", opts.detected, false)?;
+        let acknowledged_at = self.time(
+            "Acknowledged at (a responder took it):",
+            opts.acknowledged,
+            false,
+        )?;
+        let mitigated_at =
+            self.time("Mitigated at (user impact stopped):", opts.mitigated, false)?;
+        let resolved_at = self.time("Resolved at (incident closed):", opts.resolved, false)?;
+        let detection_method = match opts.detection {
+            Some(m) => Some(m),
+            None => {
+                let mut choices: Vec<&str> = DETECTION_METHODS.to_vec();
+                choices.push("(skip)");
+                let picked = Select::new("How was it detected?", choices)
+                    .prompt()
+                    .map_err(cancelled)?;
+                (picked != "(skip)").then(|| picked.to_string())
+            }
+        };
+        let detection_source = match opts.detection_source {
+            Some(s) => Some(s),
+            None if detection_method.is_some() => optional(
+                Text::new("Detection source:")
+                    .with_help_message("the alert's name, the ticket, who noticed (enter to skip)")
+                    .prompt()
+                    .map_err(cancelled)?,
+            ),
+            None => None,
+        };
+        let impact_summary = match opts.impact {
+            Some(s) => Some(s),
+            None => optional(
+                Text::new("Impact in one sentence:")
+                    .with_help_message(
+                        "e.g. About 12% of checkout requests failed with HTTP 503 (enter to skip)",
+                    )
+                    .prompt()
+                    .map_err(cancelled)?,
+            ),
+        };
+        let users_affected = match opts.users_affected {
+            Some(n) => Some(n),
+            None => {
+                let answer = Text::new("Users affected:")
+                    .with_help_message("a number (enter to skip)")
+                    .with_validator(|s: &str| {
+                        let s = s.trim().replace([',', '_'], "");
+                        Ok(if s.is_empty() || s.parse::<u64>().is_ok() {
+                            Validation::Valid
+                        } else {
+                            Validation::Invalid("write a whole number, e.g. 4200".into())
+                        })
+                    })
+                    .prompt()
+                    .map_err(cancelled)?;
+                answer.trim().replace([',', '_'], "").parse().ok()
+            }
+        };
+        let incident_commander = match opts.commander {
+            Some(c) => Some(c),
+            None => optional(
+                Text::new("Incident commander:")
+                    .with_help_message("enter to skip")
+                    .prompt()
+                    .map_err(cancelled)?,
+            ),
+        };
+        let trigger = match opts.trigger {
+            Some(t) => Some(t),
+            None => optional(
+                Text::new("Trigger:")
+                    .with_help_message(
+                        "the change or event that set it off, if known (enter to skip)",
+                    )
+                    .prompt()
+                    .map_err(cancelled)?,
+            ),
+        };
+        let mut timeline = Vec::new();
+        self.ctx.previous = started_at;
+        self.ctx.sequential = false;
+        if let Some(started) = started_at {
+            self.ctx.date = started.with_timezone(&self.config.zone).date_naive();
+        }
+        for event in &opts.events {
+            let entry = parse_event(event, &self.ctx)?;
+            self.ctx.previous = Some(entry.at);
+            timeline.push(entry);
+        }
+        if opts.events.is_empty() {
+            eprintln!(
+                "Timeline: add what happened, in any order (pirt sorts it). Enter an empty time to finish."
+            );
+            while let Some(at) = self.time("Entry time:", None, false)? {
+                let text = Text::new("What happened:")
+                    .with_validator(|s: &str| {
+                        Ok(if s.trim().is_empty() {
+                            Validation::Invalid("describe the event".into())
+                        } else {
+                            Validation::Valid
+                        })
+                    })
+                    .prompt()
+                    .map_err(cancelled)?;
+                let kind = Select::new("Kind:", ENTRY_KINDS.to_vec())
+                    .with_starting_cursor(ENTRY_KINDS.len() - 1)
+                    .prompt()
+                    .map_err(cancelled)?;
+                timeline.push(NewEntry {
+                    at,
+                    kind: kind.to_string(),
+                    text: text.trim().to_string(),
+                });
+            }
+        }
+        timeline.sort_by_key(|e| e.at);
+        Ok(NewReview {
+            title: title.trim().to_string(),
+            severity,
+            services,
+            tags,
+            authors: clean_list(opts.authors),
+            incident_commander,
+            started_at,
+            detected_at,
+            acknowledged_at,
+            mitigated_at,
+            resolved_at,
+            detection_method,
+            detection_source,
+            impact_summary,
+            users_affected,
+            trigger,
+            timeline,
+        })
+    }
+
+    /// Asks for a time (unless given as a flag), re-asking with the reason on bad input.
+    fn time(
+        &mut self,
+        prompt: &str,
+        flag: Option<String>,
+        required: bool,
+    ) -> anyhow::Result<Option<Timestamp>> {
+        let ts = match flag {
+            Some(value) => {
+                Some(parse_loose(&value, &self.ctx).map_err(|e| anyhow::anyhow!("{prompt} {e}"))?)
+            }
+            None => {
+                let ctx = self.ctx.clone();
+                let help = format!(
+                    "{FORMS}; zone {}{}",
+                    self.config.timezone,
+                    if required { "" } else { " (enter to skip)" }
+                );
+                let answer = Text::new(prompt)
+                    .with_help_message(&help)
+                    .with_validator(move |s: &str| {
+                        Ok(match (s.trim().is_empty(), required) {
+                            (true, true) => Validation::Invalid("a time is needed here".into()),
+                            (true, false) => Validation::Valid,
+                            _ => match parse_loose(s, &ctx) {
+                                Ok(_) => Validation::Valid,
+                                Err(e) => Validation::Invalid(e.into()),
+                            },
+                        })
+                    })
+                    .prompt()
+                    .map_err(cancelled)?;
+                if answer.trim().is_empty() {
+                    None
+                } else {
+                    Some(parse_loose(&answer, &self.ctx).map_err(|e| anyhow::anyhow!(e))?)
+                }
+            }
+        };
+        if let Some(ts) = ts {
+            self.ctx.previous = Some(ts);
+            self.ctx.date = ts.with_timezone(&self.config.zone).date_naive();
+        }
+        Ok(ts)
+    }
+}
+
+fn list(answer: &str) -> Vec<String> {
+    clean_list(vec![answer.to_string()])
+}
+
+fn optional(answer: String) -> Option<String> {
+    let answer = answer.trim();
+    (!answer.is_empty()).then(|| answer.to_string())
+}
+
+fn cancelled(err: inquire::InquireError) -> anyhow::Error {
+    match err {
+        inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted => {
+            anyhow::anyhow!("cancelled; nothing was written")
+        }
+        other => anyhow::anyhow!(
+            "cannot ask questions on this terminal ({other}); use --no-input and flags"
+        ),
+    }
+}

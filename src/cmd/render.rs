@@ -1,0 +1,72 @@
+//! `pirt render FILE... --format md|html|json [-o OUT | --out-dir DIR] [--template PATH]`
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+
+use crate::cmd::Output;
+use crate::config::Config;
+use crate::fsutil;
+use crate::render::{Format, Renderer};
+use crate::review::ReviewFile;
+
+pub enum Target {
+    Stdout,
+    File(PathBuf),
+    Dir(PathBuf),
+}
+
+pub fn run(
+    config: &Config,
+    files: &[PathBuf],
+    format: Format,
+    target: Target,
+    template: Option<&Path>,
+    out: &Output,
+) -> anyhow::Result<ExitCode> {
+    if files.len() > 1 && matches!(target, Target::File(_)) {
+        bail!(
+            "-o writes one file; use --out-dir DIR to render {} reviews",
+            files.len()
+        );
+    }
+    let renderer = Renderer::new(config, format, template)?;
+    if let Target::Dir(dir) = &target {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut stdout = std::io::stdout().lock();
+    for path in files {
+        let file = ReviewFile::load(path, config)?;
+        out.warnings(&file);
+        let text = renderer.render(file.review())?;
+        match &target {
+            Target::Stdout => stdout
+                .write_all(text.as_bytes())
+                .context("writing to standard output")?,
+            Target::File(dest) => {
+                fsutil::write_atomic(dest, text.as_bytes())?;
+                out.note(format!("wrote {}", dest.display()));
+            }
+            Target::Dir(dir) => {
+                let stem = path
+                    .file_stem()
+                    .map_or_else(|| "review".into(), |s| s.to_string_lossy().into_owned());
+                let dest = dir.join(format!("{stem}.{}", format.extension()));
+                fsutil::write_atomic(&dest, text.as_bytes())?;
+                if out.verbose {
+                    out.note(format!("wrote {}", dest.display()));
+                }
+            }
+        }
+    }
+    if let Target::Dir(dir) = &target {
+        out.note(format!(
+            "rendered {} review(s) into {}",
+            files.len(),
+            dir.display()
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,334 @@
+//! `pirt.toml`: discovery, the model, and the built-in defaults.
+//!
+//! Lookup order: `--config PATH` > `PIRT_CONFIG` > the first `pirt.toml` found walking up
+//! from the working directory > built-in defaults (a repository without a config works).
+//! Relative folders in the config are relative to the folder holding the config file.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+/// The commented config `pirt init` writes. A test keeps it equal to `Config::default()`.
+pub const DEFAULT_TOML: &str = include_str!("../templates/pirt.toml");
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// IANA zone for times typed without one (`14:32`) and for displayed times.
+    pub timezone: String,
+    pub folders: Folders,
+    pub ids: Ids,
+    pub new: NewDefaults,
+    /// The severity scale, most severe first.
+    pub severity: Vec<SeverityLevel>,
+    #[serde(skip)]
+    pub zone: Tz,
+    /// The folder the config lives in (the working directory when there is none).
+    #[serde(skip)]
+    pub root: PathBuf,
+    /// The config file, when there is one.
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Folders {
+    pub reviews: PathBuf,
+    pub problems: PathBuf,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Ids {
+    /// e.g. `PIR-{year}-{seq:03}`
+    pub review: String,
+    /// e.g. `PRB-{seq:04}`
+    pub problem: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NewDefaults {
+    /// The scaffold template `pirt new` uses without `--template`.
+    pub template: String,
+}
+
+impl Default for NewDefaults {
+    fn default() -> Self {
+        NewDefaults {
+            template: "concise".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeverityLevel {
+    pub id: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub description: String,
+    /// A review of this severity must link a problem record.
+    #[serde(default)]
+    pub requires_problem: bool,
+    /// Days after the incident by which action items are due when they have no `due`.
+    pub action_item_days: Option<u32>,
+}
+
+impl Default for Folders {
+    fn default() -> Self {
+        Folders {
+            reviews: "postmortems".into(),
+            problems: "problems".into(),
+        }
+    }
+}
+
+impl Default for Ids {
+    fn default() -> Self {
+        Ids {
+            review: "PIR-{year}-{seq:03}".into(),
+            problem: "PRB-{seq:04}".into(),
+        }
+    }
+}
+
+fn level(
+    id: &str,
+    aliases: &[&str],
+    description: &str,
+    requires_problem: bool,
+    days: u32,
+) -> SeverityLevel {
+    SeverityLevel {
+        id: id.into(),
+        aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        description: description.into(),
+        requires_problem,
+        action_item_days: Some(days),
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            timezone: "UTC".into(),
+            folders: Folders::default(),
+            ids: Ids::default(),
+            new: NewDefaults::default(),
+            severity: vec![
+                level(
+                    "SEV1",
+                    &["P1", "critical"],
+                    "Critical: a core service is down or data is lost for many customers",
+                    true,
+                    30,
+                ),
+                level(
+                    "SEV2",
+                    &["P2", "major", "high"],
+                    "Major: a key feature is badly degraded for many customers",
+                    true,
+                    60,
+                ),
+                level(
+                    "SEV3",
+                    &["P3", "minor", "medium"],
+                    "Minor: partial degradation, or a workaround exists",
+                    false,
+                    90,
+                ),
+                level(
+                    "SEV4",
+                    &["P4", "low"],
+                    "Low: little or no customer impact; a near miss",
+                    false,
+                    180,
+                ),
+            ],
+            zone: chrono_tz::UTC,
+            root: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            path: None,
+        }
+    }
+}
+
+impl Config {
+    /// Finds and loads the config. `explicit` is `--config`; `env` is `PIRT_CONFIG`.
+    pub fn discover(
+        explicit: Option<&Path>,
+        env: Option<&Path>,
+        cwd: &Path,
+    ) -> anyhow::Result<Self> {
+        if let Some(path) = explicit.or(env) {
+            if !path.is_file() {
+                bail!("config file {} does not exist", path.display());
+            }
+            return Self::load(path);
+        }
+        for dir in cwd.ancestors() {
+            let candidate = dir.join("pirt.toml");
+            if candidate.is_file() {
+                return Self::load(&candidate);
+            }
+        }
+        Ok(Config {
+            root: cwd.to_path_buf(),
+            ..Config::default()
+        })
+    }
+
+    /// Loads one config file. Keys it leaves out keep their built-in defaults; a
+    /// `[[severity]]` list replaces the whole default scale.
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config {}", path.display()))?;
+        let mut config = parse_toml(&text, path)?;
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        config.root = path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        config.path = Some(path);
+        Ok(config)
+    }
+
+    pub fn reviews_dir(&self) -> PathBuf {
+        self.root.join(&self.folders.reviews)
+    }
+
+    pub fn problems_dir(&self) -> PathBuf {
+        self.root.join(&self.folders.problems)
+    }
+
+    /// Where a user's override of a built-in template or prompt lives.
+    pub fn override_dir(&self, kind: &str) -> PathBuf {
+        self.root.join(".pirt").join(kind)
+    }
+
+    /// The severity level named by an id or alias (case-insensitive).
+    pub fn severity(&self, name: &str) -> Option<&SeverityLevel> {
+        let name = name.trim();
+        self.severity.iter().find(|level| {
+            level.id.eq_ignore_ascii_case(name)
+                || level.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+        })
+    }
+
+    pub fn severity_names(&self) -> Vec<String> {
+        self.severity.iter().map(|s| s.id.clone()).collect()
+    }
+}
+
+fn parse_toml(text: &str, path: &Path) -> anyhow::Result<Config> {
+    let mut config: Config = toml::from_str(text).map_err(|e| config_error(path, text, &e))?;
+    config.zone = config.timezone.parse().map_err(|_| {
+        anyhow::anyhow!(
+            "{}: unknown time zone `{}` in `timezone`; use an IANA name such as UTC or Europe/Berlin",
+            path.display(),
+            config.timezone
+        )
+    })?;
+    if config.severity.is_empty() {
+        bail!(
+            "{}: the severity scale is empty; define at least one [[severity]]",
+            path.display()
+        );
+    }
+    for id in [&config.ids.review, &config.ids.problem] {
+        if !id.contains("{seq") {
+            bail!(
+                "{}: id format `{id}` has no `{{seq}}` placeholder",
+                path.display()
+            );
+        }
+    }
+    Ok(config)
+}
+
+fn config_error(path: &Path, text: &str, err: &toml::de::Error) -> anyhow::Error {
+    let message = err.message().trim_end();
+    match err.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            anyhow::anyhow!(
+                "{}:{line}:{column}: invalid config: {message}",
+                path.display()
+            )
+        }
+        None => anyhow::anyhow!("{}: invalid config: {message}", path.display()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_commented_default_file_matches_the_built_in_defaults() {
+        let parsed = parse_toml(DEFAULT_TOML, Path::new("pirt.toml")).unwrap();
+        let builtin = Config::default();
+        assert_eq!(parsed.timezone, builtin.timezone);
+        assert_eq!(parsed.folders, builtin.folders);
+        assert_eq!(parsed.ids, builtin.ids);
+        assert_eq!(parsed.new, builtin.new);
+        assert_eq!(parsed.severity, builtin.severity);
+    }
+
+    #[test]
+    fn defaults_work_without_a_file() {
+        let config = Config::default();
+        assert_eq!(config.folders.reviews, Path::new("postmortems"));
+        assert_eq!(config.severity(" p1 ").unwrap().id, "SEV1");
+        assert_eq!(config.severity("critical").unwrap().id, "SEV1");
+        assert!(config.severity("SEV9").is_none());
+    }
+
+    #[test]
+    fn user_values_override_table_by_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pirt.toml");
+        std::fs::write(
+            &path,
+            "timezone = \"Europe/Berlin\"\n[folders]\nreviews = \"pm\"\n",
+        )
+        .unwrap();
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.zone, chrono_tz::Europe::Berlin);
+        assert_eq!(config.folders.reviews, Path::new("pm"));
+        assert_eq!(config.folders.problems, Path::new("problems"));
+        assert_eq!(config.root, dir.path());
+    }
+
+    #[test]
+    fn bad_configs_name_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pirt.toml");
+        std::fs::write(&path, "timezone = \"UTC\"\n[folders]\nreviewz = \"pm\"\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("pirt.toml:3:1: invalid config: unknown field `reviewz`"),
+            "{err}"
+        );
+        std::fs::write(&path, "timezone = \"Mars/Base\"\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("unknown time zone `Mars/Base`"), "{err}");
+    }
+
+    #[test]
+    fn discovery_walks_up() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("pirt.toml"), "timezone = \"Asia/Tokyo\"\n").unwrap();
+        let deep = dir.path().join("a/b");
+        std::fs::create_dir_all(&deep).unwrap();
+        let config = Config::discover(None, None, &deep).unwrap();
+        assert_eq!(config.timezone, "Asia/Tokyo");
+        let none = tempfile::tempdir().unwrap();
+        let config = Config::discover(None, None, none.path()).unwrap();
+        assert!(config.path.is_none());
+    }
+}

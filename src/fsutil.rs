@@ -1,0 +1,106 @@
+//! Safe file writes: a temporary file in the same folder, renamed over the target, so an
+//! interrupted write leaves the old file intact.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+
+/// Replaces `path` with `contents` atomically, keeping the file's permissions.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".pirt-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(contents)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {} (is the disk full?)", path.display()))?;
+    if let Ok(meta) = fs::metadata(path) {
+        if meta.permissions().readonly() {
+            bail!("{} is read-only; nothing was changed", path.display());
+        }
+        fs::set_permissions(tmp.path(), meta.permissions())
+            .with_context(|| format!("cannot copy permissions of {}", path.display()))?;
+    }
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+/// Creates a new file; fails if it exists (never overwrites).
+pub fn create_new(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create folder {}", dir.display()))?;
+    }
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(contents)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// An exclusive advisory lock on a file that is about to be replaced by `write_atomic`.
+///
+/// The lock is taken on the file itself; since a rename replaces the inode, a waiter that
+/// got the lock on the old inode notices and locks the new one, so concurrent edits are
+/// serialised and none is lost.
+pub struct EditLock {
+    _file: File,
+}
+
+impl EditLock {
+    pub fn acquire(path: &Path) -> anyhow::Result<Self> {
+        loop {
+            let file =
+                File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+            file.lock()
+                .with_context(|| format!("cannot lock {}", path.display()))?;
+            if same_file(&file, path) {
+                return Ok(EditLock { _file: file });
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &File, _: &Path) -> bool {
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_create_new_refuses_to_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.md");
+        create_new(&path, b"one").unwrap();
+        assert!(create_new(&path, b"two").is_err());
+        write_atomic(&path, b"three").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "three");
+        let leftovers = fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 1);
+    }
+}

@@ -1,0 +1,17 @@
+//! pirt: post-incident reviews as plain files in a git repository.
+//!
+//! The library holds the domain (reviews, problems, metrics, edits), the config, the
+//! renderers and one module per command; `main.rs` only parses arguments and maps the
+//! result to an exit code.
+
+pub mod assets;
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod diagnostic;
+pub mod fsutil;
+pub mod render;
+pub mod review;
+pub mod scaffold;
+
+pub use cli::run;

@@ -1,0 +1,518 @@
+//! Turning a parsed review into Markdown, HTML or JSON.
+//!
+//! Templates are minijinja with strict undefined variables; values from the review are only
+//! ever data (never evaluated as templates); HTML output auto-escapes every value, and body
+//! Markdown goes through comrak in safe mode (raw HTML and `javascript:` links dropped).
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use chrono::{DateTime, FixedOffset};
+use chrono_tz::Tz;
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::Serde;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value, context};
+use serde::Serialize;
+
+use crate::assets::{self, Asset};
+use crate::config::Config;
+use crate::review::document::strip_guides;
+use crate::review::time::human_duration;
+use crate::review::{Metrics, Review, Section, Timestamp};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Html,
+    Json,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::Json => "json",
+        }
+    }
+
+    fn template_name(self) -> &'static str {
+        match self {
+            Format::Markdown => "review.md.j2",
+            Format::Html => "review.html.j2",
+            Format::Json => "",
+        }
+    }
+}
+
+/// Renders reviews with one set of templates.
+pub struct Renderer<'c> {
+    env: Environment<'static>,
+    config: &'c Config,
+    template: String,
+}
+
+/// The JSON document `pirt render --format json` prints.
+#[derive(Serialize)]
+pub struct JsonReview<'a> {
+    pub schema_version: u32,
+    #[serde(flatten)]
+    pub review: &'a Review,
+    pub metrics: Metrics,
+}
+
+impl<'c> Renderer<'c> {
+    /// A renderer for `format`, with the user's template when given (`--template PATH`),
+    /// else `.pirt/templates/review.<ext>.j2`, else the built-in.
+    pub fn new(
+        config: &'c Config,
+        format: Format,
+        custom: Option<&std::path::Path>,
+    ) -> anyhow::Result<Self> {
+        let mut env = environment(config);
+        let asset: Option<Asset> = match (format, custom) {
+            (Format::Json, _) => None,
+            (_, Some(path)) => Some(assets::from_file(path)?),
+            (_, None) => Some(assets::template(config, format.template_name())?),
+        };
+        let template = match asset {
+            Some(asset) => {
+                // The auto-escape mode follows the output format, not the file name.
+                let name = format!("{}#{}", asset.name, format.extension());
+                env.add_template_owned(name.clone(), asset.text.into_owned())
+                    .with_context(|| {
+                        format!(
+                            "template {} is not valid",
+                            describe(&asset.origin, &asset.name)
+                        )
+                    })?;
+                name
+            }
+            None => String::new(),
+        };
+        Ok(Renderer {
+            env,
+            config,
+            template,
+        })
+    }
+
+    pub fn render(&self, review: &Review) -> anyhow::Result<String> {
+        if self.template.is_empty() {
+            let doc = JsonReview {
+                schema_version: 1,
+                review,
+                metrics: review.metrics(),
+            };
+            return Ok(serde_json::to_string_pretty(&doc)? + "\n");
+        }
+        let template = self.env.get_template(&self.template)?;
+        let ctx = context! {
+            review => Serde(review),
+            severity => Serde(self.config.severity(&review.severity)),
+            severity_rank => self.config.severity.iter().position(|s| s.id == review.severity).map_or(0, |i| i + 1),
+            metrics => Serde(review.metrics()),
+            sections => Serde(visible_sections(&review.sections)),
+            lifecycle => Serde(Lifecycle::of(review, self.config.zone)),
+            timezone => self.config.timezone.clone(),
+            generator => format!("pirt {}", env!("CARGO_PKG_VERSION")),
+        };
+        template.render(ctx).with_context(|| {
+            format!(
+                "rendering {} with template {}",
+                review.id,
+                self.template.split('#').next().unwrap_or_default()
+            )
+        })
+    }
+}
+
+fn describe(origin: &assets::Origin, name: &str) -> String {
+    match origin {
+        assets::Origin::BuiltIn => format!("built-in {name}"),
+        assets::Origin::File(path) => path.display().to_string(),
+    }
+}
+
+/// The minijinja environment shared by render and scaffold templates.
+pub fn environment(config: &Config) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // `{% include %}` and `{% extends %}` find templates the same way as everything else:
+    // `.pirt/templates/` first, then the built-ins.
+    let lookup = config.clone();
+    env.set_loader(move |name| match assets::template(&lookup, name) {
+        Ok(asset) => Ok(Some(asset.text.into_owned())),
+        Err(_) => Ok(None),
+    });
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with("#html") || name.contains(".html") {
+            AutoEscape::Html
+        } else {
+            AutoEscape::None
+        }
+    });
+    env.set_syntax(
+        SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+            .expect("default delimiters are valid"),
+    );
+    let zone = config.zone;
+    env.add_filter("datetime", move |v: Value| {
+        format_time(&v, zone, "%Y-%m-%d %H:%M %Z")
+    });
+    env.add_filter("time", move |v: Value| format_time(&v, zone, "%H:%M"));
+    env.add_filter("date", move |v: Value| format_time(&v, zone, "%Y-%m-%d"));
+    env.add_filter("duration", |v: Value| match v.as_i64() {
+        Some(seconds) => human_duration(seconds),
+        None => "—".into(),
+    });
+    env.add_filter("markdown", |text: String| {
+        Value::from_safe_string(markdown_to_html(&text))
+    });
+    env.add_filter("md_cell", |v: Value| md_cell(&v));
+    env.add_filter("yaml", |v: Value| yaml_value(&v));
+    env.add_filter("number", |v: Value| match f64::try_from(v.clone()) {
+        Ok(f) if f.fract() == 0.0 && f.abs() < 1e15 => group_thousands(f as i64),
+        Ok(f) => format!("{f:.1}"),
+        Err(_) => v.to_string(),
+    });
+    env
+}
+
+fn format_time(value: &Value, zone: Tz, format: &str) -> String {
+    let Some(text) = value.as_str() else {
+        return "—".into();
+    };
+    match DateTime::<FixedOffset>::parse_from_rfc3339(text) {
+        Ok(ts) => ts.with_timezone(&zone).format(format).to_string(),
+        Err(_) => text.to_string(),
+    }
+}
+
+fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// Text safe inside a Markdown table cell: no line breaks, pipes escaped, no raw HTML.
+fn md_cell(value: &Value) -> String {
+    if value.is_none() || value.is_undefined() {
+        return "—".into();
+    }
+    let text = value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_string);
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace(['\r', '\n'], " ")
+}
+
+/// A value as YAML, for scaffold templates that write front matter.
+fn yaml_value(value: &Value) -> String {
+    if let Some(text) = value.as_str() {
+        return crate::review::edit::yaml_scalar(text);
+    }
+    if value.is_none() || value.is_undefined() {
+        return "null".into();
+    }
+    match value.kind() {
+        minijinja::value::ValueKind::Seq => {
+            let items: Vec<String> = value
+                .try_iter()
+                .map(|it| it.map(|v| yaml_value(&v)).collect())
+                .unwrap_or_default();
+            format!("[{}]", items.join(", "))
+        }
+        _ => value.to_string(),
+    }
+}
+
+/// Markdown to HTML with comrak in safe mode: raw HTML is omitted and links with
+/// `javascript:`, `vbscript:`, `file:` or non-image `data:` URLs are dropped.
+pub fn markdown_to_html(text: &str) -> String {
+    let mut options = comrak::Options::default();
+    options.extension.table = true;
+    options.extension.strikethrough = true;
+    options.extension.autolink = true;
+    options.extension.tasklist = true;
+    options.render.r#unsafe = false;
+    comrak::markdown_to_html(&clean_body(text), &options)
+}
+
+/// Body text as readers see it: without scaffold guidance and pirt's draft markers.
+pub fn clean_body(text: &str) -> String {
+    strip_guides(text)
+        .lines()
+        .filter(|line| {
+            let t = line.trim();
+            !(t.starts_with("<!-- pirt:draft") || t.starts_with("<!-- /pirt:draft"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+#[derive(Serialize)]
+struct VisibleSection {
+    heading: String,
+    text: String,
+    empty: bool,
+}
+
+fn visible_sections(sections: &[Section]) -> Vec<VisibleSection> {
+    sections
+        .iter()
+        .map(|s| {
+            let mut text = clean_body(&s.text);
+            if s.heading.is_empty() {
+                // A `# Title` line before the first section repeats the header.
+                text = text
+                    .lines()
+                    .filter(|l| !l.starts_with("# "))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .trim()
+                    .to_string();
+            }
+            VisibleSection {
+                heading: s.heading.clone(),
+                empty: text.is_empty(),
+                text,
+            }
+        })
+        .filter(|s| !(s.heading.is_empty() && s.empty))
+        .collect()
+}
+
+/// The geometry of the lifecycle picture: phases as a bar, milestones and timeline
+/// events as marks, in SVG user units (the template draws it).
+#[derive(Debug, Serialize)]
+pub struct Lifecycle {
+    pub width: f64,
+    pub height: f64,
+    pub bar_y: f64,
+    pub phases: Vec<Phase>,
+    pub milestones: Vec<Mark>,
+    pub events: Vec<Mark>,
+    pub ticks: Vec<Mark>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Phase {
+    pub name: &'static str,
+    pub class: &'static str,
+    pub x: f64,
+    pub width: f64,
+    pub duration: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Mark {
+    pub x: f64,
+    pub y: f64,
+    pub label: String,
+    pub time: String,
+    pub class: String,
+    pub title: String,
+}
+
+const LEFT: f64 = 20.0;
+const WIDTH: f64 = 1000.0;
+const INNER: f64 = WIDTH - 2.0 * LEFT;
+
+impl Lifecycle {
+    /// `None` when the review has fewer than two points in time to draw between.
+    pub fn of(review: &Review, zone: Tz) -> Option<Self> {
+        let milestones = [
+            ("Started", review.started_at),
+            ("Detected", review.detected_at),
+            ("Acknowledged", review.acknowledged_at),
+            ("Mitigated", review.mitigated_at),
+            ("Resolved", review.resolved_at),
+        ];
+        let known: Vec<(&str, Timestamp)> = milestones
+            .iter()
+            .filter_map(|(name, t)| t.map(|t| (*name, t)))
+            .collect();
+        let times = known
+            .iter()
+            .map(|(_, t)| *t)
+            .chain(review.timeline.iter().map(|e| e.at));
+        let start = times.clone().min()?;
+        let end = times.max()?;
+        let span = (end - start).num_seconds();
+        if span <= 0 {
+            return None;
+        }
+        let x = |t: Timestamp| LEFT + (t - start).num_seconds() as f64 / span as f64 * INNER;
+        let clock = |t: Timestamp| t.with_timezone(&zone).format("%H:%M").to_string();
+
+        // Phase names say what the time was spent on.
+        const PHASES: [(&str, &str); 4] = [
+            ("Until detection", "phase-detect"),
+            ("Until response", "phase-ack"),
+            ("Until mitigation", "phase-mitigate"),
+            ("Recovery", "phase-resolve"),
+        ];
+        let mut phases = Vec::new();
+        for pair in known.windows(2) {
+            let (from_name, from) = pair[0];
+            let (to_name, to) = pair[1];
+            let index = match to_name {
+                "Detected" => 0,
+                "Acknowledged" => 1,
+                "Mitigated" => 2,
+                _ => 3,
+            };
+            let _ = from_name;
+            let (name, class) = PHASES[index];
+            phases.push(Phase {
+                name,
+                class,
+                x: x(from),
+                width: (x(to) - x(from)).max(0.0),
+                duration: human_duration((to - from).num_seconds()),
+            });
+        }
+
+        // Milestone labels ("Detected 11:31") sit above the bar in as many rows as needed.
+        let mut rows = Rows::new(150.0);
+        let placed: Vec<(usize, &str, Timestamp)> = known
+            .iter()
+            .map(|(name, t)| (rows.place(x(*t)), *name, *t))
+            .collect();
+        let label_rows = placed.iter().map(|(row, ..)| row + 1).max().unwrap_or(1);
+        let bar_y = 12.0 + label_rows as f64 * 20.0;
+        let milestones = placed
+            .into_iter()
+            .map(|(row, name, t)| Mark {
+                x: x(t),
+                y: bar_y - 8.0 - row as f64 * 20.0,
+                label: name.to_string(),
+                time: clock(t),
+                class: format!("ms-{}", name.to_ascii_lowercase()),
+                title: format!(
+                    "{name} {}",
+                    t.with_timezone(&zone).format("%Y-%m-%d %H:%M %Z")
+                ),
+            })
+            .collect();
+        let mut rows = Rows::new(22.0);
+        let mut events: Vec<Mark> = Vec::new();
+        let mut sorted: Vec<_> = review.timeline.iter().enumerate().collect();
+        sorted.sort_by_key(|(_, e)| e.at);
+        for (index, entry) in sorted {
+            let px = x(entry.at);
+            let row = rows.place(px);
+            events.push(Mark {
+                x: px,
+                y: bar_y + 36.0 + row as f64 * 22.0,
+                label: (index + 1).to_string(),
+                time: clock(entry.at),
+                class: format!("ev-{}", entry.kind),
+                title: format!("{} {}: {}", clock(entry.at), entry.kind, entry.text),
+            });
+        }
+        let lowest = events.iter().map(|e| e.y).fold(bar_y + 20.0, f64::max);
+        let ticks = vec![
+            Mark {
+                x: LEFT,
+                y: lowest + 28.0,
+                label: start
+                    .with_timezone(&zone)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+                time: String::new(),
+                class: "tick-start".into(),
+                title: String::new(),
+            },
+            Mark {
+                x: WIDTH - LEFT,
+                y: lowest + 28.0,
+                label: end
+                    .with_timezone(&zone)
+                    .format("%Y-%m-%d %H:%M %Z")
+                    .to_string(),
+                time: String::new(),
+                class: "tick-end".into(),
+                title: String::new(),
+            },
+        ];
+        Some(Lifecycle {
+            width: WIDTH,
+            height: lowest + 40.0,
+            bar_y,
+            phases,
+            milestones,
+            events,
+            ticks,
+        })
+    }
+}
+
+/// Greedy label placement: a mark goes in the first row where it does not crowd the
+/// previous mark of that row.
+struct Rows {
+    gap: f64,
+    last: HashMap<usize, f64>,
+}
+
+impl Rows {
+    fn new(gap: f64) -> Self {
+        Rows {
+            gap,
+            last: HashMap::new(),
+        }
+    }
+
+    fn place(&mut self, x: f64) -> usize {
+        let row = (0..)
+            .find(|r| self.last.get(r).is_none_or(|&prev| x - prev >= self.gap) || *r >= 3)
+            .unwrap_or(0);
+        self.last.insert(row, x);
+        row
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_is_rendered_safely() {
+        let html = markdown_to_html(
+            "Hi <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n<!-- guide: gone -->",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("gone"), "{html}");
+    }
+
+    #[test]
+    fn table_cells_cannot_break_the_table() {
+        assert_eq!(md_cell(&Value::from("a|b\nc <b>")), "a\\|b c &lt;b&gt;");
+        assert_eq!(md_cell(&Value::from(())), "—");
+    }
+
+    #[test]
+    fn numbers_are_grouped() {
+        assert_eq!(group_thousands(4200), "4,200");
+        assert_eq!(group_thousands(1_234_567), "1,234,567");
+        assert_eq!(group_thousands(12), "12");
+    }
+}

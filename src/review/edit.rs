@@ -1,0 +1,391 @@
+//! Edits of the front matter that keep everything else byte for byte: comments, key order,
+//! quoting, line endings and the body. Only the lines of the new value are added.
+
+use chrono::SecondsFormat;
+
+use crate::review::TimelineEntry;
+use crate::review::document::Layout;
+use crate::review::time::{Timestamp, parse_rfc3339};
+use crate::review::yaml::{Node, Value};
+
+/// Writes a timestamp the way pirt stores it: RFC 3339, `Z` for UTC.
+pub fn format_timestamp(ts: &Timestamp) -> String {
+    ts.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// A string as a YAML scalar: plain when that reads back as the same string, otherwise
+/// double-quoted (JSON string syntax is valid YAML).
+pub fn yaml_scalar(text: &str) -> String {
+    if is_plain_safe(text) {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).expect("strings always serialize")
+    }
+}
+
+fn is_plain_safe(text: &str) -> bool {
+    const RESERVED: &[&str] = &[
+        "true", "false", "yes", "no", "on", "off", "null", "y", "n", "~",
+    ];
+    let Some(first) = text.chars().next() else {
+        return false;
+    };
+    !text.trim().is_empty()
+        && text.trim() == text
+        && !"-?:,[]{}#&*!|>'\"%@`".contains(first)
+        && !text.contains(": ")
+        && !text.contains(" #")
+        && !text.ends_with(':')
+        && !text.chars().any(|c| c.is_control() || c == '\u{feff}')
+        && !RESERVED.contains(&text.to_ascii_lowercase().as_str())
+        && text.parse::<f64>().is_err()
+        && !text.starts_with("0x")
+        && !text.starts_with("0o")
+        && !text.starts_with(".")
+}
+
+/// The line ending the file uses.
+fn newline_of(text: &str) -> &'static str {
+    if text.contains("\r\n") { "\r\n" } else { "\n" }
+}
+
+fn entry_text(entry: &TimelineEntry, indent: &str, nl: &str) -> String {
+    format!(
+        "{indent}- at: {}{nl}{indent}  kind: {}{nl}{indent}  text: {}{nl}",
+        format_timestamp(&entry.at),
+        yaml_scalar(&entry.kind),
+        yaml_scalar(&entry.text)
+    )
+}
+
+/// Inserts timeline entries in time order. `root` and `layout` come from parsing `text`;
+/// `existing` is the parsed timeline (used when a flow-style list must be rewritten).
+pub fn insert_timeline_entries(
+    text: &str,
+    layout: &Layout,
+    root: &Node,
+    existing: &[TimelineEntry],
+    new: &[TimelineEntry],
+) -> String {
+    let nl = newline_of(&text[layout.yaml.clone()]);
+    let mut new: Vec<&TimelineEntry> = new.iter().collect();
+    new.sort_by_key(|e| e.at);
+    let block = |entries: &[&TimelineEntry], indent: &str| -> String {
+        entries.iter().map(|e| entry_text(e, indent, nl)).collect()
+    };
+
+    let Some((key, value)) = root.entry("timeline") else {
+        // No timeline yet: add one at the end of the front matter.
+        let at = layout.yaml.end;
+        let lead = if at > layout.yaml.start && !text[..at].ends_with('\n') {
+            nl
+        } else {
+            ""
+        };
+        return splice(
+            text,
+            at..at,
+            &format!("{lead}timeline:{nl}{}", block(&new, "  ")),
+        );
+    };
+
+    match &value.value {
+        Value::Seq(items)
+            if !items.is_empty() && text.as_bytes().get(value.pos.offset) != Some(&b'[') =>
+        {
+            // A block list: each new entry goes before the first existing entry later than it.
+            let dashes: Vec<usize> = items
+                .iter()
+                .map(|item| dash_before(text, item.pos.offset))
+                .collect();
+            let first_dash = dashes[0];
+            let line_start = text[..first_dash].rfind('\n').map_or(0, |i| i + 1);
+            let indent = &text[line_start..first_dash];
+            let times: Vec<Option<Timestamp>> = items
+                .iter()
+                .map(|item| {
+                    item.get("at")
+                        .and_then(Node::as_str)
+                        .and_then(|s| parse_rfc3339(s).ok())
+                })
+                .collect();
+            let end = block_end(text, layout, line_start, indent.len());
+            let mut inserts: Vec<(usize, String)> = Vec::new();
+            for entry in new {
+                let at = times
+                    .iter()
+                    .position(|t| t.is_some_and(|t| t > entry.at))
+                    .map_or(end, |i| text[..dashes[i]].rfind('\n').map_or(0, |n| n + 1));
+                let piece = entry_text(entry, indent, nl);
+                match inserts.iter_mut().find(|(pos, _)| *pos == at) {
+                    Some((_, acc)) => acc.push_str(&piece),
+                    None => inserts.push((at, piece)),
+                }
+            }
+            let mut out = text.to_string();
+            inserts.sort_by_key(|(pos, _)| std::cmp::Reverse(*pos));
+            for (pos, piece) in inserts {
+                out.insert_str(pos, &piece);
+            }
+            out
+        }
+        Value::Null => {
+            // `timeline:` (or `timeline: ~`) with nothing under it.
+            let after_key = key.pos.offset + key.name.len();
+            let line_end = text[after_key..]
+                .find('\n')
+                .map_or(text.len(), |i| after_key + i + 1);
+            let mut out = String::with_capacity(text.len() + 256);
+            if value.pos.len > 0 && value.pos.offset >= after_key && value.pos.offset < line_end {
+                // Drop an explicit `~` / `null`, keep any comment.
+                out.push_str(&text[..value.pos.offset]);
+                out.push_str(&text[value.pos.offset + value.pos.len..line_end]);
+            } else {
+                out.push_str(&text[..line_end]);
+            }
+            if !out.ends_with('\n') {
+                out.push_str(nl);
+            }
+            out.push_str(&block(&new, "  "));
+            out.push_str(&text[line_end..]);
+            out
+        }
+        _ => {
+            // A flow list (`timeline: []`): rewrite the value as a block list.
+            let start = value.pos.offset;
+            let next_key = next_root_key_offset(root, key.pos.offset).unwrap_or(layout.yaml.end);
+            let end = flow_end(text, start, next_key);
+            let mut all: Vec<&TimelineEntry> = existing.iter().collect();
+            all.extend(new);
+            all.sort_by_key(|e| e.at);
+            let rest_of_line = &text[end..];
+            let comment_len = rest_of_line.find('\n').unwrap_or(rest_of_line.len());
+            let comment = rest_of_line[..comment_len].trim_end_matches('\r');
+            let replacement = format!("{}{nl}{}", comment.trim_end(), block(&all, "  "));
+            let mut out = String::with_capacity(text.len() + replacement.len());
+            // Remove the space between `timeline:` and `[`.
+            let value_start = text[..start].trim_end_matches([' ', '\t']).len();
+            out.push_str(&text[..value_start]);
+            out.push_str(&replacement);
+            let after = end + comment_len;
+            let after = if text[after..].starts_with("\r\n") {
+                after + 2
+            } else if text[after..].starts_with('\n') {
+                after + 1
+            } else {
+                after
+            };
+            out.push_str(&text[after..]);
+            out
+        }
+    }
+}
+
+fn splice(text: &str, range: std::ops::Range<usize>, with: &str) -> String {
+    let mut out = String::with_capacity(text.len() + with.len());
+    out.push_str(&text[..range.start]);
+    out.push_str(with);
+    out.push_str(&text[range.end..]);
+    out
+}
+
+/// The offset of the `-` that introduces the sequence item starting at `offset`.
+fn dash_before(text: &str, offset: usize) -> usize {
+    text[..offset]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_whitespace())
+        .filter(|(_, c)| *c == '-')
+        .map_or(offset, |(i, _)| i)
+}
+
+/// The offset just after the last line of a block list whose items are indented by
+/// `indent`; comments and blank lines after the last item stay outside.
+fn block_end(text: &str, layout: &Layout, first_line: usize, indent: usize) -> usize {
+    let mut end = first_line;
+    let mut offset = first_line;
+    while offset < layout.yaml.end {
+        let line_end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
+        let line = text[offset..line_end].trim_end_matches(['\n', '\r']);
+        let content = line.trim_start_matches([' ', '\t']);
+        let depth = line.len() - content.len();
+        if content.is_empty() || content.starts_with('#') {
+            // Blank or comment: belongs to the list only if a list line follows.
+        } else if depth > indent || (depth == indent && content.starts_with('-')) {
+            end = line_end;
+        } else {
+            break;
+        }
+        offset = line_end;
+    }
+    end
+}
+
+fn next_root_key_offset(root: &Node, after: usize) -> Option<usize> {
+    let Value::Map(entries) = &root.value else {
+        return None;
+    };
+    entries
+        .iter()
+        .map(|(k, _)| k.pos.offset)
+        .filter(|&o| o > after)
+        .min()
+}
+
+/// The offset just after the closing `]` of a flow list starting at `start`.
+fn flow_end(text: &str, start: usize, limit: usize) -> usize {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (i, c) in text[start..limit].char_indices() {
+        match (quote, c) {
+            (Some('"'), '\\') => {}
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return start + i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    limit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::review::parse_review;
+    use std::path::Path;
+
+    fn entry(at: &str, text: &str) -> TimelineEntry {
+        TimelineEntry {
+            at: parse_rfc3339(at).unwrap(),
+            kind: "note".into(),
+            text: text.into(),
+        }
+    }
+
+    fn insert(text: &str, new: &[TimelineEntry]) -> String {
+        let config = Config::default();
+        let parsed = parse_review(Path::new("t.md"), text, &config);
+        let out = insert_timeline_entries(
+            text,
+            parsed.layout.as_ref().unwrap(),
+            parsed.front_matter.as_ref().unwrap(),
+            &parsed.review.timeline,
+            new,
+        );
+        let again = parse_review(Path::new("t.md"), &out, &config);
+        assert!(
+            again
+                .diagnostics
+                .iter()
+                .all(|d| d.rule != "yaml-syntax" && d.rule != "schema"),
+            "{:?}\n{out}",
+            again.diagnostics
+        );
+        assert_eq!(
+            again.review.timeline.len(),
+            parsed.review.timeline.len() + new.len()
+        );
+        out
+    }
+
+    const HEAD: &str = "---\nid: PIR-1 # keep me\ntitle: 'Quoted: title'\nstatus: draft\nseverity: SEV2\nstarted_at: 2026-11-20T14:02:00Z\n";
+
+    #[test]
+    fn inserts_in_time_order_and_keeps_every_other_byte() {
+        let text = format!(
+            "{HEAD}timeline:\n  # the first thing we saw\n  - at: 2026-11-20T14:02:00Z\n    kind: trigger   # deploy\n    text: Deploy 4812\n  - at: 2026-11-20T14:41:00Z\n    text: |\n      Rolled back.\n      Errors stopped.\n# trailing comment\nproblem: PRB-1\n---\n\n## Summary\nBody stays.\n"
+        );
+        let out = insert(&text, &[entry("2026-11-20T14:09:00Z", "Alert: p99 > 2s")]);
+        let expected = text.replace(
+            "  - at: 2026-11-20T14:41:00Z",
+            "  - at: 2026-11-20T14:09:00Z\n    kind: note\n    text: \"Alert: p99 > 2s\"\n  - at: 2026-11-20T14:41:00Z",
+        );
+        assert_eq!(out, expected);
+
+        let out = insert(&text, &[entry("2026-11-20T16:30:00Z", "Closed")]);
+        let expected = text.replace(
+            "      Errors stopped.\n",
+            "      Errors stopped.\n  - at: 2026-11-20T16:30:00Z\n    kind: note\n    text: Closed\n",
+        );
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn several_entries_at_once_land_in_order() {
+        let text = format!("{HEAD}timeline:\n- at: 2026-11-20T14:30:00Z\n  text: middle\n---\n");
+        let out = insert(
+            &text,
+            &[
+                entry("2026-11-20T14:40:00Z", "last"),
+                entry("2026-11-20T14:10:00Z", "first"),
+                entry("2026-11-20T14:20:00Z", "second"),
+            ],
+        );
+        let order: Vec<_> = ["first", "second", "middle", "last"]
+            .iter()
+            .map(|w| out.find(&format!("text: {w}")).unwrap())
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{out}");
+        assert!(out.starts_with(HEAD));
+    }
+
+    #[test]
+    fn creates_the_timeline_when_missing_empty_or_flow() {
+        let missing = format!("{HEAD}---\nbody\n");
+        let out = insert(&missing, &[entry("2026-11-20T14:09:00Z", "x")]);
+        assert_eq!(
+            out,
+            format!(
+                "{HEAD}timeline:\n  - at: 2026-11-20T14:09:00Z\n    kind: note\n    text: x\n---\nbody\n"
+            )
+        );
+
+        let empty = format!("{HEAD}timeline: # none yet\nproblem: PRB-1\n---\n");
+        let out = insert(&empty, &[entry("2026-11-20T14:09:00Z", "x")]);
+        assert!(out.contains("timeline: # none yet\n  - at:"), "{out}");
+        assert!(out.contains("text: x\nproblem: PRB-1\n"), "{out}");
+
+        let flow = format!(
+            "{HEAD}timeline: [{{at: 2026-11-20T14:30:00Z, text: \"a]b\"}}] # c\nproblem: PRB-1\n---\n"
+        );
+        let out = insert(&flow, &[entry("2026-11-20T14:09:00Z", "x")]);
+        assert!(
+            out.contains("timeline: # c\n  - at: 2026-11-20T14:09:00Z"),
+            "{out}"
+        );
+        assert!(out.contains("text: a]b\nproblem: PRB-1"), "{out}");
+    }
+
+    #[test]
+    fn crlf_files_stay_crlf() {
+        let text = format!("{HEAD}timeline:\n  - at: 2026-11-20T14:02:00Z\n    text: a\n---\n")
+            .replace('\n', "\r\n");
+        let out = insert(&text, &[entry("2026-11-20T14:09:00Z", "b")]);
+        assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
+    }
+
+    #[test]
+    fn scalars_are_quoted_only_when_needed() {
+        assert_eq!(
+            yaml_scalar("Rolled back deploy 4812"),
+            "Rolled back deploy 4812"
+        );
+        assert_eq!(yaml_scalar("yes"), "\"yes\"");
+        assert_eq!(yaml_scalar("42"), "\"42\"");
+        assert_eq!(yaml_scalar("a: b"), "\"a: b\"");
+        assert_eq!(yaml_scalar("# not a comment"), "\"# not a comment\"");
+        assert_eq!(yaml_scalar("line\nbreak"), "\"line\\nbreak\"");
+        assert_eq!(yaml_scalar(""), "\"\"");
+        assert_eq!(yaml_scalar("{{ x }}"), "\"{{ x }}\"");
+    }
+}

@@ -1,0 +1,227 @@
+//! The incident domain: reviews, problem records, their timelines, action items and metrics.
+
+pub mod document;
+pub mod edit;
+pub mod metrics;
+mod parse;
+pub mod problem;
+pub mod time;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+pub use document::Section;
+pub use metrics::Metrics;
+pub use parse::{ParsedFile, parse_review};
+pub use time::Timestamp;
+
+use crate::diagnostic::{Diagnostic, InvalidFile, Level};
+
+/// Where a review is in its own life.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    #[default]
+    Draft,
+    InReview,
+    Published,
+}
+
+impl Status {
+    pub const NAMES: &[&str] = &["draft", "in-review", "published"];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "draft" => Some(Status::Draft),
+            "in-review" => Some(Status::InReview),
+            "published" => Some(Status::Published),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// How the incident came to the team's attention.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Detection {
+    pub method: String,
+    pub source: Option<String>,
+}
+
+pub const DETECTION_METHODS: &[&str] = &["alert", "customer", "employee", "automation", "other"];
+
+/// Error-budget use of one SLO.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SloImpact {
+    pub name: String,
+    pub budget_consumed_pct: Option<f64>,
+}
+
+/// Who and what was hit.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Impact {
+    pub summary: Option<String>,
+    pub users_affected: Option<u64>,
+    pub customer_tickets: Option<u64>,
+    pub slo: Vec<SloImpact>,
+}
+
+pub const ENTRY_KINDS: &[&str] = &[
+    "trigger",
+    "detection",
+    "escalation",
+    "diagnosis",
+    "mitigation",
+    "resolution",
+    "communication",
+    "note",
+];
+
+/// One event of the incident timeline.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TimelineEntry {
+    pub at: Timestamp,
+    pub kind: String,
+    pub text: String,
+}
+
+pub const ACTION_TYPES: &[&str] = &["prevent", "detect", "mitigate", "process"];
+pub const ACTION_STATUSES: &[&str] = &["open", "in-progress", "done", "wont-do"];
+
+/// A follow-up the team commits to.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ActionItem {
+    pub id: String,
+    pub title: String,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub owner: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub tracker: Option<String>,
+    pub status: String,
+}
+
+/// A post-incident review: the facts of the front matter and the narrative sections.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Review {
+    pub id: String,
+    pub title: String,
+    pub status: Status,
+    /// Normalised to the scale's id (an alias such as `P1` becomes `SEV1`).
+    pub severity: String,
+    pub services: Vec<String>,
+    pub tags: Vec<String>,
+    pub authors: Vec<String>,
+    pub incident_commander: Option<String>,
+    pub started_at: Option<Timestamp>,
+    pub detected_at: Option<Timestamp>,
+    pub acknowledged_at: Option<Timestamp>,
+    pub mitigated_at: Option<Timestamp>,
+    pub resolved_at: Option<Timestamp>,
+    pub detection: Option<Detection>,
+    pub impact: Option<Impact>,
+    pub trigger: Option<String>,
+    pub timeline: Vec<TimelineEntry>,
+    pub action_items: Vec<ActionItem>,
+    pub problem: Option<String>,
+    pub related: Vec<String>,
+    /// Keys pirt does not know, kept as written (and reported as warnings).
+    pub extra: BTreeMap<String, serde_json::Value>,
+    pub sections: Vec<Section>,
+}
+
+impl Review {
+    pub fn metrics(&self) -> Metrics {
+        Metrics::of(self)
+    }
+
+    /// The body section with this heading (case-insensitive).
+    pub fn section(&self, heading: &str) -> Option<&Section> {
+        self.sections
+            .iter()
+            .find(|s| s.heading.eq_ignore_ascii_case(heading))
+    }
+}
+
+/// A review read from disk: its text, where it came from, and what parsing found.
+#[derive(Debug)]
+pub struct ReviewFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub parsed: ParsedFile,
+}
+
+/// Reads a file as UTF-8 text, with errors that name the file.
+pub fn read_text(path: &Path) -> anyhow::Result<String> {
+    use anyhow::Context;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        anyhow::bail!(
+            "{}: the file is UTF-16; pirt reads UTF-8 (convert it with `iconv -f UTF-16 -t UTF-8`)",
+            path.display()
+        );
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.rsplit(|&b| b == b'\n').next().map_or(0, |l| l.len()) + 1;
+        anyhow::anyhow!(
+            "{}:{line}:{column}: the file is not valid UTF-8 (is it a binary file?)",
+            path.display()
+        )
+    })
+}
+
+impl ReviewFile {
+    /// Reads and parses a review; the result may hold error-level diagnostics.
+    pub fn read(path: &Path, config: &crate::config::Config) -> anyhow::Result<Self> {
+        let text = read_text(path)?;
+        let parsed = parse_review(path, &text, config);
+        Ok(ReviewFile {
+            path: path.to_path_buf(),
+            text,
+            parsed,
+        })
+    }
+
+    /// Reads a review that must be usable: error-level findings become an error that
+    /// lists them with their positions; warnings are returned for the caller to print.
+    pub fn load(path: &Path, config: &crate::config::Config) -> anyhow::Result<Self> {
+        let file = Self::read(path, config)?;
+        file.ensure_valid()?;
+        Ok(file)
+    }
+
+    pub fn ensure_valid(&self) -> Result<(), InvalidFile> {
+        if self
+            .parsed
+            .diagnostics
+            .iter()
+            .any(|d| d.level == Level::Error)
+        {
+            return Err(InvalidFile {
+                diagnostics: self.parsed.diagnostics.clone(),
+                source_text: Some(self.text.clone()),
+            });
+        }
+        Ok(())
+    }
+
+    pub fn review(&self) -> &Review {
+        &self.parsed.review
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == Level::Warning)
+    }
+}

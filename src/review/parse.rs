@@ -1,0 +1,533 @@
+//! Building the typed model from the YAML tree, collecting every problem on the way.
+
+use std::path::Path;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Level};
+use crate::review::document::{self, Layout};
+use crate::review::time::{parse_date, parse_rfc3339};
+use crate::review::yaml::{self, Node, Pos, Value};
+use crate::review::*;
+
+/// The result of parsing one file: the model (with defaults where the file was wrong),
+/// the YAML tree with positions, and every finding.
+#[derive(Debug)]
+pub struct ParsedFile {
+    pub review: Review,
+    /// `None` when the front matter could not be read at all.
+    pub front_matter: Option<Node>,
+    pub layout: Option<Layout>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+const REVIEW_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "status",
+    "severity",
+    "services",
+    "tags",
+    "authors",
+    "incident_commander",
+    "started_at",
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+    "detection",
+    "impact",
+    "trigger",
+    "timeline",
+    "action_items",
+    "problem",
+    "related",
+];
+
+/// Parses a review file's text. Never fails: problems are diagnostics.
+pub fn parse_review(path: &Path, text: &str, config: &Config) -> ParsedFile {
+    let mut reader = Reader::new(path);
+    let Some((layout, root)) = reader.front_matter(text) else {
+        return ParsedFile {
+            review: Review::default(),
+            front_matter: None,
+            layout: None,
+            diagnostics: reader.diagnostics,
+        };
+    };
+    let mut review = Review::default();
+    reader.unknown_keys(&root, REVIEW_KEYS, "", &mut review.extra);
+    review.id = reader.required_string(&root, "id").unwrap_or_default();
+    review.title = reader.required_string(&root, "title").unwrap_or_default();
+    if let Some((node, status)) = reader.required_choice(&root, "status", Status::NAMES) {
+        review.status = Status::parse(&status).unwrap_or_default();
+        let _ = node;
+    }
+    if let Some(severity) = reader.required_string(&root, "severity") {
+        let node = root.get("severity").expect("read above");
+        review.severity = match config.severity(&severity) {
+            Some(level) => level.id.clone(),
+            None => {
+                let names = config.severity_names();
+                let mut d = reader.diag(
+                    node.pos,
+                    Level::Warning,
+                    "severity-scale",
+                    format!("severity `{severity}` is not in the configured scale"),
+                );
+                d = d.with_hint(format!("use one of: {}", names.join(", ")));
+                reader.diagnostics.push(d);
+                severity
+            }
+        };
+    }
+    review.services = reader.string_list(&root, "services");
+    review.tags = reader.string_list(&root, "tags");
+    review.authors = reader.string_list(&root, "authors");
+    review.incident_commander = reader.string(&root, "incident_commander");
+    review.started_at = reader.timestamp(&root, "started_at");
+    if root.get("started_at").is_none() {
+        reader.missing(&root, "started_at");
+    }
+    review.detected_at = reader.timestamp(&root, "detected_at");
+    review.acknowledged_at = reader.timestamp(&root, "acknowledged_at");
+    review.mitigated_at = reader.timestamp(&root, "mitigated_at");
+    review.resolved_at = reader.timestamp(&root, "resolved_at");
+    review.detection = reader.detection(&root);
+    review.impact = reader.impact(&root);
+    review.trigger = reader.string(&root, "trigger");
+    review.timeline = reader.timeline(&root);
+    review.action_items = reader.action_items(&root);
+    review.problem = reader.string(&root, "problem");
+    review.related = reader.string_list(&root, "related");
+    review.sections = document::sections(&text[layout.body_start..], layout.body_first_line);
+    ParsedFile {
+        review,
+        front_matter: Some(root),
+        layout: Some(layout),
+        diagnostics: reader.diagnostics,
+    }
+}
+
+/// Reads typed values out of a YAML tree, turning every mismatch into a diagnostic.
+pub(crate) struct Reader<'a> {
+    path: &'a Path,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(path: &'a Path) -> Self {
+        Reader {
+            path,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn diag(&self, pos: Pos, level: Level, rule: &'static str, message: String) -> Diagnostic {
+        Diagnostic::new(self.path, pos, level, rule, message)
+    }
+
+    fn error(&mut self, pos: Pos, message: String, hint: Option<String>) {
+        let mut d = self.diag(pos, Level::Error, "schema", message);
+        d.hint = hint;
+        self.diagnostics.push(d);
+    }
+
+    /// Splits the file and parses its front matter into a mapping.
+    pub fn front_matter(&mut self, text: &str) -> Option<(Layout, Node)> {
+        let layout = match document::split(text) {
+            Ok(layout) => layout,
+            Err(e) => {
+                let d = self.diag(e.pos, Level::Error, "yaml-syntax", e.message);
+                self.diagnostics.push(d.with_hint(e.hint));
+                return None;
+            }
+        };
+        let root = match yaml::parse(&text[layout.yaml.clone()], layout.base()) {
+            Ok(root) => root,
+            Err(e) => {
+                let d = self.diag(e.pos, Level::Error, "yaml-syntax", e.message);
+                self.diagnostics.push(d);
+                return None;
+            }
+        };
+        if !matches!(root.value, Value::Map(_)) {
+            let pos = if root.pos.line == 0 {
+                Pos {
+                    line: layout.yaml_first_line,
+                    column: 1,
+                    ..root.pos
+                }
+            } else {
+                root.pos
+            };
+            let message = format!(
+                "the front matter must be a mapping of keys to values, found {}",
+                root.value.kind()
+            );
+            self.diagnostics
+                .push(self.diag(pos, Level::Error, "yaml-syntax", message));
+            return None;
+        }
+        Some((layout, root))
+    }
+
+    /// Reports keys not in `known` (with a suggestion) and keeps their values.
+    pub fn unknown_keys(
+        &mut self,
+        map: &Node,
+        known: &[&str],
+        prefix: &str,
+        extra: &mut BTreeMap<String, serde_json::Value>,
+    ) {
+        let Value::Map(entries) = &map.value else {
+            return;
+        };
+        for (key, value) in entries {
+            if known.contains(&key.name.as_str()) {
+                continue;
+            }
+            let mut d = self.diag(
+                key.pos,
+                Level::Warning,
+                "schema",
+                format!("unknown key `{prefix}{}`", key.name),
+            );
+            if let Some(best) = suggest(&key.name, known) {
+                d = d.with_hint(format!("did you mean `{prefix}{best}`?"));
+            }
+            self.diagnostics.push(d);
+            extra.insert(format!("{prefix}{}", key.name), value.to_json());
+        }
+    }
+
+    fn missing(&mut self, map: &Node, field: &str) {
+        let d = self.diag(
+            map.pos,
+            Level::Error,
+            "required-field",
+            format!("required field `{field}` is missing"),
+        );
+        self.diagnostics.push(d);
+    }
+
+    pub fn required_string(&mut self, map: &Node, field: &str) -> Option<String> {
+        if map.get(field).is_none_or(|n| n.value == Value::Null) {
+            self.missing(map, field);
+            return None;
+        }
+        self.string(map, field)
+    }
+
+    /// A scalar read as text; null counts as absent.
+    pub fn string(&mut self, map: &Node, field: &str) -> Option<String> {
+        let node = map.get(field)?;
+        self.scalar_text(node, field)
+    }
+
+    fn scalar_text(&mut self, node: &Node, field: &str) -> Option<String> {
+        match &node.value {
+            Value::Null => None,
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            other => {
+                self.error(
+                    node.pos,
+                    format!("`{field}` must be text, found {}", other.kind()),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    /// A list of strings; a single string is taken as a list of one.
+    pub fn string_list(&mut self, map: &Node, field: &str) -> Vec<String> {
+        let Some(node) = map.get(field) else {
+            return Vec::new();
+        };
+        match &node.value {
+            Value::Null => Vec::new(),
+            Value::Seq(items) => items
+                .iter()
+                .filter_map(|item| self.scalar_text(item, field))
+                .collect(),
+            Value::Map(_) => {
+                self.error(
+                    node.pos,
+                    format!("`{field}` must be a list of names, found a mapping"),
+                    Some(format!("write `{field}: [a, b]`")),
+                );
+                Vec::new()
+            }
+            _ => self.scalar_text(node, field).into_iter().collect(),
+        }
+    }
+
+    /// A value from a fixed set of names.
+    pub fn choice(&mut self, map: &Node, field: &str, allowed: &[&str]) -> Option<String> {
+        let node = map.get(field)?;
+        let text = self.scalar_text(node, field)?;
+        if allowed.contains(&text.as_str()) {
+            return Some(text);
+        }
+        let hint = match suggest(&text, allowed) {
+            Some(best) => format!("did you mean `{best}`? allowed: {}", allowed.join(", ")),
+            None => format!("allowed: {}", allowed.join(", ")),
+        };
+        self.error(
+            node.pos,
+            format!("`{field}` has an unknown value `{text}`"),
+            Some(hint),
+        );
+        None
+    }
+
+    fn required_choice(
+        &mut self,
+        map: &Node,
+        field: &str,
+        allowed: &[&str],
+    ) -> Option<(Pos, String)> {
+        if map.get(field).is_none_or(|n| n.value == Value::Null) {
+            self.missing(map, field);
+            return None;
+        }
+        let value = self.choice(map, field, allowed)?;
+        Some((map.get(field)?.pos, value))
+    }
+
+    pub fn timestamp(&mut self, map: &Node, field: &str) -> Option<Timestamp> {
+        let node = map.get(field)?;
+        self.timestamp_of(node, field)
+    }
+
+    fn timestamp_of(&mut self, node: &Node, field: &str) -> Option<Timestamp> {
+        let text = self.scalar_text(node, field)?;
+        match parse_rfc3339(&text) {
+            Ok(ts) => Some(ts),
+            Err(e) => {
+                self.error(
+                    node.pos,
+                    format!("`{field}`: {e}"),
+                    Some("write an RFC 3339 time with an offset, e.g. 2026-11-20T14:02:00Z or 2026-11-20T15:02:00+01:00".into()),
+                );
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, map: &Node, field: &str) -> Option<u64> {
+        let node = map.get(field)?;
+        match &node.value {
+            Value::Null => None,
+            Value::Int(i) if *i >= 0 => Some(*i as u64),
+            other => {
+                self.error(
+                    node.pos,
+                    format!(
+                        "`{field}` must be a whole number ≥ 0, found {}",
+                        describe(other)
+                    ),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, map: &Node, field: &str) -> Option<f64> {
+        let node = map.get(field)?;
+        match &node.value {
+            Value::Null => None,
+            Value::Int(i) => Some(*i as f64),
+            Value::Float(f) if f.is_finite() => Some(*f),
+            other => {
+                self.error(
+                    node.pos,
+                    format!("`{field}` must be a number, found {}", describe(other)),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    /// A mapping field, or `None` (with a diagnostic when it is something else).
+    pub fn mapping<'n>(&mut self, map: &'n Node, field: &str) -> Option<&'n Node> {
+        let node = map.get(field)?;
+        match &node.value {
+            Value::Map(_) => Some(node),
+            Value::Null => None,
+            other => {
+                self.error(
+                    node.pos,
+                    format!("`{field}` must be a mapping, found {}", other.kind()),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    fn list<'n>(&mut self, map: &'n Node, field: &str) -> &'n [Node] {
+        let Some(node) = map.get(field) else {
+            return &[];
+        };
+        match &node.value {
+            Value::Seq(items) => items,
+            Value::Null => &[],
+            other => {
+                self.error(
+                    node.pos,
+                    format!("`{field}` must be a list, found {}", other.kind()),
+                    None,
+                );
+                &[]
+            }
+        }
+    }
+
+    fn detection(&mut self, root: &Node) -> Option<Detection> {
+        let node = self.mapping(root, "detection")?;
+        let mut extra = BTreeMap::new();
+        self.unknown_keys(node, &["method", "source"], "detection.", &mut extra);
+        let method = self.choice(node, "method", DETECTION_METHODS);
+        let source = self.string(node, "source");
+        Some(Detection {
+            method: method.unwrap_or_else(|| "other".into()),
+            source,
+        })
+    }
+
+    fn impact(&mut self, root: &Node) -> Option<Impact> {
+        let node = self.mapping(root, "impact")?;
+        let mut extra = BTreeMap::new();
+        let known = ["summary", "users_affected", "customer_tickets", "slo"];
+        self.unknown_keys(node, &known, "impact.", &mut extra);
+        let mut impact = Impact {
+            summary: self.string(node, "summary"),
+            users_affected: self.count(node, "users_affected"),
+            customer_tickets: self.count(node, "customer_tickets"),
+            slo: Vec::new(),
+        };
+        for item in self.list(node, "slo") {
+            if !matches!(item.value, Value::Map(_)) {
+                self.error(item.pos, format!("an `impact.slo` entry must be a mapping with `name` and `budget_consumed_pct`, found {}", item.value.kind()), None);
+                continue;
+            }
+            self.unknown_keys(
+                item,
+                &["name", "budget_consumed_pct"],
+                "impact.slo.",
+                &mut extra,
+            );
+            let Some(name) = self.required_string(item, "name") else {
+                continue;
+            };
+            let budget_consumed_pct = self.number(item, "budget_consumed_pct");
+            impact.slo.push(SloImpact {
+                name,
+                budget_consumed_pct,
+            });
+        }
+        Some(impact)
+    }
+
+    fn timeline(&mut self, root: &Node) -> Vec<TimelineEntry> {
+        let mut out = Vec::new();
+        let mut extra = BTreeMap::new();
+        for item in self.list(root, "timeline") {
+            if !matches!(item.value, Value::Map(_)) {
+                self.error(
+                    item.pos,
+                    format!(
+                        "a timeline entry must be a mapping with `at`, `kind` and `text`, found {}",
+                        item.value.kind()
+                    ),
+                    None,
+                );
+                continue;
+            }
+            self.unknown_keys(item, &["at", "kind", "text"], "timeline.", &mut extra);
+            let at = match item.get("at") {
+                Some(node) => self.timestamp_of(node, "at"),
+                None => {
+                    self.missing(item, "at");
+                    None
+                }
+            };
+            let kind = self.choice(item, "kind", ENTRY_KINDS);
+            let text = self.required_string(item, "text");
+            if let (Some(at), Some(text)) = (at, text) {
+                let kind = kind.unwrap_or_else(|| "note".into());
+                out.push(TimelineEntry { at, kind, text });
+            }
+        }
+        out
+    }
+
+    fn action_items(&mut self, root: &Node) -> Vec<ActionItem> {
+        let mut out = Vec::new();
+        let mut extra = BTreeMap::new();
+        let known = ["id", "title", "type", "owner", "due", "tracker", "status"];
+        for item in self.list(root, "action_items") {
+            if !matches!(item.value, Value::Map(_)) {
+                self.error(
+                    item.pos,
+                    format!(
+                        "an action item must be a mapping with `id`, `title`, `owner`, ..., found {}",
+                        item.value.kind()
+                    ),
+                    None,
+                );
+                continue;
+            }
+            self.unknown_keys(item, &known, "action_items.", &mut extra);
+            let id = self.required_string(item, "id");
+            let title = self.required_string(item, "title");
+            let kind = self.choice(item, "type", ACTION_TYPES);
+            let owner = self.string(item, "owner");
+            let tracker = self.string(item, "tracker");
+            let status = self.choice(item, "status", ACTION_STATUSES);
+            let due = item.get("due").and_then(|node| {
+                let text = self.scalar_text(node, "due")?;
+                parse_date(&text)
+                    .map_err(|e| self.error(node.pos, format!("`due`: {e}"), None))
+                    .ok()
+            });
+            if let (Some(id), Some(title)) = (id, title) {
+                out.push(ActionItem {
+                    id,
+                    title,
+                    kind,
+                    owner,
+                    due,
+                    tracker,
+                    status: status.unwrap_or_else(|| "open".into()),
+                });
+            }
+        }
+        out
+    }
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Str(s) => format!("the text `{s}`"),
+        Value::Int(i) => format!("{i}"),
+        Value::Float(f) => format!("{f}"),
+        other => other.kind().to_string(),
+    }
+}
+
+/// The closest known name, if it is close enough to be a likely typo.
+pub fn suggest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(word, k), *k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}

@@ -1,0 +1,309 @@
+//! Timestamps: strict RFC 3339 in files, looser forms where people type them.
+
+use chrono::{
+    DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
+    Utc,
+};
+use chrono_tz::Tz;
+
+/// A timestamp with the offset it was written with.
+pub type Timestamp = DateTime<FixedOffset>;
+
+/// What a loose time is interpreted against.
+#[derive(Clone, Debug)]
+pub struct TimeContext {
+    /// The zone for times written without one.
+    pub zone: Tz,
+    /// The date for a bare `14:32`.
+    pub date: NaiveDate,
+    /// The time `+15m` counts from.
+    pub previous: Option<Timestamp>,
+    /// Answers come in order (the `pirt new` wizard): a bare time earlier than `previous`
+    /// means the next day (`00:10` typed after `23:50`).
+    pub sequential: bool,
+    /// "now", injected so that tests are repeatable.
+    pub now: DateTime<Utc>,
+}
+
+impl TimeContext {
+    pub fn new(zone: Tz, now: DateTime<Utc>) -> Self {
+        TimeContext {
+            zone,
+            date: now.with_timezone(&zone).date_naive(),
+            previous: None,
+            sequential: false,
+            now,
+        }
+    }
+}
+
+/// Parses an RFC 3339 timestamp, the only form stored in files.
+pub fn parse_rfc3339(text: &str) -> Result<Timestamp, String> {
+    DateTime::parse_from_rfc3339(text.trim()).map_err(|e| {
+        if NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M:%S").is_ok()
+            || NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M:%S").is_ok()
+            || NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").is_ok()
+        {
+            "timestamp has no offset".to_string()
+        } else {
+            format!("not an RFC 3339 timestamp ({e})")
+        }
+    })
+}
+
+pub const FORMS: &str =
+    "14:32, 2026-11-20 14:32, 14:32 Europe/Berlin, +15m, now, or RFC 3339 (2026-11-20T14:32:00Z)";
+
+/// Parses the forms people type: `14:32`, `14:32:05`, `2026-11-20 14:32`,
+/// `2026-11-20T14:32`, any of these followed by a zone name (`Europe/Berlin`, `UTC`) or an
+/// offset (`+01:00`, `Z`), `+15m` / `+1h30m` after `ctx.previous`, `now`, and RFC 3339.
+pub fn parse_loose(input: &str, ctx: &TimeContext) -> Result<Timestamp, String> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Err(format!("empty time; write {FORMS}"));
+    }
+    if text.eq_ignore_ascii_case("now") {
+        return Ok(ctx.now.with_timezone(&ctx.zone).fixed_offset());
+    }
+    if let Some(duration) = text.strip_prefix('+') {
+        let base = ctx
+            .previous
+            .ok_or("`+DURATION` needs an earlier time to count from")?;
+        let span = humantime::parse_duration(duration.trim())
+            .map_err(|e| format!("bad duration `{duration}`: {e}"))?;
+        let span = Duration::from_std(span).map_err(|_| "duration too large".to_string())?;
+        return base
+            .checked_add_signed(span)
+            .ok_or_else(|| "time out of range".to_string());
+    }
+    if let Ok(ts) = DateTime::parse_from_rfc3339(text) {
+        return Ok(ts);
+    }
+    // A trailing zone name or offset, separated by a space.
+    let (clock, zone) = match text.rsplit_once(' ') {
+        Some((head, tail)) if looks_like_zone(tail) => (head.trim(), Some(tail)),
+        _ => (text, None),
+    };
+    let zone = match zone {
+        Some(name) => ZoneSpec::parse(name)?,
+        None => ZoneSpec::Named(ctx.zone),
+    };
+    if let Some(naive) = parse_date_time(clock) {
+        return zone.resolve(naive);
+    }
+    if let Some(time) = parse_clock(clock) {
+        let mut ts = zone.resolve(ctx.date.and_time(time))?;
+        // `00:10` typed after `23:50` means the next day.
+        if let Some(previous) = ctx.previous
+            && ctx.sequential
+            && ts < previous
+        {
+            let next = ctx.date.succ_opt().ok_or("date out of range")?;
+            ts = zone.resolve(next.and_time(time))?;
+        }
+        return Ok(ts);
+    }
+    Err(format!("cannot read `{text}` as a time; write {FORMS}"))
+}
+
+fn looks_like_zone(s: &str) -> bool {
+    s.contains('/')
+        || s.eq_ignore_ascii_case("utc")
+        || s.eq_ignore_ascii_case("z")
+        || s.starts_with('+')
+        || (s.starts_with('-') && s.len() > 1 && s[1..].starts_with(|c: char| c.is_ascii_digit()))
+        || s.chars().all(|c| c.is_ascii_uppercase()) && s.len() >= 2 && s.len() <= 5
+}
+
+enum ZoneSpec {
+    Named(Tz),
+    Fixed(FixedOffset),
+}
+
+impl ZoneSpec {
+    fn parse(name: &str) -> Result<Self, String> {
+        if name.eq_ignore_ascii_case("z") || name.eq_ignore_ascii_case("utc") {
+            return Ok(ZoneSpec::Fixed(
+                FixedOffset::east_opt(0).expect("zero offset"),
+            ));
+        }
+        if name.starts_with(['+', '-']) {
+            let probe = format!("2000-01-01T00:00:00{name}");
+            return DateTime::parse_from_rfc3339(&probe)
+                .map(|d| ZoneSpec::Fixed(*d.offset()))
+                .map_err(|_| format!("bad offset `{name}`; write it as +01:00"));
+        }
+        name.parse::<Tz>().map(ZoneSpec::Named).map_err(|_| {
+            format!("unknown time zone `{name}`; use an IANA name such as Europe/Berlin")
+        })
+    }
+
+    fn resolve(&self, naive: NaiveDateTime) -> Result<Timestamp, String> {
+        match self {
+            ZoneSpec::Fixed(offset) => match offset.from_local_datetime(&naive) {
+                LocalResult::Single(t) => Ok(t),
+                _ => Err("time out of range".into()),
+            },
+            ZoneSpec::Named(tz) => match tz.from_local_datetime(&naive) {
+                LocalResult::Single(t) => Ok(t.fixed_offset()),
+                // A clock turned back: the same wall time happened twice; take the first.
+                LocalResult::Ambiguous(first, _) => Ok(first.fixed_offset()),
+                LocalResult::None => Err(format!(
+                    "{naive} does not exist in {tz} (the clocks skipped it); add an offset"
+                )),
+            },
+        }
+    }
+}
+
+fn parse_date_time(text: &str) -> Option<NaiveDateTime> {
+    const FORMATS: [&str; 4] = [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ];
+    FORMATS
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+}
+
+fn parse_clock(text: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(text, "%H:%M:%S")
+        .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M"))
+        .ok()
+}
+
+/// Parses a calendar date (`2026-12-15`), as used for action-item due dates.
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date; write it as YYYY-MM-DD"))
+}
+
+/// A duration in seconds as people read it: `45s`, `7m`, `1h 28m`, `2d 3h`.
+pub fn human_duration(seconds: i64) -> String {
+    let sign = if seconds < 0 { "-" } else { "" };
+    let s = seconds.unsigned_abs();
+    let (d, h, m, sec) = (s / 86_400, s % 86_400 / 3_600, s % 3_600 / 60, s % 60);
+    let text = match (d, h, m) {
+        (0, 0, 0) => format!("{sec}s"),
+        (0, 0, _) if sec == 0 => format!("{m}m"),
+        (0, 0, _) => format!("{m}m {sec}s"),
+        (0, _, 0) => format!("{h}h"),
+        (0, _, _) => format!("{h}h {m}m"),
+        (_, 0, _) => format!("{d}d"),
+        _ => format!("{d}d {h}h"),
+    };
+    format!("{sign}{text}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(zone: &str) -> TimeContext {
+        let now = Utc.with_ymd_and_hms(2026, 11, 20, 18, 0, 0).unwrap();
+        TimeContext::new(zone.parse().unwrap(), now)
+    }
+
+    fn loose(input: &str, ctx: &TimeContext) -> String {
+        parse_loose(input, ctx).unwrap().to_rfc3339()
+    }
+
+    #[test]
+    fn bare_times_use_the_configured_zone_and_date() {
+        let c = ctx("Europe/Berlin");
+        assert_eq!(loose("14:32", &c), "2026-11-20T14:32:00+01:00");
+        assert_eq!(loose("14:32:05", &c), "2026-11-20T14:32:05+01:00");
+        assert_eq!(loose("2026-07-01 09:00", &c), "2026-07-01T09:00:00+02:00");
+        assert_eq!(loose("2026-07-01T09:00", &c), "2026-07-01T09:00:00+02:00");
+    }
+
+    #[test]
+    fn explicit_zones_and_offsets_win() {
+        let c = ctx("UTC");
+        assert_eq!(
+            loose("14:32 Europe/Berlin", &c),
+            "2026-11-20T14:32:00+01:00"
+        );
+        assert_eq!(
+            loose("14:32 America/New_York", &c),
+            "2026-11-20T14:32:00-05:00"
+        );
+        assert_eq!(
+            loose("2026-11-20 14:32 +05:30", &c),
+            "2026-11-20T14:32:00+05:30"
+        );
+        assert_eq!(loose("14:32 UTC", &c), "2026-11-20T14:32:00+00:00");
+        assert_eq!(
+            loose("2026-11-20T14:32:00-08:00", &c),
+            "2026-11-20T14:32:00-08:00"
+        );
+    }
+
+    #[test]
+    fn relative_times_count_from_the_previous_answer() {
+        let mut c = ctx("UTC");
+        assert!(
+            parse_loose("+15m", &c)
+                .unwrap_err()
+                .contains("earlier time")
+        );
+        c.previous = Some(parse_rfc3339("2026-11-20T14:02:00Z").unwrap());
+        assert_eq!(loose("+15m", &c), "2026-11-20T14:17:00+00:00");
+        assert_eq!(loose("+1h30m", &c), "2026-11-20T15:32:00+00:00");
+        assert_eq!(loose("now", &c), "2026-11-20T18:00:00+00:00");
+    }
+
+    #[test]
+    fn bare_time_after_midnight_rolls_over() {
+        let mut c = ctx("UTC");
+        c.previous = Some(parse_rfc3339("2026-11-20T23:50:00Z").unwrap());
+        assert_eq!(loose("00:10", &c), "2026-11-20T00:10:00+00:00");
+        c.sequential = true;
+        assert_eq!(loose("00:10", &c), "2026-11-21T00:10:00+00:00");
+    }
+
+    #[test]
+    fn dst_gaps_and_bad_input_are_explained() {
+        let c = ctx("Europe/Berlin");
+        let gap = parse_loose("2026-03-29 02:30", &c).unwrap_err();
+        assert!(gap.contains("does not exist"), "{gap}");
+        assert!(
+            parse_loose("25:00", &c)
+                .unwrap_err()
+                .contains("cannot read")
+        );
+        assert!(
+            parse_loose("14:32 Mars/Olympus", &c)
+                .unwrap_err()
+                .contains("unknown time zone")
+        );
+        assert!(parse_loose("+soon", &ctx("UTC")).is_err());
+        assert!(parse_loose("", &c).is_err());
+    }
+
+    #[test]
+    fn rfc3339_requires_an_offset() {
+        assert!(parse_rfc3339("2026-11-20T14:02:00Z").is_ok());
+        assert_eq!(
+            parse_rfc3339("2026-11-20T14:02:00").unwrap_err(),
+            "timestamp has no offset"
+        );
+        assert!(
+            parse_rfc3339("yesterday")
+                .unwrap_err()
+                .contains("not an RFC 3339")
+        );
+    }
+
+    #[test]
+    fn durations_read_like_people_write_them() {
+        assert_eq!(human_duration(45), "45s");
+        assert_eq!(human_duration(420), "7m");
+        assert_eq!(human_duration(5280), "1h 28m");
+        assert_eq!(human_duration(7200), "2h");
+        assert_eq!(human_duration(183_600), "2d 3h");
+        assert_eq!(human_duration(-300), "-5m");
+    }
+}

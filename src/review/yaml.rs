@@ -1,0 +1,391 @@
+//! A YAML tree that remembers where every node came from.
+//!
+//! serde-saphyr deserializes straight into Rust types and stops at the first error. A review
+//! linter needs more: every problem in a file at once, unknown keys kept, and the position of
+//! each key for diagnostics and for byte-preserving edits. So the front matter is first read
+//! into this small generic tree (through serde-saphyr, with its budgets and duplicate-key
+//! checks), and the typed model is built from the tree.
+
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+/// Where a node starts in the file: 1-based line and character column, and a byte offset.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+    pub offset: usize,
+    /// Length in bytes of the scalar at this position (0 for collections).
+    pub len: usize,
+}
+
+/// A YAML value with its position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub pos: Pos,
+    pub value: Value,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    /// Entries in file order; keys are strings (a non-string key is read as its text).
+    Map(Vec<(Key, Node)>),
+}
+
+/// A mapping key and its position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    pub pos: Pos,
+    pub name: String,
+}
+
+impl Value {
+    /// The YAML type name a person would use in an error message.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+}
+
+impl Node {
+    /// The entry `key` of a mapping node, with its key.
+    pub fn entry(&self, key: &str) -> Option<(&Key, &Node)> {
+        match &self.value {
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.name == key)
+                .map(|(k, v)| (k, v)),
+            _ => None,
+        }
+    }
+
+    /// The value of `key` in a mapping node.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Converts to JSON, for keeping unknown keys and for templates.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            Value::Str(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.name.clone(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn shift(&mut self, base: Base) {
+        self.pos = base.apply(self.pos);
+        match &mut self.value {
+            Value::Seq(items) => items.iter_mut().for_each(|n| n.shift(base)),
+            Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+                k.pos = base.apply(k.pos);
+                v.shift(base);
+            }),
+            _ => {}
+        }
+    }
+}
+
+/// Where the YAML text starts inside the file.
+#[derive(Clone, Copy, Debug)]
+pub struct Base {
+    /// Number of lines before the YAML text.
+    pub lines: usize,
+    /// Byte offset of the YAML text.
+    pub offset: usize,
+}
+
+impl Base {
+    pub fn apply(self, pos: Pos) -> Pos {
+        Pos {
+            line: pos.line + self.lines,
+            offset: pos.offset + self.offset,
+            ..pos
+        }
+    }
+}
+
+/// A YAML syntax error (or a budget breach) at a position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyntaxError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+/// serde-saphyr's default budget already bounds hostile input (alias bombs, nesting deeper
+/// than 64, more than 250k nodes) and rejects duplicate keys; pirt prints its own snippets.
+fn options() -> serde_saphyr::Options {
+    // strict_booleans: only true/false are booleans (YAML 1.2); `n`, `no`, `off` stay text.
+    serde_saphyr::options! { with_snippet: false, strict_booleans: true }
+}
+
+/// Parses `yaml` (which starts at `base` in its file) into a node tree.
+pub fn parse(yaml: &str, base: Base) -> Result<Node, SyntaxError> {
+    match serde_saphyr::from_str_with_options::<Spanned<Raw>>(yaml, options()) {
+        Ok(spanned) => {
+            let mut node = Raw::into_node(spanned);
+            node.shift(base);
+            Ok(node)
+        }
+        Err(err) => {
+            let pos = err
+                .location()
+                .map(|loc| Pos {
+                    line: loc.line() as usize,
+                    column: loc.column() as usize,
+                    offset: loc.span().byte_offset().unwrap_or(0) as usize,
+                    len: 0,
+                })
+                .unwrap_or(Pos {
+                    line: 1,
+                    column: 1,
+                    offset: 0,
+                    len: 0,
+                });
+            Err(SyntaxError {
+                pos: base.apply(pos),
+                message: clean_message(&err.to_string()),
+            })
+        }
+    }
+}
+
+/// serde-saphyr prefixes messages with "error: line N column M:" and may add a snippet;
+/// pirt prints its own position and snippet, so keep only the message itself.
+fn clean_message(message: &str) -> String {
+    let first = message.lines().next().unwrap_or(message).trim();
+    let first = first.strip_prefix("error:").unwrap_or(first).trim();
+    let first = match first.split_once(": ") {
+        Some((head, rest)) if head.starts_with("line ") && head.contains(" column ") => rest,
+        _ => first,
+    };
+    let first = first
+        .split(" at line ")
+        .next()
+        .unwrap_or(first)
+        .trim_end_matches(", set DuplicateKeyPolicy in Options if acceptable");
+    first.to_string()
+}
+
+/// The deserialization target: a generic value whose children carry spans.
+enum Raw {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Spanned<Raw>>),
+    Map(Vec<(Spanned<String>, Spanned<Raw>)>),
+}
+
+impl Raw {
+    fn into_node(spanned: Spanned<Raw>) -> Node {
+        let value = match spanned.value {
+            Raw::Null => Value::Null,
+            Raw::Bool(b) => Value::Bool(b),
+            Raw::Int(i) => Value::Int(i),
+            Raw::Float(f) => Value::Float(f),
+            Raw::Str(s) => Value::Str(s),
+            Raw::Seq(items) => Value::Seq(items.into_iter().map(Raw::into_node).collect()),
+            Raw::Map(entries) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let key = Key {
+                            pos: pos_of(&k.referenced),
+                            name: k.value,
+                        };
+                        (key, Raw::into_node(v))
+                    })
+                    .collect(),
+            ),
+        };
+        Node {
+            pos: pos_of(&spanned.referenced),
+            value,
+        }
+    }
+}
+
+fn pos_of(loc: &serde_saphyr::Location) -> Pos {
+    let span = loc.span();
+    Pos {
+        line: loc.line() as usize,
+        column: loc.column() as usize,
+        offset: span.byte_offset().unwrap_or(0) as usize,
+        len: span.byte_len().unwrap_or(0) as usize,
+    }
+}
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RawVisitor)
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = Raw;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Raw, E> {
+        Ok(Raw::Null)
+    }
+    fn visit_none<E>(self) -> Result<Raw, E> {
+        Ok(Raw::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
+        Raw::deserialize(d)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Raw, E> {
+        Ok(Raw::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Raw, E> {
+        Ok(Raw::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Raw, E> {
+        Ok(i64::try_from(v).map_or(Raw::Float(v as f64), Raw::Int))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Raw, E> {
+        Ok(i64::try_from(v).map_or(Raw::Float(v as f64), Raw::Int))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Raw, E> {
+        Ok(i64::try_from(v).map_or(Raw::Float(v as f64), Raw::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Raw, E> {
+        Ok(Raw::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Raw, E> {
+        Ok(Raw::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Raw, E> {
+        Ok(Raw::Str(v))
+    }
+    fn visit_bytes<E>(self, v: &[u8]) -> Result<Raw, E> {
+        Ok(Raw::Str(String::from_utf8_lossy(v).into_owned()))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Spanned<Raw>>()? {
+            items.push(item);
+        }
+        Ok(Raw::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<Spanned<KeyText>>()? {
+            let value = map.next_value::<Spanned<Raw>>()?;
+            let key = Spanned {
+                value: key.value.0,
+                referenced: key.referenced,
+                defined: key.defined,
+            };
+            entries.push((key, value));
+        }
+        Ok(Raw::Map(entries))
+    }
+}
+
+/// A mapping key, read as text (`1: x` has the key "1").
+struct KeyText(String);
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(KeyText)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: Base = Base {
+        lines: 1,
+        offset: 4,
+    };
+
+    #[test]
+    fn positions_are_shifted_to_the_file() {
+        let node = parse("id: PIR-1\nservices: [a, b]\n", BASE).unwrap();
+        let (key, value) = node.entry("services").unwrap();
+        assert_eq!((key.pos.line, key.pos.column, key.pos.offset), (3, 1, 14));
+        let Value::Seq(items) = &value.value else {
+            panic!("not a list")
+        };
+        assert_eq!(items[1].pos.line, 3);
+        assert_eq!(items[1].pos.column, 15);
+        assert_eq!(items[1].as_str(), Some("b"));
+    }
+
+    #[test]
+    fn duplicate_keys_are_syntax_errors_with_position() {
+        let err = parse("a: 1\nb: 2\na: 3\n", BASE).unwrap_err();
+        assert_eq!(err.pos.line, 4);
+        assert_eq!(err.message, "duplicate mapping key: a");
+    }
+
+    #[test]
+    fn alias_bombs_and_deep_nesting_fail_fast() {
+        let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x]\n");
+        for (i, name) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().enumerate() {
+            let prev = ["a", "b", "c", "d", "e", "f", "g", "h"][i];
+            bomb.push_str(&format!(
+                "{name}: &{name} [{}]\n",
+                vec![format!("*{prev}"); 9].join(",")
+            ));
+        }
+        assert!(parse(&bomb, BASE).is_err());
+        assert!(parse(&"[".repeat(100_000), BASE).is_err());
+    }
+
+    #[test]
+    fn scalars_keep_their_types() {
+        let node = parse(
+            "n: 4200\nf: 1.5\nb: true\nz: ~\ns: '12'\ny: no\n1: x\n",
+            BASE,
+        )
+        .unwrap();
+        assert_eq!(node.get("y").unwrap().as_str(), Some("no"));
+        assert_eq!(node.get("1").unwrap().as_str(), Some("x"));
+        assert_eq!(node.get("n").unwrap().value, Value::Int(4200));
+        assert_eq!(node.get("f").unwrap().value, Value::Float(1.5));
+        assert_eq!(node.get("b").unwrap().value, Value::Bool(true));
+        assert_eq!(node.get("z").unwrap().value, Value::Null);
+        assert_eq!(node.get("s").unwrap().as_str(), Some("12"));
+    }
+}

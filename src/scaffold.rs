@@ -1,0 +1,269 @@
+//! Creating a new review: the answers of `pirt new`, the next free id, the file name, and
+//! past reviews that look alike.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::Datelike;
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+use crate::assets;
+use crate::config::Config;
+use crate::review::edit::format_timestamp;
+use crate::review::{Review, ReviewFile, Timestamp};
+
+/// Everything `pirt new` asks, as plain values.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct NewReview {
+    pub title: String,
+    /// A severity id of the configured scale.
+    pub severity: String,
+    pub services: Vec<String>,
+    pub tags: Vec<String>,
+    pub authors: Vec<String>,
+    pub incident_commander: Option<String>,
+    pub started_at: Option<Timestamp>,
+    pub detected_at: Option<Timestamp>,
+    pub acknowledged_at: Option<Timestamp>,
+    pub mitigated_at: Option<Timestamp>,
+    pub resolved_at: Option<Timestamp>,
+    pub detection_method: Option<String>,
+    pub detection_source: Option<String>,
+    pub impact_summary: Option<String>,
+    pub users_affected: Option<u64>,
+    pub trigger: Option<String>,
+    pub timeline: Vec<NewEntry>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NewEntry {
+    pub at: Timestamp,
+    pub kind: String,
+    pub text: String,
+}
+
+/// How a scaffold template is chosen: a built-in or override name, or a path.
+pub fn scaffold_asset(config: &Config, template: &str) -> anyhow::Result<assets::Asset> {
+    let as_path = Path::new(template);
+    if template.contains(std::path::MAIN_SEPARATOR) || template.contains('/') || as_path.is_file() {
+        return assets::from_file(as_path);
+    }
+    let name = template.trim_end_matches(".md.j2");
+    assets::template(config, &format!("{name}.md.j2")).with_context(|| {
+        format!(
+            "unknown template `{template}`; built-ins are {}, or give a path",
+            assets::SCAFFOLDS.join(", ")
+        )
+    })
+}
+
+/// Renders the new review's text with a scaffold template.
+pub fn render_new(
+    config: &Config,
+    template: &assets::Asset,
+    id: &str,
+    answers: &NewReview,
+) -> anyhow::Result<String> {
+    let mut env = crate::render::environment(config);
+    env.add_template_owned("scaffold.md", template.text.to_string())
+        .with_context(|| format!("scaffold template {} is not valid", template.name))?;
+    let ts = |t: &Option<Timestamp>| t.as_ref().map(format_timestamp);
+    let timeline: Vec<_> = answers
+        .timeline
+        .iter()
+        .map(|e| context! { at => format_timestamp(&e.at), kind => e.kind.as_str(), text => e.text.as_str() })
+        .collect();
+    let ctx = context! {
+        id => id,
+        review => Serde(answers),
+        started_at => ts(&answers.started_at),
+        detected_at => ts(&answers.detected_at),
+        acknowledged_at => ts(&answers.acknowledged_at),
+        mitigated_at => ts(&answers.mitigated_at),
+        resolved_at => ts(&answers.resolved_at),
+        timeline => timeline,
+        severity => Serde(config.severity(&answers.severity)),
+    };
+    env.get_template("scaffold.md")?
+        .render(ctx)
+        .with_context(|| format!("rendering scaffold template {}", template.name))
+}
+
+/// The next free id for `format` (`PIR-{year}-{seq:03}`) given the ids in use.
+pub fn next_id<'a>(format: &str, year: i32, used: impl IntoIterator<Item = &'a str>) -> String {
+    let format = format.replace("{year}", &year.to_string());
+    let start = format.find("{seq").unwrap_or(format.len());
+    let end = format[start..]
+        .find('}')
+        .map_or(format.len(), |i| start + i + 1);
+    let width: usize = format[start..end]
+        .trim_start_matches("{seq")
+        .trim_start_matches(':')
+        .trim_end_matches('}')
+        .parse()
+        .unwrap_or(0);
+    let (prefix, suffix) = (&format[..start], &format[end..]);
+    let max = used
+        .into_iter()
+        .filter_map(|id| {
+            id.strip_prefix(prefix)?
+                .strip_suffix(suffix)?
+                .parse::<u64>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}{:0width$}{suffix}", max + 1)
+}
+
+/// A file-name slug: ASCII, lower case, words joined by hyphens, at most 60 characters.
+pub fn slug(title: &str) -> String {
+    let ascii = deunicode::deunicode(title).to_ascii_lowercase();
+    let mut out = String::new();
+    for word in ascii
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if out.len() + word.len() + 1 > 60 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(word);
+    }
+    if out.is_empty() {
+        "incident".into()
+    } else {
+        out
+    }
+}
+
+/// `postmortems/YYYY-MM-DD-slug.md`, with `-2`, `-3`... when that name is taken.
+pub fn free_path(dir: &Path, date: chrono::NaiveDate, title: &str) -> PathBuf {
+    let stem = format!("{}-{}", date.format("%Y-%m-%d"), slug(title));
+    let mut path = dir.join(format!("{stem}.md"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{stem}-{n}.md"));
+        n += 1;
+    }
+    path
+}
+
+/// All reviews under `dir` that parse well enough to have an id (broken files are skipped:
+/// `pirt check` is the place to report them).
+pub fn existing_reviews(dir: &Path, config: &Config) -> Vec<(PathBuf, Review)> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && p.is_file())
+        .collect();
+    paths.sort();
+    for path in paths {
+        if let Ok(file) = ReviewFile::read(&path, config)
+            && !file.parsed.review.id.is_empty()
+        {
+            out.push((path, file.parsed.review));
+        }
+    }
+    out
+}
+
+/// The id a new review gets: the next sequence number for the incident's year.
+pub fn allocate_id(
+    config: &Config,
+    started: Option<Timestamp>,
+    existing: &[(PathBuf, Review)],
+) -> String {
+    let year = started.map_or_else(
+        || chrono::Utc::now().year(),
+        |t| t.with_timezone(&config.zone).year(),
+    );
+    next_id(
+        &config.ids.review,
+        year,
+        existing.iter().map(|(_, r)| r.id.as_str()),
+    )
+}
+
+/// A past review that shares services or tags with a new one.
+#[derive(Debug, Serialize)]
+pub struct Similar<'a> {
+    pub review: &'a Review,
+    pub path: &'a Path,
+    pub shared: Vec<String>,
+}
+
+/// Past reviews sharing a service or tag, most shared first, then most recent; at most 5.
+pub fn similar<'a>(
+    services: &[String],
+    tags: &[String],
+    exclude_id: &str,
+    existing: &'a [(PathBuf, Review)],
+) -> Vec<Similar<'a>> {
+    let wanted: BTreeSet<&str> = services.iter().chain(tags).map(String::as_str).collect();
+    let mut found: Vec<Similar> = existing
+        .iter()
+        .filter(|(_, r)| r.id != exclude_id)
+        .filter_map(|(path, review)| {
+            let shared: Vec<String> = review
+                .services
+                .iter()
+                .chain(&review.tags)
+                .filter(|s| wanted.contains(s.as_str()))
+                .cloned()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            (!shared.is_empty()).then_some(Similar {
+                review,
+                path,
+                shared,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        b.shared
+            .len()
+            .cmp(&a.shared.len())
+            .then(b.review.started_at.cmp(&a.review.started_at))
+    });
+    found.truncate(5);
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_id_counts_per_year_and_keeps_padding() {
+        let used = ["PIR-2026-001", "PIR-2026-014", "PIR-2025-099", "OTHER"];
+        assert_eq!(next_id("PIR-{year}-{seq:03}", 2026, used), "PIR-2026-015");
+        assert_eq!(next_id("PIR-{year}-{seq:03}", 2027, used), "PIR-2027-001");
+        assert_eq!(next_id("PRB-{seq:04}", 2026, ["PRB-0007"]), "PRB-0008");
+        assert_eq!(next_id("INC{seq}", 2026, ["INC9"]), "INC10");
+    }
+
+    #[test]
+    fn slugs_are_ascii_and_short() {
+        assert_eq!(
+            slug("Checkout errors after connection-pool change"),
+            "checkout-errors-after-connection-pool-change"
+        );
+        assert_eq!(
+            slug("Störung: Zahlungsdienst überlastet!"),
+            "storung-zahlungsdienst-uberlastet"
+        );
+        assert_eq!(slug("???"), "incident");
+        assert!(slug(&"word ".repeat(40)).len() <= 60);
+    }
+}
