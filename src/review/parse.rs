@@ -100,6 +100,7 @@ pub fn parse_review(path: &Path, text: &str, config: &Config) -> ParsedFile {
     review.problem = reader.string(&root, "problem");
     review.related = reader.string_list(&root, "related");
     review.sections = document::sections(&text[layout.body_start..], layout.body_first_line);
+    reader.diagnostics.sort_by_key(|d| (d.line, d.column));
     ParsedFile {
         review,
         front_matter: Some(root),
@@ -311,7 +312,7 @@ impl<'a> Reader<'a> {
                 self.error(
                     node.pos,
                     format!("`{field}`: {e}"),
-                    Some("write an RFC 3339 time with an offset, e.g. 2026-11-20T14:02:00Z or 2026-11-20T15:02:00+01:00".into()),
+                    Some("write an RFC 3339 time with an offset, e.g. 2026-11-20T14:02:00Z or 2026-11-20T15:02:00+01:00 (pirt timeline add and pirt new convert looser forms)".into()),
                 );
                 None
             }

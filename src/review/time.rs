@@ -40,10 +40,7 @@ impl TimeContext {
 /// Parses an RFC 3339 timestamp, the only form stored in files.
 pub fn parse_rfc3339(text: &str) -> Result<Timestamp, String> {
     DateTime::parse_from_rfc3339(text.trim()).map_err(|e| {
-        if NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M:%S").is_ok()
-            || NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M:%S").is_ok()
-            || NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").is_ok()
-        {
+        if parse_date_time(text.trim()).is_some() {
             "timestamp has no offset".to_string()
         } else {
             format!("not an RFC 3339 timestamp ({e})")
@@ -156,7 +153,7 @@ impl ZoneSpec {
     }
 }
 
-fn parse_date_time(text: &str) -> Option<NaiveDateTime> {
+pub(crate) fn parse_date_time(text: &str) -> Option<NaiveDateTime> {
     const FORMATS: [&str; 4] = [
         "%Y-%m-%d %H:%M:%S",
         "%Y-%m-%d %H:%M",

@@ -1,0 +1,93 @@
+use insta_cmd::assert_cmd_snapshot;
+
+use crate::{fixtures, pirt};
+
+#[test]
+fn missing_file() {
+    assert_cmd_snapshot!(pirt(&fixtures()).args(["render", "nope.md"]));
+}
+
+#[test]
+fn no_front_matter() {
+    assert_cmd_snapshot!(pirt(&fixtures()).args(["render", "bad/no-front-matter.md"]));
+}
+
+#[test]
+fn unterminated_front_matter() {
+    assert_cmd_snapshot!(pirt(&fixtures()).args(["render", "bad/unterminated.md"]));
+}
+
+#[test]
+fn invalid_yaml() {
+    assert_cmd_snapshot!(pirt(&fixtures()).args(["render", "bad/invalid-yaml.md"]));
+}
+
+#[test]
+fn duplicate_key() {
+    assert_cmd_snapshot!(pirt(&fixtures()).args(["render", "bad/duplicate-key.md"]));
+}
+
+#[test]
+fn wrong_types_are_all_reported_at_once() {
+    assert_cmd_snapshot!(pirt(&fixtures()).args(["render", "bad/wrong-types.md"]));
+}
+
+#[test]
+fn unknown_keys_are_warnings_with_suggestions() {
+    assert_cmd_snapshot!(pirt(&fixtures()).args(["render", "unknown-key.md", "--format", "json"]));
+}
+
+#[test]
+fn a_directory_binary_and_utf16_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("folder.md")).unwrap();
+    std::fs::write(dir.path().join("bin.md"), [0x00u8, 0x9f, 0x92, 0x96, 0xff]).unwrap();
+    std::fs::write(
+        dir.path().join("utf16.md"),
+        [0xffu8, 0xfe, b'-', 0, b'-', 0],
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("empty.md"), "").unwrap();
+    for name in ["folder.md", "bin.md", "utf16.md", "empty.md"] {
+        let out = pirt(dir.path()).args(["render", name]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(name), "{name}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn a_bad_config_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pirt.toml"),
+        "timezone = \"UTC\"\n\n[folders]\nreview = \"pm\"\n",
+    )
+    .unwrap();
+    let root = dir.path().canonicalize().unwrap().display().to_string();
+    let escaped = regex_escape(&root);
+    insta::with_settings!({filters => vec![(escaped.as_str(), "[TMP]")]}, {
+        assert_cmd_snapshot!(pirt(dir.path()).args(["render", "x.md"]));
+    });
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = pirt(&fixtures()).args(["render"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = pirt(&fixtures()).args(["--version"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if "\\.+*?()|[]{}^$".contains(c) {
+                vec!['\\', c]
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}

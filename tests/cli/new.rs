@@ -1,0 +1,188 @@
+use insta_cmd::assert_cmd_snapshot;
+
+use crate::{pirt, scratch};
+
+const FLAGS: &[&str] = &[
+    "new",
+    "Checkout errors after connection-pool change",
+    "--severity",
+    "major",
+    "--service",
+    "checkout-api,orders-db",
+    "--tag",
+    "database",
+    "--commander",
+    "li.wei",
+    "--started",
+    "2026-11-20 15:02",
+    "--detected",
+    "+7m",
+    "--acknowledged",
+    "15:11",
+    "--mitigated",
+    "15:41 Europe/Berlin",
+    "--detection",
+    "alert",
+    "--detection-source",
+    "checkout p99 > 2s",
+    "--impact",
+    "About 12% of checkout requests failed: HTTP 503",
+    "--users-affected",
+    "4200",
+    "--event",
+    "15:02 | trigger | Deploy 4812 reaches all pods",
+    "--event",
+    "+39m | mitigation | Rolled back",
+    "--no-input",
+];
+
+#[test]
+fn flags_only_writes_a_complete_scaffold() {
+    let dir = scratch(&[]);
+    assert_cmd_snapshot!(pirt(dir.path()).args(FLAGS));
+    let path = dir
+        .path()
+        .join("postmortems/2026-11-20-checkout-errors-after-connection-pool-change.md");
+    insta::assert_snapshot!(std::fs::read_to_string(&path).unwrap());
+    // The scaffold parses cleanly and renders.
+    let out = pirt(dir.path())
+        .args(["render", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn next_id_similar_incidents_and_no_overwrite() {
+    let dir = scratch(&["checkout.md"]);
+    std::fs::create_dir(dir.path().join("postmortems")).unwrap();
+    std::fs::rename(
+        dir.path().join("checkout.md"),
+        dir.path().join("postmortems/2026-11-20-checkout.md"),
+    )
+    .unwrap();
+    let first = pirt(dir.path()).args(FLAGS).output().unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert_cmd_snapshot!(pirt(dir.path()).args(FLAGS));
+    let second = dir
+        .path()
+        .join("postmortems/2026-11-20-checkout-errors-after-connection-pool-change-2.md");
+    assert!(
+        std::fs::read_to_string(second)
+            .unwrap()
+            .contains("id: PIR-2026-016")
+    );
+}
+
+#[test]
+fn each_built_in_template_scaffolds_a_valid_review() {
+    for template in ["concise", "sre", "itil"] {
+        let dir = scratch(&[]);
+        let out = pirt(dir.path())
+            .args([
+                "new",
+                "Queue backlog",
+                "--severity",
+                "SEV3",
+                "--started",
+                "2026-11-20T10:00:00Z",
+                "--no-input",
+                "--template",
+                template,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{template}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let path = dir
+            .path()
+            .join(String::from_utf8(out.stdout).unwrap().trim());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("<!-- guide:"), "{template}");
+        let render = pirt(dir.path())
+            .args(["render"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            render.status.success() && render.stderr.is_empty(),
+            "{template}: {}",
+            String::from_utf8_lossy(&render.stderr)
+        );
+    }
+}
+
+#[test]
+fn missing_answers_name_their_flag() {
+    let dir = scratch(&[]);
+    assert_cmd_snapshot!(
+        "missing_title",
+        pirt(dir.path()).args(["new", "--no-input"])
+    );
+    assert_cmd_snapshot!(
+        "missing_severity",
+        pirt(dir.path()).args(["new", "Title", "--no-input"])
+    );
+    assert_cmd_snapshot!(
+        "missing_started",
+        pirt(dir.path()).args(["new", "Title", "--severity", "SEV2"])
+    );
+    assert_cmd_snapshot!(
+        "bad_severity",
+        pirt(dir.path()).args([
+            "new",
+            "Title",
+            "--severity",
+            "SEV9",
+            "--started",
+            "now",
+            "--no-input"
+        ])
+    );
+    assert!(!dir.path().join("postmortems").exists());
+}
+
+#[test]
+fn init_writes_config_and_folders_and_ejects() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pirt(dir.path()).args(["init", "--eject"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for path in [
+        "pirt.toml",
+        "postmortems",
+        "problems",
+        ".pirt/templates/review.html.j2",
+        ".pirt/templates/concise.md.j2",
+    ] {
+        assert!(dir.path().join(path).exists(), "{path}");
+    }
+    // A second run keeps what is there.
+    std::fs::write(dir.path().join("pirt.toml"), "timezone = \"Asia/Tokyo\"\n").unwrap();
+    let out = pirt(dir.path()).args(["init"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("pirt.toml")).unwrap(),
+        "timezone = \"Asia/Tokyo\"\n"
+    );
+}
