@@ -10,7 +10,7 @@ use inquire::{Select, Text};
 use crate::cmd::Output;
 use crate::config::Config;
 use crate::fsutil;
-use crate::review::time::{FORMS, TimeContext, Timestamp, parse_loose};
+use crate::review::time::{TimeContext, Timestamp, parse_loose};
 use crate::review::{DETECTION_METHODS, ENTRY_KINDS};
 use crate::scaffold::{self, NewEntry, NewReview};
 
@@ -457,13 +457,24 @@ impl<'a> Wizard<'a> {
             }
             None => {
                 let ctx = self.ctx.clone();
+                let shown = self.ctx.clone();
+                let zone = self.config.zone;
+                // Echo the time pirt understood, not only what was typed.
+                let formatter = move |s: &str| match parse_loose(s, &shown) {
+                    Ok(ts) => format!(
+                        "{s}  → {}",
+                        ts.with_timezone(&zone).format("%Y-%m-%d %H:%M %Z")
+                    ),
+                    Err(_) => s.to_string(),
+                };
                 let help = format!(
-                    "{FORMS}; zone {}{}",
+                    "e.g. 14:32, yesterday 23:50, 2026-11-20 14:32, 14:32 Europe/Berlin, +15m, now; zone {}{}",
                     self.config.timezone,
                     if required { "" } else { " (enter to skip)" }
                 );
                 let answer = Text::new(prompt)
                     .with_help_message(&help)
+                    .with_formatter(&formatter)
                     .with_validator(move |s: &str| {
                         Ok(match (s.trim().is_empty(), required) {
                             (true, true) => Validation::Invalid("a time is needed here".into()),

@@ -76,6 +76,33 @@ pub fn parse_loose(input: &str, ctx: &TimeContext) -> Result<Timestamp, String> 
     if let Ok(ts) = DateTime::parse_from_rfc3339(text) {
         return Ok(ts);
     }
+    // `today 14:32`, `yesterday 23:50`: a day relative to now in the configured zone.
+    for (word, days_back) in [("today ", 0), ("yesterday ", 1)] {
+        if let Some(rest) = strip_prefix_ignore_case(text, word) {
+            let today = ctx.now.with_timezone(&ctx.zone).date_naive();
+            let date = today - Duration::days(days_back);
+            let fixed = TimeContext {
+                date,
+                previous: None,
+                sequential: false,
+                ..ctx.clone()
+            };
+            return parse_clock_in(rest.trim(), &fixed, false);
+        }
+    }
+    parse_clock_in(text, ctx, true)
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
+}
+
+/// A date-time or a clock time, with an optional zone, on `ctx.date`. With `guess_day`, a
+/// bare clock time typed first (no previous answer) that lies in the future means
+/// yesterday: at 00:30, `23:50` is the incident of the evening before.
+fn parse_clock_in(text: &str, ctx: &TimeContext, guess_day: bool) -> Result<Timestamp, String> {
     // A trailing zone name or offset, separated by a space.
     let (clock, zone) = match text.rsplit_once(' ') {
         Some((head, tail)) if looks_like_zone(tail) => (head.trim(), Some(tail)),
@@ -97,6 +124,10 @@ pub fn parse_loose(input: &str, ctx: &TimeContext) -> Result<Timestamp, String> 
         {
             let next = ctx.date.succ_opt().ok_or("date out of range")?;
             ts = zone.resolve(next.and_time(time))?;
+        }
+        if guess_day && ctx.previous.is_none() && ts > ctx.now {
+            let before = ctx.date.pred_opt().ok_or("date out of range")?;
+            ts = zone.resolve(before.and_time(time))?;
         }
         return Ok(ts);
     }
@@ -250,6 +281,15 @@ mod tests {
         assert_eq!(loose("+15m", &c), "2026-11-20T14:17:00+00:00");
         assert_eq!(loose("+1h30m", &c), "2026-11-20T15:32:00+00:00");
         assert_eq!(loose("now", &c), "2026-11-20T18:00:00+00:00");
+    }
+
+    #[test]
+    fn today_yesterday_and_future_clock_times() {
+        let c = ctx("UTC"); // now: 2026-11-20 18:00 UTC
+        assert_eq!(loose("yesterday 23:50", &c), "2026-11-19T23:50:00+00:00");
+        assert_eq!(loose("Today 09:15", &c), "2026-11-20T09:15:00+00:00");
+        // 19:00 has not happened yet today: the incident was yesterday evening.
+        assert_eq!(loose("19:00", &c), "2026-11-19T19:00:00+00:00");
     }
 
     #[test]
