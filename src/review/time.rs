@@ -255,8 +255,8 @@ mod tests {
             "2026-11-20T14:32:00+01:00"
         );
         assert_eq!(
-            loose("14:32 America/New_York", &c),
-            "2026-11-20T14:32:00-05:00"
+            loose("10:32 America/New_York", &c),
+            "2026-11-20T10:32:00-05:00"
         );
         assert_eq!(
             loose("2026-11-20 14:32 +05:30", &c),
