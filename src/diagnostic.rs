@@ -40,6 +40,10 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// The text of the source line, for the underlined snippet (kept so that files need not
+    /// stay in memory until the report is printed).
+    #[serde(skip)]
+    pub snippet: Option<String>,
 }
 
 impl Diagnostic {
@@ -54,20 +58,33 @@ impl Diagnostic {
             rule,
             message,
             hint: None,
+            snippet: None,
         }
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
+    /// Keeps the source line this diagnostic points at, from the file's text.
+    pub fn attach_snippet(&mut self, text: &str) {
+        if self.snippet.is_some() {
+            return;
+        }
+        let mut lines = text.split_inclusive('\n');
+        let line_start: usize = lines.by_ref().take(self.line - 1).map(str::len).sum();
+        let Some(line) = lines.next() else {
+            return;
+        };
+        // Offsets become relative to the line; very long lines are cut for display.
+        self.offset = self.offset.saturating_sub(line_start);
+        let line = line.trim_end_matches(['\n', '\r']);
+        let mut cut = line.len().min(400);
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        self.snippet = Some(line[..cut].to_string());
     }
 
-    /// `path:line:col: level[rule]: message`, then the source line with the span underlined
-    /// and the hint (annotate-snippets), when the source text is at hand.
-    pub fn render(&self, source: Option<&str>, styled: bool) -> String {
-        use annotate_snippets::{AnnotationKind, Group, Level as L, Renderer, Snippet};
-
-        let head = format!(
+    /// The first line: `path:line:col: level[rule]: message`.
+    pub fn headline(&self) -> String {
+        format!(
             "{}:{}:{}: {}[{}]: {}",
             self.path.display(),
             self.line,
@@ -75,26 +92,34 @@ impl Diagnostic {
             self.level,
             self.rule,
             self.message
-        );
+        )
+    }
+
+    /// The headline, then the source line with the span underlined and the hint
+    /// (annotate-snippets), when the snippet is attached.
+    pub fn render(&self, styled: bool) -> String {
+        use annotate_snippets::{AnnotationKind, Group, Level as L, Renderer, Snippet};
+
+        let head = self.headline();
         let level = match self.level {
             Level::Error => L::ERROR,
             Level::Warning => L::WARNING,
         };
-        let line = source.and_then(|s| s.lines().nth(self.line - 1));
         let mut group = Group::with_level(level.clone());
-        if let Some(line) = line {
-            let line = line.trim_end_matches('\r');
+        if let Some(line) = &self.snippet {
             let start = line
                 .char_indices()
                 .nth(self.column - 1)
                 .map_or(line.len(), |(i, _)| i);
-            let width = source
-                .and_then(|s| s.get(self.offset..self.offset + self.len))
-                .filter(|span| self.len > 0 && !span.contains('\n'))
-                .map_or(1, str::len);
-            let end = (start + width).min(line.len()).max(start);
+            // The span's length, when it stays on this line; one character otherwise.
+            let width = if self.len > 0 && self.offset + self.len <= line.len() && self.offset == start {
+                self.len
+            } else {
+                line[start..].chars().next().map_or(0, char::len_utf8)
+            };
+            let end = (start + width).min(line.len());
             group = group.element(
-                Snippet::source(line)
+                Snippet::source(line.as_str())
                     .line_start(self.line)
                     .annotation(AnnotationKind::Primary.span(start..end)),
             );
@@ -102,7 +127,7 @@ impl Diagnostic {
         if let Some(hint) = &self.hint {
             group = group.element(L::HELP.message(hint.as_str()));
         }
-        if line.is_none() && self.hint.is_none() {
+        if self.snippet.is_none() && self.hint.is_none() {
             return head;
         }
         let renderer = if styled {
@@ -116,23 +141,23 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(None, false))
+        f.write_str(&self.render(false))
     }
 }
 
 /// A file that could not be used because of error-level findings.
 #[derive(Debug, thiserror::Error)]
-#[error("{}", render_all(.diagnostics, .source_text.as_deref()))]
+#[error("{}", render_errors(.diagnostics))]
 pub struct InvalidFile {
+    /// With snippets attached.
     pub diagnostics: Vec<Diagnostic>,
-    pub source_text: Option<String>,
 }
 
-fn render_all(diagnostics: &[Diagnostic], source: Option<&str>) -> String {
+fn render_errors(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics
         .iter()
         .filter(|d| d.level == Level::Error)
-        .map(|d| d.render(source, false))
+        .map(|d| d.render(false))
         .collect::<Vec<_>>();
     errors.join("\n")
 }

@@ -30,7 +30,9 @@ impl Output {
             return;
         }
         for d in file.warnings() {
-            eprintln!("{}", d.render(Some(&file.text), self.color));
+            let mut d = d.clone();
+            d.attach_snippet(&file.text);
+            eprintln!("{}", d.render(self.color));
         }
     }
 }

@@ -206,10 +206,9 @@ impl ReviewFile {
             .iter()
             .any(|d| d.level == Level::Error)
         {
-            return Err(InvalidFile {
-                diagnostics: self.parsed.diagnostics.clone(),
-                source_text: Some(self.text.clone()),
-            });
+            let mut diagnostics = self.parsed.diagnostics.clone();
+            diagnostics.iter_mut().for_each(|d| d.attach_snippet(&self.text));
+            return Err(InvalidFile { diagnostics });
         }
         Ok(())
     }
