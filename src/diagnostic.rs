@@ -82,6 +82,11 @@ impl Diagnostic {
         self.snippet = Some(line[..cut].to_string());
     }
 
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
     /// The first line: `path:line:col: level[rule]: message`.
     pub fn headline(&self) -> String {
         format!(
