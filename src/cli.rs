@@ -85,12 +85,58 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         template: Option<PathBuf>,
     },
+    /// Check reviews and problem records: completeness, consistency, blameless language
+    #[command(after_help = CHECK_HELP)]
+    Check {
+        /// Files or folders (default: the configured reviews and problems folders)
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+        /// Exit with 1 on warnings too
+        #[arg(long)]
+        deny_warnings: bool,
+    },
     /// Print a shell completion script
     #[command(
         after_help = "Example:\n  pirt completions bash > ~/.local/share/bash-completion/completions/pirt"
     )]
     Completions { shell: clap_complete::Shell },
 }
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum CheckFormat {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+const CHECK_HELP: &str = "Rules (level: error, warning, or by status = warning on a draft, error once in review):
+  yaml-syntax          error      front matter missing, unterminated or not valid YAML
+  schema               error      wrong type or value; unknown key (warning, with a suggestion)
+  required-field       by status  a field the status requires is missing
+  chronology           error      started <= detected <= acknowledged <= mitigated <= resolved violated
+  timeline-order       by status  entries out of order or outside the incident window
+  severity-scale       error      a severity not in the configured scale
+  action-item          by status  action item without owner, type, due date or tracker
+  action-item-overdue  warning    open item past its due date or the severity's deadline
+  problem-link         by status  a severity that requires a problem record has no `problem:`
+  dangling-reference   error      `related:` or `problem:` naming an id that does not exist
+  duplicate-id         error      two reviews (or problems) with the same id
+  required-section     by status  a required section missing or empty
+  placeholder          error      guidance or TODO/TBD/???/<fill in> left past draft
+  unreviewed-draft     error      an AI draft marker left past draft
+  blameless-language   by status  blame or counterfactual wording
+
+Levels are set per rule in pirt.toml under [check.rules]. Exit codes: 0 no errors,
+1 errors (or warnings with --deny-warnings), 2 usage, config or I/O error.
+PIRT_TODAY=YYYY-MM-DD fixes the date used for overdue action items.
+
+Examples:
+  pirt check
+  pirt check postmortems/2026-11-20-checkout.md --deny-warnings
+  pirt check --format github
+  pirt check --format sarif > pirt.sarif";
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum RenderFormat {
@@ -254,7 +300,36 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             };
             cmd::render::run(&config, &files, format, target, template.as_deref(), &out)
         }
+        Command::Check {
+            paths,
+            format,
+            deny_warnings,
+        } => {
+            let format = match format {
+                CheckFormat::Human => crate::check::output::Format::Human,
+                CheckFormat::Json => crate::check::output::Format::Json,
+                CheckFormat::Github => crate::check::output::Format::Github,
+                CheckFormat::Sarif => crate::check::output::Format::Sarif,
+            };
+            cmd::check::run(
+                &config,
+                &paths,
+                format,
+                deny_warnings,
+                today(&config)?,
+                &out,
+            )
+        }
         Command::Completions { .. } => unreachable!("handled above"),
+    }
+}
+
+/// Today in the configured zone; `PIRT_TODAY` fixes it (tests, reproducible CI runs).
+fn today(config: &Config) -> anyhow::Result<chrono::NaiveDate> {
+    match std::env::var("PIRT_TODAY") {
+        Ok(text) if !text.is_empty() => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|_| anyhow::anyhow!("PIRT_TODAY=`{text}` is not a date; write YYYY-MM-DD")),
+        _ => Ok(chrono::Utc::now().with_timezone(&config.zone).date_naive()),
     }
 }
 

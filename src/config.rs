@@ -4,6 +4,7 @@
 //! from the working directory > built-in defaults (a repository without a config works).
 //! Relative folders in the config are relative to the folder holding the config file.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -23,6 +24,7 @@ pub struct Config {
     pub new: NewDefaults,
     /// The severity scale, most severe first.
     pub severity: Vec<SeverityLevel>,
+    pub check: CheckConfig,
     #[serde(skip)]
     pub zone: Tz,
     /// The folder the config lives in (the working directory when there is none).
@@ -78,6 +80,87 @@ pub struct SeverityLevel {
     pub action_item_days: Option<u32>,
 }
 
+/// `[check]`: how strict `pirt check` is.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckConfig {
+    /// Rule name → level, overriding the rule's default.
+    pub rules: BTreeMap<toml::Spanned<String>, RuleSetting>,
+    /// Status → headings that must be present and not empty. `A|B` accepts either heading.
+    pub required_sections: BTreeMap<String, Vec<String>>,
+    /// Status → front-matter fields that must be set (`impact.summary` for nested ones).
+    pub required_fields: BTreeMap<String, Vec<String>>,
+    pub blameless: BlamelessConfig,
+    /// Files larger than this are reported instead of parsed.
+    pub max_file_mb: u64,
+}
+
+/// A rule's level set in the config.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleSetting {
+    Off,
+    #[serde(alias = "warning")]
+    Warn,
+    Error,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BlamelessConfig {
+    /// More phrases to report (matched case-insensitively on word boundaries).
+    pub extra: Vec<String>,
+    /// Phrases that contain a listed word but are fine (`fault tolerance`).
+    pub allow: Vec<String>,
+}
+
+const SECTIONS: &[&str] = &[
+    "Summary",
+    "Impact|Business impact",
+    "Root cause and contributing factors|Root causes|Root cause",
+    "Detection",
+    "Resolution|Resolution and recovery",
+];
+
+const FIELDS: &[&str] = &[
+    "services",
+    "incident_commander",
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+    "detection",
+    "impact.summary",
+];
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        let per_status = |items: &[&str]| -> BTreeMap<String, Vec<String>> {
+            crate::review::Status::NAMES
+                .iter()
+                .map(|s| (s.to_string(), items.iter().map(|i| i.to_string()).collect()))
+                .collect()
+        };
+        CheckConfig {
+            rules: BTreeMap::new(),
+            required_sections: per_status(SECTIONS),
+            required_fields: per_status(FIELDS),
+            blameless: BlamelessConfig::default(),
+            max_file_mb: 10,
+        }
+    }
+}
+
+impl CheckConfig {
+    /// The configured level of a rule, if the config sets one.
+    pub fn setting(&self, rule: &str) -> Option<RuleSetting> {
+        self.rules
+            .iter()
+            .find(|(name, _)| name.get_ref() == rule)
+            .map(|(_, setting)| *setting)
+    }
+}
+
 impl Default for Folders {
     fn default() -> Self {
         Folders {
@@ -119,6 +202,7 @@ impl Default for Config {
             folders: Folders::default(),
             ids: Ids::default(),
             new: NewDefaults::default(),
+            check: CheckConfig::default(),
             severity: vec![
                 level(
                     "SEV1",
@@ -237,6 +321,7 @@ fn parse_toml(text: &str, path: &Path) -> anyhow::Result<Config> {
             path.display()
         );
     }
+    validate_check(&config.check, text, path)?;
     for id in [&config.ids.review, &config.ids.problem] {
         if !id.contains("{seq") {
             bail!(
@@ -248,13 +333,51 @@ fn parse_toml(text: &str, path: &Path) -> anyhow::Result<Config> {
     Ok(config)
 }
 
+/// Unknown rule names and statuses are errors, with the line of the offending key.
+fn validate_check(check: &CheckConfig, text: &str, path: &Path) -> anyhow::Result<()> {
+    let known = crate::check::rule_names();
+    for name in check.rules.keys() {
+        if !known.contains(&name.get_ref().as_str()) {
+            let (line, column) = line_col(text, name.span().start);
+            let hint = crate::review::suggest(name.get_ref(), &known)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            bail!(
+                "{}:{line}:{column}: unknown rule `{}` in [check.rules]{hint}; rules: {}",
+                path.display(),
+                name.get_ref(),
+                known.join(", ")
+            );
+        }
+    }
+    for (table, map) in [
+        ("required_sections", &check.required_sections),
+        ("required_fields", &check.required_fields),
+    ] {
+        for status in map.keys() {
+            if crate::review::Status::parse(status).is_none() {
+                bail!(
+                    "{}: unknown status `{status}` in [check.{table}]; use draft, in-review or published",
+                    path.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
 fn config_error(path: &Path, text: &str, err: &toml::de::Error) -> anyhow::Error {
     let message = err.message().trim_end();
     match err.span() {
         Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let (line, column) = line_col(text, span.start);
             anyhow::anyhow!(
                 "{}:{line}:{column}: invalid config: {message}",
                 path.display()
@@ -277,6 +400,7 @@ mod tests {
         assert_eq!(parsed.ids, builtin.ids);
         assert_eq!(parsed.new, builtin.new);
         assert_eq!(parsed.severity, builtin.severity);
+        assert_eq!(parsed.check, builtin.check);
     }
 
     #[test]
@@ -314,6 +438,9 @@ mod tests {
             err.contains("pirt.toml:3:1: invalid config: unknown field `reviewz`"),
             "{err}"
         );
+        std::fs::write(&path, "[check.rules]\nblameless-languag = \"off\"\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("pirt.toml:2:1: unknown rule `blameless-languag` in [check.rules] (did you mean `blameless-language`?)"), "{err}");
         std::fs::write(&path, "timezone = \"Mars/Base\"\n").unwrap();
         let err = Config::load(&path).unwrap_err().to_string();
         assert!(err.contains("unknown time zone `Mars/Base`"), "{err}");

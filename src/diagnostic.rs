@@ -117,11 +117,12 @@ impl Diagnostic {
                 .nth(self.column - 1)
                 .map_or(line.len(), |(i, _)| i);
             // The span's length, when it stays on this line; one character otherwise.
-            let width = if self.len > 0 && self.offset + self.len <= line.len() && self.offset == start {
-                self.len
-            } else {
-                line[start..].chars().next().map_or(0, char::len_utf8)
-            };
+            let width =
+                if self.len > 0 && self.offset + self.len <= line.len() && self.offset == start {
+                    self.len
+                } else {
+                    line[start..].chars().next().map_or(0, char::len_utf8)
+                };
             let end = (start + width).min(line.len());
             group = group.element(
                 Snippet::source(line.as_str())

@@ -5,6 +5,7 @@
 //! result to an exit code.
 
 pub mod assets;
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;

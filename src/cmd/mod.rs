@@ -1,5 +1,6 @@
 //! One module per subcommand: load what it needs, call the domain, print.
 
+pub mod check;
 pub mod init;
 pub mod new;
 pub mod render;

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 pub use document::Section;
 pub use metrics::Metrics;
-pub use parse::{ParsedFile, parse_review};
+pub use parse::{ParsedFile, parse_review, suggest};
 pub use time::Timestamp;
 
 use crate::diagnostic::{Diagnostic, InvalidFile, Level};
@@ -207,7 +207,9 @@ impl ReviewFile {
             .any(|d| d.level == Level::Error)
         {
             let mut diagnostics = self.parsed.diagnostics.clone();
-            diagnostics.iter_mut().for_each(|d| d.attach_snippet(&self.text));
+            diagnostics
+                .iter_mut()
+                .for_each(|d| d.attach_snippet(&self.text));
             return Err(InvalidFile { diagnostics });
         }
         Ok(())

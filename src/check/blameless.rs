@@ -1,0 +1,399 @@
+//! `blameless-language`: blame and counterfactual wording, with what to write instead.
+//!
+//! Matching is case-insensitive on word boundaries, in the body (outside code blocks,
+//! inline code, block quotes, double-quoted text and HTML comments) and in the narrative
+//! fields of the front matter.
+
+use regex::Regex;
+
+use crate::check::rules::{Findings, body_lines};
+use crate::config::BlamelessConfig;
+use crate::diagnostic::Level;
+use crate::review::Review;
+use crate::review::document::Layout;
+use crate::review::yaml::{Node, Pos, Value};
+
+const SYSTEM: &str = "describe the system condition that made the action possible (a missing guard rail, an unclear interface, a step nothing checked)";
+const COUNTERFACTUAL: &str = "counterfactual wording judges with hindsight; describe what happened and why it made sense at the time";
+const CHARACTER: &str =
+    "describe the conditions (time pressure, tooling, missing checks), not a person's character";
+const CAUSE: &str =
+    "describe the contributing factors; an incident rarely has one cause, and never one person";
+
+/// Built-in phrases and the suggestion for each.
+const PHRASES: &[(&str, &str)] = &[
+    ("human error", SYSTEM),
+    ("operator error", SYSTEM),
+    ("user error", SYSTEM),
+    ("should have", COUNTERFACTUAL),
+    ("should not have", COUNTERFACTUAL),
+    ("shouldn't have", COUNTERFACTUAL),
+    ("ought to have", COUNTERFACTUAL),
+    (
+        "failed to",
+        "say what happened instead, e.g. \"the job did not retry because ...\"",
+    ),
+    (
+        "forgot to",
+        "describe which step the system did not prompt for or check",
+    ),
+    (
+        "neglected to",
+        "describe which step the system did not prompt for or check",
+    ),
+    ("careless", CHARACTER),
+    ("carelessness", CHARACTER),
+    ("sloppy", CHARACTER),
+    ("negligent", CHARACTER),
+    ("negligence", CHARACTER),
+    ("incompetent", CHARACTER),
+    ("lazy", CHARACTER),
+    ("reckless", CHARACTER),
+    ("inattentive", CHARACTER),
+    ("fault", CAUSE),
+    ("at fault", CAUSE),
+    ("blame", CAUSE),
+    ("blamed", CAUSE),
+    ("to blame", CAUSE),
+];
+
+/// Technical phrases that contain a listed word.
+const ALLOWED: &[&str] = &[
+    "fault tolerance",
+    "fault tolerant",
+    "fault-tolerant",
+    "fault injection",
+    "fault domain",
+    "fault domains",
+    "segmentation fault",
+    "page fault",
+    "network fault",
+    "hardware fault",
+    "git blame",
+];
+
+pub struct Matcher {
+    regex: Regex,
+    extra: Vec<String>,
+    allow: Vec<String>,
+}
+
+impl Matcher {
+    pub fn new(config: &BlamelessConfig) -> Self {
+        let mut phrases: Vec<String> = PHRASES.iter().map(|(p, _)| p.to_string()).collect();
+        let extra: Vec<String> = config
+            .extra
+            .iter()
+            .map(|p| normalise(p))
+            .filter(|p| !p.is_empty())
+            .collect();
+        phrases.extend(extra.iter().cloned());
+        // Longest first, so "at fault" wins over "fault".
+        phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let alternation = phrases
+            .iter()
+            .map(|p| regex::escape(p).replace(r"\ ", r"\s+").replace(' ', r"\s+"))
+            .collect::<Vec<_>>()
+            .join("|");
+        let regex = Regex::new(&format!(r"(?i)\b(?:{alternation})\b"))
+            .expect("escaped phrases form a valid regex");
+        let mut allow: Vec<String> = ALLOWED.iter().map(|a| a.to_string()).collect();
+        allow.extend(config.allow.iter().map(|a| normalise(a)));
+        Matcher {
+            regex,
+            extra,
+            allow,
+        }
+    }
+
+    fn suggestion(&self, phrase: &str) -> &str {
+        PHRASES
+            .iter()
+            .find(|(p, _)| *p == phrase)
+            .map(|(_, s)| *s)
+            .or_else(|| self.extra.iter().any(|e| e == phrase).then_some(CAUSE))
+            .unwrap_or(CAUSE)
+    }
+
+    /// Byte ranges of blameful phrases in `text` (already masked), with the phrase.
+    fn find(&self, text: &str) -> Vec<(usize, usize, String)> {
+        let lower = text.to_lowercase();
+        let same_len = lower.len() == text.len();
+        self.regex
+            .find_iter(text)
+            .filter(|m| !same_len || !self.allowed(&lower, m.start(), m.end()))
+            .map(|m| (m.start(), m.end(), normalise(m.as_str())))
+            .collect()
+    }
+
+    fn allowed(&self, lower: &str, start: usize, end: usize) -> bool {
+        self.allow.iter().any(|a| {
+            lower
+                .match_indices(a.as_str())
+                .any(|(i, _)| i <= start && i + a.len() >= end)
+        })
+    }
+
+    pub(super) fn check(
+        &self,
+        findings: &mut Findings,
+        root: &Node,
+        review: &Review,
+        text: &str,
+        layout: &Layout,
+    ) {
+        let people = people(review);
+        for (line_no, offset, line) in body_lines(text, layout) {
+            let masked = mask(line);
+            for (start, end, phrase) in self.find(&masked) {
+                let pos = Pos {
+                    line: line_no,
+                    column: line[..start].chars().count() + 1,
+                    offset: offset + start,
+                    len: end - start,
+                };
+                self.report(findings, pos, &line[start..end], &phrase);
+            }
+            for (start, end) in person_as_cause(&masked, &people) {
+                let pos = Pos {
+                    line: line_no,
+                    column: line[..start].chars().count() + 1,
+                    offset: offset + start,
+                    len: end - start,
+                };
+                person_finding(findings, pos, &line[start..end]);
+            }
+        }
+        for node in narrative_nodes(root) {
+            let Value::Str(value) = &node.value else {
+                continue;
+            };
+            // Exact columns when the value is written plainly on its line.
+            let exact = text
+                .get(node.pos.offset..)
+                .is_some_and(|t| t.starts_with(value.as_str()))
+                && !value.contains('\n');
+            let at = |start: usize, end: usize| {
+                if exact {
+                    Pos {
+                        line: node.pos.line,
+                        column: node.pos.column + value[..start].chars().count(),
+                        offset: node.pos.offset + start,
+                        len: end - start,
+                    }
+                } else {
+                    node.pos
+                }
+            };
+            let masked = mask(value);
+            for (start, end, phrase) in self.find(&masked) {
+                self.report(findings, at(start, end), &value[start..end], &phrase);
+            }
+            for (start, end) in person_as_cause(&masked, &people) {
+                person_finding(findings, at(start, end), &value[start..end]);
+            }
+        }
+    }
+
+    fn report(&self, findings: &mut Findings, pos: Pos, written: &str, phrase: &str) {
+        findings.add(
+            "blameless-language",
+            pos,
+            Level::Error,
+            format!("blameful wording \"{written}\""),
+            Some(self.suggestion(phrase).to_string()),
+        );
+    }
+}
+
+fn person_finding(findings: &mut Findings, pos: Pos, written: &str) {
+    findings.add(
+        "blameless-language",
+        pos,
+        Level::Error,
+        format!("a person named as the cause: \"{written}\""),
+        Some(SYSTEM.to_string()),
+    );
+}
+
+fn normalise(phrase: &str) -> String {
+    phrase
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The review's people: authors, the incident commander and action-item owners.
+fn people(review: &Review) -> Vec<String> {
+    let mut people: Vec<String> = review
+        .authors
+        .iter()
+        .chain(review.incident_commander.iter())
+        .chain(review.action_items.iter().filter_map(|a| a.owner.as_ref()))
+        .map(|p| p.trim_start_matches('@').to_lowercase())
+        .filter(|p| p.len() > 1)
+        .collect();
+    people.sort();
+    people.dedup();
+    people
+}
+
+/// "caused by NAME" and "NAME's mistake / error / fault" for a known person.
+fn person_as_cause(text: &str, people: &[String]) -> Vec<(usize, usize)> {
+    if people.is_empty() {
+        return Vec::new();
+    }
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, _) in lower.match_indices("caused by ") {
+        let rest = lower[i + 10..].trim_start_matches('@');
+        let skip = lower.len() - (i + 10) - rest.len();
+        if let Some(name) = people.iter().find(|p| {
+            rest.starts_with(p.as_str())
+                && !rest[p.len()..].starts_with(|c: char| c.is_alphanumeric())
+        }) {
+            out.push((i, i + 10 + skip + name.len()));
+        }
+    }
+    for suffix in [
+        "'s mistake",
+        "'s error",
+        "'s fault",
+        "’s mistake",
+        "’s error",
+        "’s fault",
+    ] {
+        for (i, _) in lower.match_indices(suffix) {
+            if let Some(name) = people.iter().find(|p| lower[..i].ends_with(p.as_str())) {
+                out.push((i - name.len(), i + suffix.len()));
+            }
+        }
+    }
+    out
+}
+
+/// Front-matter values that hold narrative text.
+fn narrative_nodes(root: &Node) -> Vec<&Node> {
+    let mut out = Vec::new();
+    for key in ["title", "trigger"] {
+        out.extend(root.get(key));
+    }
+    if let Some(impact) = root.get("impact") {
+        out.extend(impact.get("summary"));
+    }
+    if let Some(detection) = root.get("detection") {
+        out.extend(detection.get("source"));
+    }
+    for (list, field) in [("timeline", "text"), ("action_items", "title")] {
+        if let Some(Value::Seq(items)) = root.get(list).map(|n| &n.value) {
+            out.extend(items.iter().filter_map(|item| item.get(field)));
+        }
+    }
+    out
+}
+
+/// Blanks out what is quoted rather than said: inline code, "double-quoted" text, HTML
+/// comments, and block-quote lines. Byte offsets are kept.
+fn mask(line: &str) -> String {
+    if line.trim_start().starts_with('>') {
+        return " ".repeat(line.len());
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut closing: Option<&str> = None;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        let (token, len) = match closing {
+            Some(close) if rest.starts_with(close) => {
+                closing = None;
+                (true, close.len())
+            }
+            Some(_) => (true, c.len_utf8()),
+            None => {
+                let open = [("`", "`"), ("\"", "\""), ("“", "”"), ("<!--", "-->")]
+                    .into_iter()
+                    .find(|(open, _)| rest.starts_with(open));
+                match open {
+                    Some((open, close)) => {
+                        closing = Some(close);
+                        (true, open.len())
+                    }
+                    None => (false, c.len_utf8()),
+                }
+            }
+        };
+        if token {
+            out.extend(std::iter::repeat_n(' ', len));
+        } else {
+            out.push_str(&rest[..len]);
+        }
+        rest = &rest[len..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phrases(text: &str) -> Vec<String> {
+        Matcher::new(&BlamelessConfig::default())
+            .find(&mask(text))
+            .into_iter()
+            .map(|(_, _, p)| p)
+            .collect()
+    }
+
+    #[test]
+    fn finds_blame_and_counterfactuals_on_word_boundaries() {
+        assert_eq!(phrases("This was Human  Error."), ["human error"]);
+        assert_eq!(
+            phrases("The operator should have checked; it failed to start."),
+            ["should have", "failed to"]
+        );
+        assert_eq!(phrases("They were at fault."), ["at fault"]);
+        assert!(
+            phrases("Blameless review; the fault-tolerant path and fault injection").is_empty()
+        );
+        assert!(phrases("shouldhave, failedto, faults").is_empty());
+    }
+
+    #[test]
+    fn quoted_text_and_code_are_ignored() {
+        assert!(
+            phrases("The log said `failed to connect` and \"human error\" was the ticket title")
+                .is_empty()
+        );
+        assert!(phrases("> the customer wrote: you should have known").is_empty());
+        assert!(phrases("<!-- guide: no blame here -->").is_empty());
+    }
+
+    #[test]
+    fn config_adds_and_allows_phrases() {
+        let config = BlamelessConfig {
+            extra: vec!["dropped the ball".into()],
+            allow: vec!["failed to start".into()],
+        };
+        let m = Matcher::new(&config);
+        let found: Vec<String> = m
+            .find("Ops dropped  the ball; the pod failed to start")
+            .into_iter()
+            .map(|f| f.2)
+            .collect();
+        assert_eq!(found, ["dropped the ball"]);
+    }
+
+    #[test]
+    fn people_named_as_the_cause() {
+        let people = vec!["li.wei".to_string()];
+        assert_eq!(
+            person_as_cause("The outage was caused by li.wei.", &people).len(),
+            1
+        );
+        assert_eq!(person_as_cause("It was li.wei's mistake", &people).len(), 1);
+        assert!(person_as_cause("caused by the deploy", &people).is_empty());
+    }
+}

@@ -1,0 +1,135 @@
+//! Rules that look at the whole set: duplicate ids and references to ids that do not exist.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::check::{Kind, Reference, Summary, level_for};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Level};
+
+/// The configured folders are also scanned for the ids of files outside the checked set,
+/// so that checking one file (pre-commit) still resolves its references.
+pub(super) fn check(config: &Config, summaries: &[Summary]) -> Vec<Diagnostic> {
+    let mut reviews: HashMap<&str, Vec<&Path>> = HashMap::new();
+    let mut problems: HashMap<&str, Vec<&Path>> = HashMap::new();
+    for s in summaries {
+        if let Some(id) = &s.id {
+            let index = if s.kind == Kind::Review {
+                &mut reviews
+            } else {
+                &mut problems
+            };
+            index.entry(id.id.as_str()).or_default().push(&s.path);
+        }
+    }
+    let checked: HashSet<PathBuf> = summaries.iter().map(|s| absolute(&s.path)).collect();
+    let known_reviews = scan_ids(&config.reviews_dir(), &checked);
+    let known_problems = scan_ids(&config.problems_dir(), &checked);
+    for (id, path) in &known_reviews {
+        reviews.entry(id.as_str()).or_default().push(path);
+    }
+    for (id, path) in &known_problems {
+        problems.entry(id.as_str()).or_default().push(path);
+    }
+
+    let mut out = Vec::new();
+    for s in summaries {
+        let mut add = |rule: &'static str, r: &Reference, message: String, hint: Option<String>| {
+            if let Some(level) = level_for(config, rule, s.status, Level::Error) {
+                let mut d = Diagnostic::new(&s.path, r.pos, level, rule, message);
+                d.hint = hint;
+                d.snippet = Some(r.line_text.clone());
+                out.push(d);
+            }
+        };
+        if let Some(id) = &s.id {
+            let index = if s.kind == Kind::Review {
+                &reviews
+            } else {
+                &problems
+            };
+            let others: Vec<String> = index[id.id.as_str()]
+                .iter()
+                .filter(|p| **p != s.path)
+                .map(|p| p.display().to_string())
+                .collect();
+            if !others.is_empty() {
+                add(
+                    "duplicate-id",
+                    id,
+                    format!("id `{}` is also used by {}", id.id, others.join(", ")),
+                    Some("give each file its own id (`pirt new` picks the next free one)".into()),
+                );
+            }
+        }
+        for r in &s.related {
+            if !reviews.contains_key(r.id.as_str()) {
+                add(
+                    "dangling-reference",
+                    r,
+                    format!("`related:` names `{}`, but no review has that id", r.id),
+                    closest(&r.id, reviews.keys()),
+                );
+            }
+        }
+        if let Some(r) = &s.problem
+            && !problems.contains_key(r.id.as_str())
+        {
+            let hint = closest(&r.id, problems.keys()).or_else(|| {
+                Some(format!(
+                    "create the problem record in {}/",
+                    config.folders.problems.display()
+                ))
+            });
+            add(
+                "dangling-reference",
+                r,
+                format!(
+                    "`problem:` names `{}`, but no problem record has that id",
+                    r.id
+                ),
+                hint,
+            );
+        }
+    }
+    out
+}
+
+fn closest<'a>(id: &str, known: impl Iterator<Item = &'a &'a str>) -> Option<String> {
+    let known: Vec<&str> = known.copied().collect();
+    crate::review::suggest(id, &known).map(|s| format!("did you mean `{s}`?"))
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The ids of the `.md` files in `dir` that are not in `skip`, read from their `id:` line
+/// without parsing the whole file.
+fn scan_ids(dir: &Path, skip: &HashSet<PathBuf>) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "md") || skip.contains(&absolute(&path)) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let Ok(layout) = crate::review::document::split(&text) else {
+            continue;
+        };
+        let id = text[layout.yaml.clone()].lines().find_map(|line| {
+            let value = line.strip_prefix("id:")?;
+            let value = value.split(" #").next().unwrap_or(value).trim();
+            Some(value.trim_matches(['"', '\'']).to_string())
+        });
+        if let Some(id) = id.filter(|id| !id.is_empty()) {
+            out.push((id, path));
+        }
+    }
+    out
+}

@@ -1,0 +1,672 @@
+//! The single-file rules.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::check::blameless::Matcher;
+use crate::check::{Kind, Reference, Summary, level_for};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Level};
+use crate::review::document::Layout;
+use crate::review::problem::parse_problem;
+use crate::review::time::parse_rfc3339;
+use crate::review::yaml::{Node, Pos, Value};
+use crate::review::{Review, Status, parse_review};
+
+/// Collects the findings of one file, applying the configured levels.
+pub(super) struct Findings<'a> {
+    config: &'a Config,
+    path: &'a Path,
+    status: Option<Status>,
+    pub out: Vec<Diagnostic>,
+}
+
+impl<'a> Findings<'a> {
+    pub fn add(
+        &mut self,
+        rule: &'static str,
+        pos: Pos,
+        natural: Level,
+        message: String,
+        hint: Option<String>,
+    ) {
+        if let Some(level) = level_for(self.config, rule, self.status, natural) {
+            let mut d = Diagnostic::new(self.path, pos, level, rule, message);
+            d.hint = hint;
+            self.out.push(d);
+        }
+    }
+
+    /// Re-levels a finding made while parsing.
+    fn relevel(&mut self, mut d: Diagnostic) {
+        if let Some(level) = level_for(self.config, d.rule, self.status, d.level) {
+            d.level = level;
+            self.out.push(d);
+        }
+    }
+}
+
+const START: Pos = Pos {
+    line: 1,
+    column: 1,
+    offset: 0,
+    len: 0,
+};
+
+pub(super) fn check_file(
+    config: &Config,
+    blameless: &Matcher,
+    path: &Path,
+    kind: Kind,
+    today: NaiveDate,
+) -> anyhow::Result<(Vec<Diagnostic>, Option<Summary>)> {
+    use anyhow::Context;
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    let mut findings = Findings {
+        config,
+        path,
+        status: None,
+        out: Vec::new(),
+    };
+    let limit = config.check.max_file_mb * 1024 * 1024;
+    if size > limit {
+        findings.add(
+            "yaml-syntax",
+            START,
+            Level::Error,
+            format!(
+                "the file is {:.1} MB, over the {} MB limit for a review; it was not parsed",
+                size as f64 / 1048576.0,
+                config.check.max_file_mb
+            ),
+            Some("raise [check] max_file_mb in pirt.toml if this is really a review".into()),
+        );
+        return Ok((findings.out, None));
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = match decode(&bytes) {
+        Ok(text) => text,
+        Err((pos, message)) => {
+            findings.add("yaml-syntax", pos, Level::Error, message, None);
+            return Ok((findings.out, None));
+        }
+    };
+    let summary = match kind {
+        Kind::Review => check_review(&mut findings, blameless, text, today),
+        Kind::Problem => {
+            let (problem, diagnostics) = parse_problem(path, text);
+            diagnostics.into_iter().for_each(|d| findings.relevel(d));
+            Some(Summary {
+                path: path.to_path_buf(),
+                kind,
+                status: None,
+                id: (!problem.id.is_empty())
+                    .then(|| reference_at(text, &problem.id, id_pos(text, &problem.id))),
+                related: Vec::new(),
+                problem: None,
+            })
+        }
+    };
+    let mut out = findings.out;
+    out.iter_mut().for_each(|d| d.attach_snippet(text));
+    Ok((out, summary))
+}
+
+/// UTF-8 text, or the position and reason it is not.
+fn decode(bytes: &[u8]) -> Result<&str, (Pos, String)> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err((
+            START,
+            "the file is UTF-16; pirt reads UTF-8 (convert it with `iconv -f UTF-16 -t UTF-8`)"
+                .into(),
+        ));
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.rsplit(|&b| b == b'\n').next().map_or(0, |l| l.len()) + 1;
+        (
+            Pos {
+                line,
+                column,
+                offset: 0,
+                len: 0,
+            },
+            "the file is not valid UTF-8 (is it a binary file?)".into(),
+        )
+    })
+}
+
+fn check_review(
+    findings: &mut Findings,
+    blameless: &Matcher,
+    text: &str,
+    today: NaiveDate,
+) -> Option<Summary> {
+    let parsed = parse_review(findings.path, text, findings.config);
+    let review = &parsed.review;
+    let has_status = parsed
+        .front_matter
+        .as_ref()
+        .is_some_and(|r| r.get("status").is_some());
+    findings.status = has_status.then_some(review.status);
+    for d in parsed.diagnostics {
+        findings.relevel(d);
+    }
+    let (Some(root), Some(layout)) = (&parsed.front_matter, &parsed.layout) else {
+        return None;
+    };
+    let status = review.status;
+    required_fields(findings, root, status);
+    chronology(findings, root, review);
+    timeline_order(findings, root, review);
+    action_items(findings, root, review, today);
+    problem_link(findings, root, review);
+    required_sections(findings, review, layout, status);
+    if status != Status::Draft {
+        placeholders(findings, root, text, layout);
+        draft_markers(findings, text, layout);
+    }
+    blameless.check(findings, root, review, text, layout);
+    Some(Summary {
+        path: findings.path.to_path_buf(),
+        kind: Kind::Review,
+        status: findings.status,
+        id: root
+            .get("id")
+            .and_then(|n| Some(reference(text, n.as_str()?, n.pos))),
+        related: match root.get("related").map(|n| &n.value) {
+            Some(Value::Seq(items)) => items
+                .iter()
+                .filter_map(|n| Some(reference(text, n.as_str()?, n.pos)))
+                .collect(),
+            _ => Vec::new(),
+        },
+        problem: root
+            .get("problem")
+            .and_then(|n| Some(reference(text, n.as_str()?, n.pos))),
+    })
+}
+
+fn reference(text: &str, id: &str, pos: Pos) -> Reference {
+    Reference {
+        id: id.to_string(),
+        pos,
+        line_text: text
+            .split('\n')
+            .nth(pos.line.saturating_sub(1))
+            .unwrap_or("")
+            .trim_end_matches('\r')
+            .to_string(),
+    }
+}
+
+fn reference_at(text: &str, id: &str, pos: Pos) -> Reference {
+    reference(text, id, pos)
+}
+
+/// Where `id: VALUE` is written in a file (for problem records, parsed without the tree).
+fn id_pos(text: &str, id: &str) -> Pos {
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if let Some(rest) = line.strip_prefix("id:") {
+            let column = 4 + (rest.len() - rest.trim_start().len());
+            return Pos {
+                line: i + 1,
+                column,
+                offset: offset + column - 1,
+                len: id.len(),
+            };
+        }
+        offset += line.len();
+    }
+    START
+}
+
+/// The node at a dotted path (`impact.summary`), with the key's position.
+fn lookup<'n>(root: &'n Node, path: &str) -> (Option<&'n Node>, Option<Pos>) {
+    let mut node = root;
+    let mut key_pos = None;
+    for part in path.split('.') {
+        match node.entry(part) {
+            Some((key, value)) => {
+                key_pos = Some(key.pos);
+                node = value;
+            }
+            None => return (None, key_pos),
+        }
+    }
+    (Some(node), key_pos)
+}
+
+fn is_blank(node: &Node) -> bool {
+    match &node.value {
+        Value::Null => true,
+        Value::Str(s) => s.trim().is_empty(),
+        Value::Seq(items) => items.is_empty(),
+        Value::Map(entries) => entries.is_empty(),
+        _ => false,
+    }
+}
+
+fn required_fields(findings: &mut Findings, root: &Node, status: Status) {
+    let fields = findings
+        .config
+        .check
+        .required_fields
+        .get(status.as_str())
+        .cloned()
+        .unwrap_or_default();
+    for field in fields {
+        let (node, key_pos) = lookup(root, &field);
+        if node.is_some_and(|n| !is_blank(n)) {
+            continue;
+        }
+        let message = match status {
+            Status::Draft => {
+                format!("`{field}` is not set yet (it is required once the review leaves draft)")
+            }
+            _ => format!(
+                "`{field}` is required for a review in `{}`",
+                status.as_str()
+            ),
+        };
+        let hint = format!("set `{field}` in the front matter{}", example_of(&field));
+        findings.add(
+            "required-field",
+            key_pos.unwrap_or(START),
+            Level::Error,
+            message,
+            Some(hint),
+        );
+    }
+}
+
+fn example_of(field: &str) -> &'static str {
+    match field {
+        f if f.ends_with("_at") => ", e.g. 2026-11-20T14:09:00Z (or add it with `pirt new` flags)",
+        "services" => ", e.g. [checkout-api]",
+        "detection" => ", e.g. {method: alert, source: \"p99 latency > 2s\"}",
+        _ => "",
+    }
+}
+
+fn chronology(findings: &mut Findings, root: &Node, review: &Review) {
+    let order = [
+        ("started_at", review.started_at),
+        ("detected_at", review.detected_at),
+        ("acknowledged_at", review.acknowledged_at),
+        ("mitigated_at", review.mitigated_at),
+        ("resolved_at", review.resolved_at),
+    ];
+    let mut latest: Option<(&str, crate::review::Timestamp)> = None;
+    for (name, ts) in order {
+        let Some(ts) = ts else { continue };
+        if let Some((before, earlier)) = latest
+            && ts < earlier
+        {
+            let pos = root.get(name).map_or(START, |n| n.pos);
+            findings.add(
+                "chronology",
+                pos,
+                Level::Error,
+                format!("`{name}` ({}) is before `{before}` ({})", ts.to_rfc3339(), earlier.to_rfc3339()),
+                Some("the lifecycle runs started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved; check the offsets and dates".into()),
+            );
+        }
+        if latest.is_none_or(|(_, t)| ts >= t) {
+            latest = Some((name, ts));
+        }
+    }
+}
+
+fn timeline_order(findings: &mut Findings, root: &Node, review: &Review) {
+    let Some(Value::Seq(items)) = root.get("timeline").map(|n| &n.value) else {
+        return;
+    };
+    let mut previous: Option<crate::review::Timestamp> = None;
+    for item in items {
+        let Some(at_node) = item.get("at") else {
+            continue;
+        };
+        let Some(at) = at_node.as_str().and_then(|s| parse_rfc3339(s).ok()) else {
+            continue;
+        };
+        let kind = item.get("kind").and_then(Node::as_str).unwrap_or("note");
+        if let Some(prev) = previous
+            && at < prev
+        {
+            findings.add(
+                "timeline-order",
+                at_node.pos,
+                Level::Error,
+                format!(
+                    "timeline entry at {} comes after a later one ({})",
+                    at.to_rfc3339(),
+                    prev.to_rfc3339()
+                ),
+                Some(
+                    "keep entries in time order (`pirt timeline add` inserts them in place)".into(),
+                ),
+            );
+        }
+        previous = Some(previous.map_or(at, |p| p.max(at)));
+        // Triggers and notes may precede the impact; communication and notes may follow it.
+        if let Some(started) = review.started_at
+            && at < started
+            && !matches!(kind, "trigger" | "note")
+        {
+            findings.add(
+                "timeline-order",
+                at_node.pos,
+                Level::Error,
+                format!(
+                    "{kind} entry at {} is before the incident started ({})",
+                    at.to_rfc3339(),
+                    started.to_rfc3339()
+                ),
+                Some("check the date and offset, or correct `started_at`".into()),
+            );
+        }
+        if let Some(resolved) = review.resolved_at
+            && at > resolved
+            && !matches!(kind, "communication" | "note" | "resolution")
+        {
+            findings.add(
+                "timeline-order",
+                at_node.pos,
+                Level::Error,
+                format!(
+                    "{kind} entry at {} is after the incident was resolved ({})",
+                    at.to_rfc3339(),
+                    resolved.to_rfc3339()
+                ),
+                Some("check the date and offset, or correct `resolved_at`".into()),
+            );
+        }
+    }
+}
+
+fn action_items(findings: &mut Findings, root: &Node, review: &Review, today: NaiveDate) {
+    let Some(Value::Seq(items)) = root.get("action_items").map(|n| &n.value) else {
+        return;
+    };
+    let deadline_days = findings
+        .config
+        .severity(&review.severity)
+        .and_then(|s| s.action_item_days);
+    for item in items {
+        if !matches!(item.value, Value::Map(_)) {
+            continue;
+        }
+        let id = item.get("id").and_then(Node::as_str).unwrap_or("(no id)");
+        let status = item.get("status").and_then(Node::as_str).unwrap_or("open");
+        let pos = item.get("id").map_or(item.pos, |n| n.pos);
+        let needed: &[(&str, &str)] = match status {
+            "wont-do" => &[],
+            "done" => &[("owner", "owner"), ("type", "type")],
+            _ => &[
+                ("owner", "owner"),
+                ("type", "type"),
+                ("due", "due date"),
+                ("tracker", "tracker"),
+            ],
+        };
+        let missing: Vec<(&str, &str)> = needed
+            .iter()
+            .copied()
+            .filter(|(key, _)| item.get(key).is_none_or(is_blank))
+            .collect();
+        if !missing.is_empty() {
+            let words: Vec<&str> = missing.iter().map(|(_, w)| *w).collect();
+            let keys: Vec<String> = missing.iter().map(|(k, _)| format!("`{k}:`")).collect();
+            findings.add(
+                "action-item",
+                pos,
+                Level::Error,
+                format!("action item {id} has no {}", words.join(", ")),
+                Some(format!("add {} to action item {id}", keys.join(" and "))),
+            );
+        }
+        if !matches!(status, "open" | "in-progress") {
+            continue;
+        }
+        let due = item
+            .get("due")
+            .and_then(Node::as_str)
+            .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok());
+        match (due, deadline_days, review.started_at) {
+            (Some(due), _, _) if due < today => findings.add(
+                "action-item-overdue",
+                item.get("due").map_or(pos, |n| n.pos),
+                Level::Warning,
+                format!(
+                    "action item {id} was due {due} ({} days ago) and is still {status}",
+                    (today - due).num_days()
+                ),
+                Some("finish it, move the date with a reason, or set `status: wont-do`".into()),
+            ),
+            (None, Some(days), Some(started)) => {
+                let deadline = started.date_naive() + chrono::Duration::days(i64::from(days));
+                if deadline < today {
+                    findings.add(
+                        "action-item-overdue",
+                        pos,
+                        Level::Warning,
+                        format!("action item {id} has no due date and is past the {} deadline of {days} days ({deadline})", review.severity),
+                        Some("set `due:` or close the item".into()),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn problem_link(findings: &mut Findings, root: &Node, review: &Review) {
+    let requires = findings
+        .config
+        .severity(&review.severity)
+        .is_some_and(|s| s.requires_problem);
+    let linked = root.get("problem").is_some_and(|n| !is_blank(n));
+    if requires && !linked {
+        let pos = root.get("severity").map_or(START, |n| n.pos);
+        findings.add(
+            "problem-link",
+            pos,
+            Level::Error,
+            format!(
+                "a {} incident must hand off to a problem record, but `problem:` is not set",
+                review.severity
+            ),
+            Some(
+                "open a problem record (problems/PRB-NNNN-slug.md) and set `problem: PRB-NNNN`"
+                    .into(),
+            ),
+        );
+    }
+}
+
+fn required_sections(findings: &mut Findings, review: &Review, layout: &Layout, status: Status) {
+    let wanted = findings
+        .config
+        .check
+        .required_sections
+        .get(status.as_str())
+        .cloned()
+        .unwrap_or_default();
+    for spec in wanted {
+        let names: Vec<&str> = spec.split('|').map(str::trim).collect();
+        let found = review
+            .sections
+            .iter()
+            .find(|s| names.iter().any(|n| s.heading.eq_ignore_ascii_case(n)));
+        let verb = if status == Status::Draft {
+            "is not written yet"
+        } else {
+            "is empty"
+        };
+        match found {
+            None => findings.add(
+                "required-section",
+                Pos {
+                    line: layout.body_first_line,
+                    column: 1,
+                    offset: layout.body_start,
+                    len: 0,
+                },
+                Level::Error,
+                format!("section `## {}` is missing", names[0]),
+                (names.len() > 1).then(|| {
+                    format!(
+                        "any of: {}",
+                        names
+                            .iter()
+                            .map(|n| format!("`## {n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }),
+            ),
+            Some(section) if section.is_empty() => findings.add(
+                "required-section",
+                Pos {
+                    line: section.line,
+                    column: 1,
+                    offset: 0,
+                    len: 0,
+                },
+                Level::Error,
+                format!("section `## {}` {verb}", section.heading),
+                None,
+            ),
+            Some(_) => {}
+        }
+    }
+}
+
+const PLACEHOLDERS: &[&str] = &["TODO", "TBD", "FIXME", "???", "<fill in>", "<!-- guide:"];
+
+/// Visible leftovers in the body (outside code) and in front-matter text.
+fn placeholders(findings: &mut Findings, root: &Node, text: &str, layout: &Layout) {
+    for (line_no, offset, line) in body_lines(text, layout) {
+        for marker in PLACEHOLDERS {
+            if let Some(col) = find_word(line, marker) {
+                let what = if *marker == "<!-- guide:" {
+                    "template guidance"
+                } else {
+                    "placeholder"
+                };
+                findings.add(
+                    "placeholder",
+                    Pos { line: line_no, column: line[..col].chars().count() + 1, offset: offset + col, len: marker.len() },
+                    Level::Error,
+                    format!("{what} `{marker}` left in a review past draft"),
+                    Some(if *marker == "<!-- guide:" { "write the section, then delete the guidance comment".into() } else { "replace it with the real content, or move the review back to `status: draft`".into() }),
+                );
+            }
+        }
+    }
+    walk_strings(root, &mut |node, value| {
+        for marker in &PLACEHOLDERS[..5] {
+            if find_word(value, marker).is_some() {
+                findings.add(
+                    "placeholder",
+                    node.pos,
+                    Level::Error,
+                    format!("placeholder `{marker}` left in a review past draft"),
+                    None,
+                );
+            }
+        }
+    });
+}
+
+fn draft_markers(findings: &mut Findings, text: &str, layout: &Layout) {
+    for (line_no, offset, line) in body_lines(text, layout) {
+        if let Some(col) = line.find("<!-- pirt:draft") {
+            findings.add(
+                "unreviewed-draft",
+                Pos { line: line_no, column: line[..col].chars().count() + 1, offset: offset + col, len: "<!-- pirt:draft".len() },
+                Level::Error,
+                "an AI draft is still marked as unreviewed".into(),
+                Some("read and edit the drafted text, then delete the `<!-- pirt:draft ... -->` and `<!-- /pirt:draft -->` lines".into()),
+            );
+        }
+    }
+}
+
+/// Body lines outside fenced code blocks: (line number, byte offset, text).
+pub(super) fn body_lines<'t>(
+    text: &'t str,
+    layout: &Layout,
+) -> impl Iterator<Item = (usize, usize, &'t str)> {
+    let mut offset = layout.body_start;
+    let mut fence: Option<&'static str> = None;
+    text[layout.body_start..]
+        .split_inclusive('\n')
+        .enumerate()
+        .filter_map(move |(i, raw)| {
+            let start = offset;
+            offset += raw.len();
+            let line = raw.trim_end_matches(['\n', '\r']);
+            let trimmed = line.trim_start();
+            if let Some(marker) = fence {
+                if trimmed.starts_with(marker) {
+                    fence = None;
+                }
+                return None;
+            }
+            if trimmed.starts_with("```") {
+                fence = Some("```");
+                return None;
+            }
+            if trimmed.starts_with("~~~") {
+                fence = Some("~~~");
+                return None;
+            }
+            Some((layout.body_first_line + i, start, line))
+        })
+}
+
+/// The byte offset of `marker` in `line` where it is not part of a longer word.
+fn find_word(line: &str, marker: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = line[from..].find(marker) {
+        let at = from + i;
+        let before = line[..at].chars().next_back();
+        let after = line[at + marker.len()..].chars().next();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let alnum_marker = marker.chars().all(|c| c.is_alphanumeric());
+        if !alnum_marker || (!word(before) && !word(after)) {
+            return Some(at);
+        }
+        from = at + marker.len();
+    }
+    None
+}
+
+/// Calls `f` on every string value in the tree.
+pub(super) fn walk_strings(node: &Node, f: &mut dyn FnMut(&Node, &str)) {
+    match &node.value {
+        Value::Str(s) => f(node, s),
+        Value::Seq(items) => items.iter().for_each(|n| walk_strings(n, f)),
+        Value::Map(entries) => entries.iter().for_each(|(_, v)| walk_strings(v, f)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_matched_whole() {
+        assert_eq!(find_word("a TODO here", "TODO"), Some(2));
+        assert_eq!(find_word("TODOS", "TODO"), None);
+        assert_eq!(find_word("what ???", "???"), Some(5));
+    }
+}
