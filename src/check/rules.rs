@@ -9,6 +9,7 @@ use crate::check::{Kind, Reference, Summary, level_for};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::review::document::Layout;
+use crate::review::edit::format_timestamp;
 use crate::review::problem::parse_problem;
 use crate::review::time::parse_rfc3339;
 use crate::review::yaml::{Node, Pos, Value};
@@ -313,7 +314,7 @@ fn chronology(findings: &mut Findings, root: &Node, review: &Review) {
                 "chronology",
                 pos,
                 Level::Error,
-                format!("`{name}` ({}) is before `{before}` ({})", ts.to_rfc3339(), earlier.to_rfc3339()),
+                format!("`{name}` ({}) is before `{before}` ({})", format_timestamp(&ts), format_timestamp(&earlier)),
                 Some("the lifecycle runs started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved; check the offsets and dates".into()),
             );
         }

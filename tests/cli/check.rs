@@ -1,0 +1,260 @@
+use std::path::PathBuf;
+use std::process::Command;
+
+use insta_cmd::assert_cmd_snapshot;
+
+use crate::{fixtures, pirt};
+
+fn dir() -> PathBuf {
+    fixtures().join("check")
+}
+
+fn check() -> Command {
+    let mut cmd = pirt(&dir());
+    cmd.env("PIRT_TODAY", "2026-11-26").arg("check");
+    cmd
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = check()
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn rules_found(value: &serde_json::Value) -> Vec<String> {
+    value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const RULES: &[&str] = &[
+    "yaml-syntax",
+    "schema",
+    "required-field",
+    "chronology",
+    "timeline-order",
+    "severity-scale",
+    "action-item",
+    "action-item-overdue",
+    "problem-link",
+    "dangling-reference",
+    "duplicate-id",
+    "required-section",
+    "placeholder",
+    "unreviewed-draft",
+    "blameless-language",
+];
+
+fn case(rule: &str, which: &str) -> String {
+    let folder = dir().join("rules").join(rule).join(which);
+    if folder.is_dir() {
+        format!("rules/{rule}/{which}")
+    } else {
+        format!("rules/{rule}/{which}.md")
+    }
+}
+
+#[test]
+fn every_rule_has_a_failing_and_a_passing_fixture() {
+    for rule in RULES {
+        let failing = json(&[&case(rule, "fail")]);
+        assert!(
+            rules_found(&failing).iter().any(|r| r == rule),
+            "{rule}: fail fixture finds {:?}",
+            rules_found(&failing)
+        );
+        let passing = json(&[&case(rule, "pass")]);
+        assert!(
+            rules_found(&passing).is_empty(),
+            "{rule}: pass fixture finds {:?}",
+            rules_found(&passing)
+        );
+    }
+}
+
+#[test]
+fn snapshots_of_every_rule_in_human_json_and_github_formats() {
+    for rule in RULES {
+        for format in ["human", "json", "github"] {
+            let name = format!("{rule}-{format}");
+            assert_cmd_snapshot!(
+                name,
+                check().args([case(rule, "fail").as_str(), "--format", format])
+            );
+        }
+    }
+}
+
+#[test]
+fn strictness_follows_status() {
+    assert_cmd_snapshot!("draft_warns", check().arg("status/draft-incomplete.md"));
+    assert_cmd_snapshot!(
+        "published_fails",
+        check().arg("status/published-incomplete.md")
+    );
+    let out = check()
+        .args(["status/draft-incomplete.md", "--deny-warnings"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn sarif_is_structurally_valid() {
+    let out = check()
+        .args(["rules", "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 15);
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert!(matches!(
+            result["level"].as_str(),
+            Some("error" | "warning")
+        ));
+        assert!(!result["message"]["text"].as_str().unwrap().is_empty());
+        let location = &result["locations"][0]["physicalLocation"];
+        assert!(
+            location["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .starts_with("rules/")
+        );
+        assert!(location["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(location["region"]["startColumn"].as_u64().unwrap() >= 1);
+    }
+}
+
+#[test]
+fn config_levels_and_unknown_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        dir().join("rules/blameless-language/fail.md"),
+        tmp.path().join("r.md"),
+    )
+    .unwrap();
+    std::fs::copy(
+        dir().join("problems/PRB-0001-index-rebuilds.md"),
+        tmp.path().join("p.md"),
+    )
+    .unwrap();
+    let write = |toml: &str| std::fs::write(tmp.path().join("pirt.toml"), toml).unwrap();
+    write("[check.rules]\nblameless-language = \"off\"\ndangling-reference = \"off\"\n");
+    let out = pirt(tmp.path())
+        .env("PIRT_TODAY", "2026-11-26")
+        .args(["check", "r.md"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    write("[check.rules]\nblameless = \"off\"\n");
+    let out = pirt(tmp.path()).args(["check", "r.md"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("pirt.toml:2:1: unknown rule `blameless`"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    write(
+        "[check.blameless]\nextra = [\"search results\"]\n[check.rules]\ndangling-reference = \"off\"\n",
+    );
+    let found = pirt(tmp.path())
+        .args(["check", "r.md", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&found.stdout).contains("blameful wording \\\"search results\\\"")
+    );
+}
+
+#[test]
+fn default_paths_and_the_examples() {
+    // With no PATH, the configured folders are checked.
+    let out = check().output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with("0 errors, 0 warnings in 2 files\n"));
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let out = pirt(&examples).args(["check"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn hostile_files_are_findings_not_crashes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path();
+    let mut bomb = String::from("---\na: &a [x,x,x,x,x,x,x,x,x]\n");
+    for (i, name) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().enumerate() {
+        let prev = ["a", "b", "c", "d", "e", "f", "g", "h"][i];
+        bomb.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{prev}"); 9].join(",")
+        ));
+    }
+    bomb.push_str("---\n");
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("alias-bomb.md", bomb.into_bytes()),
+        ("deep.md", format!("---\nx: {}\n---\n", "[".repeat(100_000)).into_bytes()),
+        ("binary.md", (0..=255u8).cycle().take(4096).collect()),
+        ("utf16.md", vec![0xff, 0xfe, b'-', 0, b'-', 0, b'-', 0]),
+        ("bom-crlf.md", b"\xef\xbb\xbf---\r\nid: PIR-1\r\ntitle: T\r\nstatus: draft\r\nseverity: SEV3\r\nstarted_at: 2026-11-02T09:00:00Z\r\n---\r\n## Summary\r\nok\r\n".to_vec()),
+        ("duplicate-keys.md", b"---\nid: A\nid: B\n---\n".to_vec()),
+        ("empty.md", Vec::new()),
+        ("unterminated.md", b"---\nid: A\n".to_vec()),
+        ("tabs.md", b"---\nid: A\n\ttitle: T\n---\n".to_vec()),
+        ("scalar.md", b"---\njust text\n---\n".to_vec()),
+    ];
+    for (name, bytes) in &files {
+        std::fs::write(p.join(name), bytes).unwrap();
+    }
+    let big = std::fs::File::create(p.join("huge.md")).unwrap();
+    big.set_len(50 * 1024 * 1024).unwrap();
+    let out = pirt(p)
+        .args(["check", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    for (name, _) in files.iter().chain([("huge.md", Vec::new())].iter()) {
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d["path"].as_str().unwrap().ends_with(name)),
+            "{name} has no finding"
+        );
+    }
+}
