@@ -346,8 +346,8 @@ fn timeline_order(findings: &mut Findings, root: &Node, review: &Review) {
                 Level::Error,
                 format!(
                     "timeline entry at {} comes after a later one ({})",
-                    at.to_rfc3339(),
-                    prev.to_rfc3339()
+                    format_timestamp(&at),
+                    format_timestamp(&prev)
                 ),
                 Some(
                     "keep entries in time order (`pirt timeline add` inserts them in place)".into(),
@@ -366,8 +366,8 @@ fn timeline_order(findings: &mut Findings, root: &Node, review: &Review) {
                 Level::Error,
                 format!(
                     "{kind} entry at {} is before the incident started ({})",
-                    at.to_rfc3339(),
-                    started.to_rfc3339()
+                    format_timestamp(&at),
+                    format_timestamp(&started)
                 ),
                 Some("check the date and offset, or correct `started_at`".into()),
             );
@@ -382,8 +382,8 @@ fn timeline_order(findings: &mut Findings, root: &Node, review: &Review) {
                 Level::Error,
                 format!(
                     "{kind} entry at {} is after the incident was resolved ({})",
-                    at.to_rfc3339(),
-                    resolved.to_rfc3339()
+                    format_timestamp(&at),
+                    format_timestamp(&resolved)
                 ),
                 Some("check the date and offset, or correct `resolved_at`".into()),
             );
