@@ -123,7 +123,10 @@ impl Diagnostic {
                 } else {
                     line[start..].chars().next().map_or(0, char::len_utf8)
                 };
-            let end = (start + width).min(line.len());
+            let mut end = (start + width).min(line.len());
+            while !line.is_char_boundary(end) {
+                end -= 1;
+            }
             group = group.element(
                 Snippet::source(line.as_str())
                     .line_start(self.line)
@@ -142,6 +145,27 @@ impl Diagnostic {
             Renderer::plain()
         };
         format!("{head}\n{}", renderer.render(&[group]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn underlines_never_split_a_character() {
+        let text = "ü: 1\nü: 2\n";
+        for (len, column) in [(0, 1), (1, 1), (3, 2), (0, 9)] {
+            let pos = Pos {
+                line: 2,
+                column,
+                offset: 5,
+                len,
+            };
+            let mut d = Diagnostic::new(Path::new("x.md"), pos, Level::Error, "schema", "m".into());
+            d.attach_snippet(text);
+            assert!(d.render(false).contains("2 | ü: 2"));
+        }
     }
 }
 

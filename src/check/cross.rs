@@ -96,7 +96,9 @@ pub(super) fn check(config: &Config, summaries: &[Summary]) -> Vec<Diagnostic> {
 }
 
 fn closest<'a>(id: &str, known: impl Iterator<Item = &'a &'a str>) -> Option<String> {
-    let known: Vec<&str> = known.copied().collect();
+    // Sorted, so that ties between equally close ids resolve the same way every run.
+    let mut known: Vec<&str> = known.copied().collect();
+    known.sort_unstable();
     crate::review::suggest(id, &known).map(|s| format!("did you mean `{s}`?"))
 }
 

@@ -3,45 +3,86 @@
 
 use chrono::SecondsFormat;
 
-use crate::review::TimelineEntry;
 use crate::review::document::Layout;
 use crate::review::time::{Timestamp, parse_rfc3339};
 use crate::review::yaml::{Node, Value};
+use crate::review::{Review, TimelineEntry};
 
 /// Writes a timestamp the way pirt stores it: RFC 3339, `Z` for UTC.
 pub fn format_timestamp(ts: &Timestamp) -> String {
     ts.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
-/// A string as a YAML scalar: plain when that reads back as the same string, otherwise
-/// double-quoted (JSON string syntax is valid YAML).
+/// A string as a YAML scalar: plain when that reads back as the very same string (in
+/// block and in flow context), otherwise double-quoted.
 pub fn yaml_scalar(text: &str) -> String {
-    if is_plain_safe(text) {
+    if is_plain_safe(text) && reads_back_as(text, text) {
         text.to_string()
     } else {
-        serde_json::to_string(text).expect("strings always serialize")
+        double_quoted(text)
     }
 }
 
 fn is_plain_safe(text: &str) -> bool {
+    // YAML 1.1 readers (PyYAML, editors) take these for booleans or null.
     const RESERVED: &[&str] = &[
-        "true", "false", "yes", "no", "on", "off", "null", "y", "n", "~",
+        "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~",
     ];
     let Some(first) = text.chars().next() else {
         return false;
     };
-    !text.trim().is_empty()
+    !RESERVED.contains(&text.to_ascii_lowercase().as_str())
         && text.trim() == text
         && !"-?:,[]{}#&*!|>'\"%@`".contains(first)
+        // Flow indicators end a plain scalar inside `[a, b]`.
+        && !text.contains([',', '[', ']', '{', '}'])
         && !text.contains(": ")
         && !text.contains(" #")
         && !text.ends_with(':')
-        && !text.chars().any(|c| c.is_control() || c == '\u{feff}')
-        && !RESERVED.contains(&text.to_ascii_lowercase().as_str())
-        && text.parse::<f64>().is_err()
-        && !text.starts_with("0x")
-        && !text.starts_with("0o")
-        && !text.starts_with(".")
+        && text.chars().all(is_printable)
+}
+
+/// YAML's printable set, minus tabs and line breaks (which plain scalars fold).
+fn is_printable(c: char) -> bool {
+    matches!(c, '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+        && c != '\u{feff}'
+}
+
+/// True when `key: CANDIDATE` is read back as the string `expected` (not a number, a
+/// boolean, null or anything else).
+fn reads_back_as(candidate: &str, expected: &str) -> bool {
+    let base = crate::review::yaml::Base {
+        lines: 0,
+        offset: 0,
+    };
+    crate::review::yaml::parse(&format!("k: {candidate}\n"), base)
+        .ok()
+        .and_then(|root| {
+            root.get("k")
+                .and_then(|n| n.as_str().map(|s| s == expected))
+        })
+        .unwrap_or(false)
+}
+
+/// A YAML double-quoted scalar; every character outside the printable set is escaped.
+fn double_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if is_printable(c) => out.push(c),
+            c if (c as u32) <= 0xff => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) <= 0xffff => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The line ending the file uses.
@@ -99,7 +140,7 @@ pub fn insert_timeline_entries(
                 .map(|item| dash_before(text, item.pos.offset))
                 .collect();
             let first_dash = dashes[0];
-            let line_start = text[..first_dash].rfind('\n').map_or(0, |i| i + 1);
+            let line_start = line_start_of(text, first_dash);
             let indent = &text[line_start..first_dash];
             let times: Vec<Option<Timestamp>> = items
                 .iter()
@@ -115,7 +156,9 @@ pub fn insert_timeline_entries(
                 let at = times
                     .iter()
                     .position(|t| t.is_some_and(|t| t > entry.at))
-                    .map_or(end, |i| text[..dashes[i]].rfind('\n').map_or(0, |n| n + 1));
+                    .map_or(end, |i| {
+                        above_comments(text, line_start_of(text, dashes[i]), indent)
+                    });
                 let piece = entry_text(entry, indent, nl);
                 match inserts.iter_mut().find(|(pos, _)| *pos == at) {
                     Some((_, acc)) => acc.push_str(&piece),
@@ -181,6 +224,24 @@ pub fn insert_timeline_entries(
     }
 }
 
+fn line_start_of(text: &str, offset: usize) -> usize {
+    text[..offset].rfind('\n').map_or(0, |n| n + 1)
+}
+
+/// Moves an insertion point above the comment lines (at the item's indentation) that sit
+/// directly on top of an entry: they belong to that entry.
+fn above_comments(text: &str, mut at: usize, indent: &str) -> usize {
+    while at > 0 {
+        let previous = line_start_of(text, at - 1);
+        let line = text[previous..at].trim_end_matches(['\n', '\r']);
+        match line.strip_prefix(indent) {
+            Some(rest) if rest.starts_with('#') => at = previous,
+            _ => break,
+        }
+    }
+    at
+}
+
 fn splice(text: &str, range: std::ops::Range<usize>, with: &str) -> String {
     let mut out = String::with_capacity(text.len() + with.len());
     out.push_str(&text[..range.start]);
@@ -234,27 +295,126 @@ fn next_root_key_offset(root: &Node, after: usize) -> Option<usize> {
         .min()
 }
 
-/// The offset just after the closing `]` of a flow list starting at `start`.
+/// The offset just after the closing `]` of a flow list starting at `start`. Quotes open
+/// only where a value starts; `\"` escapes in double quotes and `''` in single quotes are
+/// honoured; ` #` starts a comment.
 fn flow_end(text: &str, start: usize, limit: usize) -> usize {
+    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    for (i, c) in text[start..limit].char_indices() {
-        match (quote, c) {
-            (Some('"'), '\\') => {}
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '[' | '{') => depth += 1,
-            (None, ']' | '}') => {
+    let mut i = start;
+    let mut value_start = true;
+    while i < limit {
+        let c = bytes[i];
+        match c {
+            b'"' | b'\'' if value_start => {
+                i += 1;
+                while i < limit {
+                    match bytes[i] {
+                        b'\\' if c == b'"' => i += 1,
+                        b'\'' if c == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 1,
+                        q if q == c => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                value_start = false;
+            }
+            b'#' if i > start && bytes[i - 1].is_ascii_whitespace() => {
+                while i < limit && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                value_start = true;
+            }
+            b']' | b'}' => {
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    return start + i + 1;
+                    return i + 1;
                 }
+                value_start = false;
             }
-            _ => {}
+            b',' | b':' => value_start = true,
+            c if c.is_ascii_whitespace() => {}
+            _ => value_start = false,
         }
+        i += 1;
     }
     limit
+}
+
+/// Why a timeline cannot be edited in place.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error(
+        "line {line}: the timeline is a YAML alias (`*name`); write the entries out to add to them"
+    )]
+    Alias { line: usize },
+    #[error(
+        "the edited file would not read back as the same review plus the new entries; it was not changed (please report this)"
+    )]
+    NotPreserved,
+}
+
+/// Adds entries to a parsed review's text and proves the result: the file must read back
+/// as the same review with exactly the new entries added to its timeline.
+pub fn add_timeline_entries(
+    path: &std::path::Path,
+    text: &str,
+    parsed: &crate::review::ParsedFile,
+    entries: &[TimelineEntry],
+    config: &crate::config::Config,
+) -> Result<String, EditError> {
+    let (Some(layout), Some(root)) = (&parsed.layout, &parsed.front_matter) else {
+        return Err(EditError::NotPreserved);
+    };
+    if let Some(value) = root.get("timeline")
+        && text.as_bytes().get(value.pos.offset) == Some(&b'*')
+    {
+        return Err(EditError::Alias {
+            line: value.pos.line,
+        });
+    }
+    let updated = insert_timeline_entries(text, layout, root, &parsed.review.timeline, entries);
+    let again = crate::review::parse_review(path, &updated, config);
+    let key = |e: &TimelineEntry| {
+        (
+            e.at,
+            e.at.offset().local_minus_utc(),
+            e.kind.clone(),
+            e.text.clone(),
+        )
+    };
+    let mut expected: Vec<_> = parsed
+        .review
+        .timeline
+        .iter()
+        .chain(entries)
+        .map(key)
+        .collect();
+    let mut found: Vec<_> = again.review.timeline.iter().map(key).collect();
+    expected.sort();
+    found.sort();
+    // Everything but the timeline is the same (body sections move down, so lines differ).
+    let without_timeline = |r: &Review| Review {
+        timeline: Vec::new(),
+        sections: r
+            .sections
+            .iter()
+            .map(|s| crate::review::Section {
+                line: 0,
+                ..s.clone()
+            })
+            .collect(),
+        ..r.clone()
+    };
+    let rest_unchanged = without_timeline(&again.review) == without_timeline(&parsed.review);
+    if expected != found || !rest_unchanged || again.diagnostics.len() != parsed.diagnostics.len() {
+        return Err(EditError::NotPreserved);
+    }
+    Ok(updated)
 }
 
 #[cfg(test)]
@@ -363,7 +523,7 @@ mod tests {
             out.contains("timeline: # c\n  - at: 2026-11-20T14:09:00Z"),
             "{out}"
         );
-        assert!(out.contains("text: a]b\nproblem: PRB-1"), "{out}");
+        assert!(out.contains("text: \"a]b\"\nproblem: PRB-1"), "{out}");
     }
 
     #[test]
@@ -387,5 +547,63 @@ mod tests {
         assert_eq!(yaml_scalar("line\nbreak"), "\"line\\nbreak\"");
         assert_eq!(yaml_scalar(""), "\"\"");
         assert_eq!(yaml_scalar("{{ x }}"), "\"{{ x }}\"");
+        assert_eq!(yaml_scalar("orders[eu]"), "\"orders[eu]\"");
+        assert_eq!(yaml_scalar("1_000"), "\"1_000\"");
+        assert_eq!(yaml_scalar("0b101"), "\"0b101\"");
+        assert_eq!(yaml_scalar("null"), "\"null\"");
+        assert_eq!(yaml_scalar("Ünïcödé ok"), "Ünïcödé ok");
+    }
+
+    #[test]
+    fn every_string_reads_back_unchanged() {
+        let cases = [
+            "plain",
+            "1_000",
+            "0b101",
+            "0x1F",
+            "1e3",
+            ".5",
+            "+1",
+            "-1",
+            "~",
+            "NULL",
+            "True",
+            "a, b",
+            "[x]",
+            "{y}",
+            "a: b",
+            "a #b",
+            "tab\there",
+            "del\u{7f}",
+            "c1\u{85}x",
+            "bom\u{feff}",
+            "quote\"s and \\ back",
+            "emoji 🚀",
+            "2026-11-20",
+            "14:32",
+            "- dash",
+            "'single'",
+        ];
+        for case in cases {
+            let written = yaml_scalar(case);
+            assert!(
+                reads_back_as(&written, case),
+                "{case:?} written as {written}"
+            );
+            let in_flow = format!("[{written}]");
+            let base = crate::review::yaml::Base {
+                lines: 0,
+                offset: 0,
+            };
+            let root = crate::review::yaml::parse(&format!("k: {in_flow}\n"), base).unwrap();
+            let Some(Value::Seq(items)) = root.get("k").map(|n| &n.value) else {
+                panic!()
+            };
+            assert_eq!(
+                items[0].as_str(),
+                Some(case),
+                "{case:?} in flow as {written}"
+            );
+        }
     }
 }
