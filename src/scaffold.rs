@@ -87,9 +87,26 @@ pub fn render_new(
         timeline => timeline,
         severity => Serde(config.severity(&answers.severity)),
     };
-    env.get_template("scaffold.md")?
+    let text = env
+        .get_template("scaffold.md")?
         .render(ctx)
-        .with_context(|| format!("rendering scaffold template {}", template.name))
+        .with_context(|| format!("rendering scaffold template {}", template.name))?;
+    // A template (or an answer) must never produce a file pirt cannot read back.
+    let parsed = crate::review::parse_review(Path::new(&template.name), &text, config);
+    if let Some(d) = parsed
+        .diagnostics
+        .iter()
+        .find(|d| d.level == crate::diagnostic::Level::Error)
+    {
+        anyhow::bail!(
+            "the scaffold template {} produced an invalid review ({}:{}: {}); nothing was written",
+            template.name,
+            d.line,
+            d.column,
+            d.message
+        );
+    }
+    Ok(text)
 }
 
 /// The next free id for `format` (`PIR-{year}-{seq:03}`) given the ids in use.
@@ -177,20 +194,18 @@ pub fn existing_reviews(dir: &Path, config: &Config) -> Vec<(PathBuf, Review)> {
     out
 }
 
-/// The id a new review gets: the next sequence number for the incident's year.
-pub fn allocate_id(
-    config: &Config,
-    started: Option<Timestamp>,
-    existing: &[(PathBuf, Review)],
-) -> String {
+/// The id a new review gets: the next sequence number for the incident's year, counting
+/// the ids of every file in the reviews folder (broken ones too).
+pub fn allocate_id(config: &Config, started: Option<Timestamp>) -> String {
     let year = started.map_or_else(
         || chrono::Utc::now().year(),
         |t| t.with_timezone(&config.zone).year(),
     );
+    let used = crate::review::scan_ids(&config.reviews_dir());
     next_id(
         &config.ids.review,
         year,
-        existing.iter().map(|(_, r)| r.id.as_str()),
+        used.iter().map(|(id, _)| id.as_str()),
     )
 }
 

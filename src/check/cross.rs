@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::check::{Kind, Reference, Summary, level_for};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
+use crate::review::scan_ids;
 
 /// The configured folders are also scanned for the ids of files outside the checked set,
 /// so that checking one file (pre-commit) still resolves its references.
@@ -23,8 +24,15 @@ pub(super) fn check(config: &Config, summaries: &[Summary]) -> Vec<Diagnostic> {
         }
     }
     let checked: HashSet<PathBuf> = summaries.iter().map(|s| absolute(&s.path)).collect();
-    let known_reviews = scan_ids(&config.reviews_dir(), &checked);
-    let known_problems = scan_ids(&config.problems_dir(), &checked);
+    let unchecked = |(_, path): &(String, PathBuf)| !checked.contains(&absolute(path));
+    let known_reviews: Vec<_> = scan_ids(&config.reviews_dir())
+        .into_iter()
+        .filter(unchecked)
+        .collect();
+    let known_problems: Vec<_> = scan_ids(&config.problems_dir())
+        .into_iter()
+        .filter(unchecked)
+        .collect();
     for (id, path) in &known_reviews {
         reviews.entry(id.as_str()).or_default().push(path);
     }
@@ -104,34 +112,4 @@ fn closest<'a>(id: &str, known: impl Iterator<Item = &'a &'a str>) -> Option<Str
 
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// The ids of the `.md` files in `dir` that are not in `skip`, read from their `id:` line
-/// without parsing the whole file.
-fn scan_ids(dir: &Path, skip: &HashSet<PathBuf>) -> Vec<(String, PathBuf)> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        if path.extension().is_none_or(|e| e != "md") || skip.contains(&absolute(&path)) {
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        let Ok(layout) = crate::review::document::split(&text) else {
-            continue;
-        };
-        let id = text[layout.yaml.clone()].lines().find_map(|line| {
-            let value = line.strip_prefix("id:")?;
-            let value = value.split(" #").next().unwrap_or(value).trim();
-            Some(value.trim_matches(['"', '\'']).to_string())
-        });
-        if let Some(id) = id.filter(|id| !id.is_empty()) {
-            out.push((id, path));
-        }
-    }
-    out
 }

@@ -50,7 +50,7 @@ pub fn run(config: &Config, opts: Options, out: &Output) -> anyhow::Result<ExitC
     } else {
         from_flags(config, opts)?
     };
-    let id = scaffold::allocate_id(config, answers.started_at, &existing);
+    let id = scaffold::allocate_id(config, answers.started_at);
     let text = scaffold::render_new(config, &template, &id, &answers)?;
     let date = answers.started_at.map_or_else(
         || Utc::now().with_timezone(&config.zone).date_naive(),

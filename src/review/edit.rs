@@ -527,6 +527,38 @@ mod tests {
     }
 
     #[test]
+    fn tricky_flow_lists_and_comments_above_entries() {
+        let flow = format!(
+            "{HEAD}timeline: [{{at: 2026-11-20T14:30:00Z, text: \"a \\\" }}] b\"}}, {{at: 2026-11-20T14:40:00Z, text: it's down}}]\nproblem: PRB-1\n---\n"
+        );
+        let out = insert(&flow, &[entry("2026-11-20T14:09:00Z", "x")]);
+        assert!(out.contains("text: it's down\nproblem: PRB-1"), "{out}");
+
+        let commented = format!(
+            "{HEAD}timeline:\n  - at: 2026-11-20T14:02:00Z\n    text: a\n  # about the next entry\n  - at: 2026-11-20T14:30:00Z\n    text: b\n---\n"
+        );
+        let out = insert(&commented, &[entry("2026-11-20T14:10:00Z", "new")]);
+        assert!(out.contains("text: a\n  - at: 2026-11-20T14:10:00Z\n    kind: note\n    text: new\n  # about the next entry\n  - at: 2026-11-20T14:30:00Z"), "{out}");
+    }
+
+    #[test]
+    fn aliases_are_refused_and_nothing_is_lost() {
+        let config = Config::default();
+        let text = format!(
+            "{HEAD}base: &t\n  - at: 2026-11-20T14:02:00Z\n    text: a\ntimeline: *t\n---\n"
+        );
+        let parsed = parse_review(Path::new("t.md"), &text, &config);
+        let err = add_timeline_entries(
+            Path::new("t.md"),
+            &text,
+            &parsed,
+            &[entry("2026-11-20T14:09:00Z", "x")],
+            &config,
+        );
+        assert!(matches!(err, Err(EditError::Alias { .. })), "{err:?}");
+    }
+
+    #[test]
     fn crlf_files_stay_crlf() {
         let text = format!("{HEAD}timeline:\n  - at: 2026-11-20T14:02:00Z\n    text: a\n---\n")
             .replace('\n', "\r\n");

@@ -226,3 +226,30 @@ impl ReviewFile {
             .filter(|d| d.level == Level::Warning)
     }
 }
+
+/// The `id:` of a file's front matter, read from its line without parsing the YAML (so it
+/// works on files that are otherwise broken).
+pub fn quick_id(text: &str) -> Option<String> {
+    let layout = document::split(text).ok()?;
+    text[layout.yaml].lines().find_map(|line| {
+        let value = line.strip_prefix("id:")?;
+        let value = value.split(" #").next().unwrap_or(value).trim();
+        Some(value.trim_matches(['"', '\'']).to_string()).filter(|id| !id.is_empty())
+    })
+}
+
+/// The ids of the `.md` files in `dir` (not recursive), with their paths.
+pub fn scan_ids(dir: &Path) -> Vec<(String, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            Some((quick_id(&text)?, path))
+        })
+        .collect()
+}

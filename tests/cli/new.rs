@@ -186,3 +186,62 @@ fn init_writes_config_and_folders_and_ejects() {
         "timezone = \"Asia/Tokyo\"\n"
     );
 }
+
+#[test]
+fn special_characters_round_trip_and_broken_files_keep_their_ids() {
+    let dir = scratch(&[]);
+    std::fs::create_dir(dir.path().join("postmortems")).unwrap();
+    // A broken review still owns its id.
+    std::fs::write(
+        dir.path().join("postmortems/broken.md"),
+        "---\nid: PIR-2026-007\ntitle: [unclosed\n---\n",
+    )
+    .unwrap();
+    let out = pirt(dir.path())
+        .args([
+            "new",
+            "Queue: backlog #2, \"eu\" [prod]",
+            "--severity",
+            "SEV2",
+            "--started",
+            "2026-11-20 14:00",
+        ])
+        .args([
+            "--service",
+            "orders[eu]",
+            "--tag",
+            "yes",
+            "--impact",
+            "1_000 users",
+            "--trigger",
+            "\u{7f}del, {x}: y",
+            "--no-input",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = dir
+        .path()
+        .join(String::from_utf8(out.stdout).unwrap().trim());
+    let json = pirt(dir.path())
+        .args(["render", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        json.status.success(),
+        "{}",
+        String::from_utf8_lossy(&json.stderr)
+    );
+    let review: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(review["id"], "PIR-2026-008");
+    assert_eq!(review["title"], "Queue: backlog #2, \"eu\" [prod]");
+    assert_eq!(review["services"][0], "orders[eu]");
+    assert_eq!(review["tags"][0], "yes");
+    assert_eq!(review["impact"]["summary"], "1_000 users");
+    assert_eq!(review["trigger"], "\u{7f}del, {x}: y");
+}
