@@ -69,7 +69,7 @@ impl<'c> Renderer<'c> {
         format: Format,
         custom: Option<&std::path::Path>,
     ) -> anyhow::Result<Self> {
-        let mut env = environment(config);
+        let mut env = environment(config, format == Format::Html);
         let asset: Option<Asset> = match (format, custom) {
             (Format::Json, _) => None,
             (_, Some(path)) => Some(assets::from_file(path)?),
@@ -77,8 +77,7 @@ impl<'c> Renderer<'c> {
         };
         let template = match asset {
             Some(asset) => {
-                // The auto-escape mode follows the output format, not the file name.
-                let name = format!("{}#{}", asset.name, format.extension());
+                let name = asset.name.clone();
                 env.add_template_owned(name.clone(), asset.text.into_owned())
                     .with_context(|| {
                         format!(
@@ -117,13 +116,9 @@ impl<'c> Renderer<'c> {
             timezone => self.config.timezone.clone(),
             generator => format!("pirt {}", env!("CARGO_PKG_VERSION")),
         };
-        template.render(ctx).with_context(|| {
-            format!(
-                "rendering {} with template {}",
-                review.id,
-                self.template.split('#').next().unwrap_or_default()
-            )
-        })
+        template
+            .render(ctx)
+            .with_context(|| format!("rendering {} with template {}", review.id, self.template))
     }
 }
 
@@ -134,8 +129,9 @@ fn describe(origin: &assets::Origin, name: &str) -> String {
     }
 }
 
-/// The minijinja environment shared by render and scaffold templates.
-pub fn environment(config: &Config) -> Environment<'static> {
+/// The minijinja environment shared by render and scaffold templates. `html`: every value
+/// printed by any template of this environment (includes too) is HTML-escaped.
+pub fn environment(config: &Config, html: bool) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     // `{% include %}` and `{% extends %}` find templates the same way as everything else:
@@ -145,8 +141,8 @@ pub fn environment(config: &Config) -> Environment<'static> {
         Ok(asset) => Ok(Some(asset.text.into_owned())),
         Err(_) => Ok(None),
     });
-    env.set_auto_escape_callback(|name| {
-        if name.ends_with("#html") || name.contains(".html") {
+    env.set_auto_escape_callback(move |_| {
+        if html {
             AutoEscape::Html
         } else {
             AutoEscape::None
@@ -173,6 +169,7 @@ pub fn environment(config: &Config) -> Environment<'static> {
     env.add_filter("markdown", |text: String| {
         Value::from_safe_string(markdown_to_html(&text))
     });
+    env.add_filter("markdown_clean", |text: String| markdown_to_markdown(&text));
     env.add_filter("md_cell", |v: Value| md_cell(&v));
     env.add_filter("yaml", |v: Value| yaml_value(&v));
     env.add_filter("number", |v: Value| match f64::try_from(v.clone()) {
@@ -205,7 +202,8 @@ fn group_thousands(n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
-/// Text safe inside a Markdown table cell: no line breaks, pipes escaped, no raw HTML.
+/// Text safe inside a Markdown table cell: no line breaks, pipes escaped, no raw HTML, and
+/// no link, image or emphasis syntax (a title cannot become a `javascript:` link).
 fn md_cell(value: &Value) -> String {
     if value.is_none() || value.is_undefined() {
         return "—".into();
@@ -213,9 +211,14 @@ fn md_cell(value: &Value) -> String {
     let text = value
         .as_str()
         .map_or_else(|| value.to_string(), str::to_string);
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '|' | '[' | ']' | '*' | '_' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace(['\r', '\n'], " ")
 }
@@ -240,16 +243,71 @@ fn yaml_value(value: &Value) -> String {
     }
 }
 
-/// Markdown to HTML with comrak in safe mode: raw HTML is omitted and links with
-/// `javascript:`, `vbscript:`, `file:` or non-image `data:` URLs are dropped.
+/// Markdown to HTML with comrak in safe mode, after [`sanitize`]: no raw HTML, no
+/// dangerous links, no external images (they become links).
 pub fn markdown_to_html(text: &str) -> String {
+    let options = markdown_options();
+    let arena = comrak::Arena::new();
+    let root = comrak::parse_document(&arena, &clean_body(text), &options);
+    sanitize(root, true);
+    let mut html = String::new();
+    comrak::format_html(root, &options, &mut html).expect("writing to a String cannot fail");
+    html
+}
+
+/// Markdown for a wiki, after [`sanitize`]: raw HTML is shown as text, dangerous links
+/// lose their target.
+pub fn markdown_to_markdown(text: &str) -> String {
+    let options = markdown_options();
+    let arena = comrak::Arena::new();
+    let root = comrak::parse_document(&arena, &clean_body(text), &options);
+    sanitize(root, false);
+    let mut out = String::new();
+    comrak::format_commonmark(root, &options, &mut out).expect("writing to a String cannot fail");
+    out.trim_end().to_string()
+}
+
+fn markdown_options() -> comrak::Options<'static> {
     let mut options = comrak::Options::default();
     options.extension.table = true;
     options.extension.strikethrough = true;
     options.extension.autolink = true;
     options.extension.tasklist = true;
     options.render.r#unsafe = false;
-    comrak::markdown_to_html(&clean_body(text), &options)
+    options
+}
+
+/// Makes a Markdown tree safe to publish: raw HTML blocks are dropped and inline HTML
+/// becomes visible text, links with `javascript:`-like URLs lose them, and (for HTML
+/// output) images other than inline `data:` images become plain links, so the page makes
+/// no request of its own.
+fn sanitize<'a>(root: comrak::Node<'a>, block_images: bool) {
+    use comrak::nodes::NodeValue;
+    let nodes: Vec<comrak::Node<'a>> = root.descendants().collect();
+    for node in nodes {
+        let mut data = node.data_mut();
+        match &mut data.value {
+            NodeValue::HtmlBlock(_) => {
+                drop(data);
+                node.detach();
+            }
+            NodeValue::HtmlInline(html) => {
+                let text = std::mem::take(html);
+                data.value = NodeValue::Text(text.into());
+            }
+            NodeValue::Link(link) if comrak::html::dangerous_url(&link.url) => link.url.clear(),
+            NodeValue::Image(link) => {
+                if comrak::html::dangerous_url(&link.url) {
+                    link.url.clear();
+                }
+                if block_images && !link.url.starts_with("data:image/") {
+                    let link = link.clone();
+                    data.value = NodeValue::Link(link);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Body text as readers see it: without scaffold guidance and pirt's draft markers.
@@ -494,18 +552,35 @@ mod tests {
 
     #[test]
     fn markdown_is_rendered_safely() {
-        let html = markdown_to_html(
-            "Hi <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n<!-- guide: gone -->",
-        );
+        let body = "Hi <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n<div onclick=\"x()\">block</div>\n\n![chart](https://evil.example/p.gif) ![ok](data:image/png;base64,AAAA)\n\n<!-- guide: gone -->";
+        let html = markdown_to_html(body);
         assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img src=x"), "{html}");
+        assert!(!html.contains("<div"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
-        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("src=\"https://evil"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://evil.example/p.gif\">chart</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<img src=\"data:image/png;base64,AAAA\""),
+            "{html}"
+        );
         assert!(!html.contains("gone"), "{html}");
+        let md = markdown_to_markdown(body);
+        // Raw HTML is shown as text (escaped), never passed through.
+        assert!(!md.replace("\\<", "").contains('<'), "{md}");
+        assert!(!md.contains("javascript:"), "{md}");
     }
 
     #[test]
     fn table_cells_cannot_break_the_table() {
         assert_eq!(md_cell(&Value::from("a|b\nc <b>")), "a\\|b c &lt;b&gt;");
+        assert_eq!(
+            md_cell(&Value::from("[x](javascript:y) *b* `c`")),
+            "\\[x\\](javascript:y) \\*b\\* \\`c\\`"
+        );
         assert_eq!(md_cell(&Value::from(())), "—");
     }
 

@@ -67,7 +67,7 @@ pub fn render_new(
     id: &str,
     answers: &NewReview,
 ) -> anyhow::Result<String> {
-    let mut env = crate::render::environment(config);
+    let mut env = crate::render::environment(config, false);
     env.add_template_owned("scaffold.md", template.text.to_string())
         .with_context(|| format!("scaffold template {} is not valid", template.name))?;
     let ts = |t: &Option<Timestamp>| t.as_ref().map(format_timestamp);

@@ -32,6 +32,7 @@ pub fn run(
             files.len()
         );
     }
+    check_destinations(files, &target, format)?;
     let renderer = Renderer::new(config, format, template)?;
     if let Target::Dir(dir) = &target {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -69,4 +70,47 @@ pub fn run(
         ));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn dir_destination(dir: &Path, input: &Path, format: Format) -> PathBuf {
+    let stem = input
+        .file_stem()
+        .map_or_else(|| "review".into(), |s| s.to_string_lossy().into_owned());
+    dir.join(format!("{stem}.{}", format.extension()))
+}
+
+/// Refuses to write over an input, or twice to the same file in one run.
+fn check_destinations(files: &[PathBuf], target: &Target, format: Format) -> anyhow::Result<()> {
+    let canonical = |p: &Path| {
+        p.canonicalize()
+            .unwrap_or_else(|_| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+    };
+    let inputs: Vec<PathBuf> = files.iter().map(|f| canonical(f)).collect();
+    let destinations: Vec<PathBuf> = match target {
+        Target::Stdout => return Ok(()),
+        Target::File(dest) => vec![dest.clone()],
+        Target::Dir(dir) => files
+            .iter()
+            .map(|f| dir_destination(dir, f, format))
+            .collect(),
+    };
+    let mut seen = std::collections::HashMap::new();
+    for (i, dest) in destinations.iter().enumerate() {
+        let resolved = canonical(dest);
+        if inputs.contains(&resolved) {
+            bail!(
+                "{} is one of the reviews being rendered; choose another output",
+                dest.display()
+            );
+        }
+        if let Some(first) = seen.insert(resolved, i) {
+            bail!(
+                "{} and {} would both be written to {}; render them into different folders",
+                files[first].display(),
+                files[i].display(),
+                dest.display()
+            );
+        }
+    }
+    Ok(())
 }

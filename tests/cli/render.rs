@@ -161,3 +161,29 @@ fn every_shipped_example_renders() {
         }
     }
 }
+
+#[test]
+fn render_never_overwrites_its_inputs() {
+    let dir = scratch(&["checkout.md", "unknown-key.md"]);
+    std::fs::create_dir(dir.path().join("b")).unwrap();
+    std::fs::copy(
+        dir.path().join("checkout.md"),
+        dir.path().join("b/checkout.md"),
+    )
+    .unwrap();
+    let before = std::fs::read_to_string(dir.path().join("checkout.md")).unwrap();
+    for args in [
+        vec!["render", "checkout.md", "-o", "checkout.md"],
+        vec!["render", "checkout.md", "--format", "md", "--out-dir", "."],
+        vec!["render", "checkout.md", "b/checkout.md", "--out-dir", "out"],
+    ] {
+        let out = pirt(dir.path()).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!String::from_utf8_lossy(&out.stderr).is_empty());
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("checkout.md")).unwrap(),
+        before
+    );
+    assert!(!dir.path().join("out").exists());
+}
