@@ -2,7 +2,7 @@
 
 use chrono::{
     DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
-    Utc,
+    Timelike, Utc,
 };
 use chrono_tz::Tz;
 
@@ -48,8 +48,7 @@ pub fn parse_rfc3339(text: &str) -> Result<Timestamp, String> {
     })
 }
 
-pub const FORMS: &str =
-    "14:32, 2026-11-20 14:32, 14:32 Europe/Berlin, +15m, now, or RFC 3339 (2026-11-20T14:32:00Z)";
+pub const FORMS: &str = "14:32, 2:32 PM, yesterday 23:50, 2026-11-20 14:32, 14:32 Europe/Berlin, +15m, now, or RFC 3339";
 
 /// Parses the forms people type: `14:32`, `14:32:05`, `2026-11-20 14:32`,
 /// `2026-11-20T14:32`, any of these followed by a zone name (`Europe/Berlin`, `UTC`) or an
@@ -103,9 +102,9 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
 /// bare clock time typed first (no previous answer) that lies in the future means
 /// yesterday: at 00:30, `23:50` is the incident of the evening before.
 fn parse_clock_in(text: &str, ctx: &TimeContext, guess_day: bool) -> Result<Timestamp, String> {
-    // A trailing zone name or offset, separated by a space.
+    // A trailing zone name or offset, separated by a space (`2:30 PM` is a clock time).
     let (clock, zone) = match text.rsplit_once(' ') {
-        Some((head, tail)) if looks_like_zone(tail) => (head.trim(), Some(tail)),
+        Some((head, tail)) if looks_like_zone(tail) && parse_clock(text).is_none() => (head.trim(), Some(tail)),
         _ => (text, None),
     };
     let zone = match zone {
@@ -116,17 +115,22 @@ fn parse_clock_in(text: &str, ctx: &TimeContext, guess_day: bool) -> Result<Time
         return zone.resolve(naive);
     }
     if let Some(time) = parse_clock(clock) {
-        let mut ts = zone.resolve(ctx.date.and_time(time))?;
+        // In a sequence, the day is the previous answer's day, seen in this zone.
+        let date = match ctx.previous {
+            Some(previous) if ctx.sequential => zone.date_of(previous),
+            _ => ctx.date,
+        };
+        let mut ts = zone.resolve(date.and_time(time))?;
         // `00:10` typed after `23:50` means the next day.
         if let Some(previous) = ctx.previous
             && ctx.sequential
             && ts < previous
         {
-            let next = ctx.date.succ_opt().ok_or("date out of range")?;
+            let next = date.succ_opt().ok_or("date out of range")?;
             ts = zone.resolve(next.and_time(time))?;
         }
         if guess_day && ctx.previous.is_none() && ts > ctx.now {
-            let before = ctx.date.pred_opt().ok_or("date out of range")?;
+            let before = date.pred_opt().ok_or("date out of range")?;
             ts = zone.resolve(before.and_time(time))?;
         }
         return Ok(ts);
@@ -166,6 +170,13 @@ impl ZoneSpec {
         })
     }
 
+    fn date_of(&self, ts: Timestamp) -> NaiveDate {
+        match self {
+            ZoneSpec::Fixed(offset) => ts.with_timezone(offset).date_naive(),
+            ZoneSpec::Named(tz) => ts.with_timezone(tz).date_naive(),
+        }
+    }
+
     fn resolve(&self, naive: NaiveDateTime) -> Result<Timestamp, String> {
         match self {
             ZoneSpec::Fixed(offset) => match offset.from_local_datetime(&naive) {
@@ -197,9 +208,21 @@ pub(crate) fn parse_date_time(text: &str) -> Option<NaiveDateTime> {
 }
 
 fn parse_clock(text: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(text, "%H:%M:%S")
-        .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M"))
-        .ok()
+    const FORMATS: [&str; 5] = ["%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p", "%I:%M%p"];
+    // `9 am` / `9pm`: an hour alone, before AM or PM.
+    let lower = text.to_ascii_lowercase();
+    let hour_only = lower
+        .strip_suffix("am")
+        .or_else(|| lower.strip_suffix("pm"))
+        .map(str::trim)
+        .filter(|h| !h.is_empty() && h.len() <= 2 && h.chars().all(|c| c.is_ascii_digit()));
+    let text = match hour_only {
+        Some(hour) => format!("{hour}:00 {}", &lower[lower.len() - 2..]),
+        None => text.to_string(),
+    };
+    let time = FORMATS.iter().find_map(|f| NaiveTime::parse_from_str(&text, f).ok())?;
+    // chrono accepts a leap second (`23:59:60`); a timeline has no use for it.
+    (time.nanosecond() < 1_000_000_000).then_some(time)
 }
 
 /// Parses a calendar date (`2026-12-15`), as used for action-item due dates.
@@ -217,10 +240,11 @@ pub fn human_duration(seconds: i64) -> String {
         (0, 0, 0) => format!("{sec}s"),
         (0, 0, _) if sec == 0 => format!("{m}m"),
         (0, 0, _) => format!("{m}m {sec}s"),
-        (0, _, 0) => format!("{h}h"),
-        (0, _, _) => format!("{h}h {m}m"),
-        (_, 0, _) => format!("{d}d"),
-        _ => format!("{d}d {h}h"),
+        _ => {
+            let parts = [(d, "d"), (h, "h"), (m, "m")];
+            let shown: Vec<String> = parts.iter().filter(|(n, _)| *n > 0).map(|(n, u)| format!("{n}{u}")).collect();
+            shown.join(" ")
+        }
     };
     format!("{sign}{text}")
 }
@@ -293,6 +317,18 @@ mod tests {
     }
 
     #[test]
+    fn twelve_hour_clocks_and_zones_in_a_sequence() {
+        let mut c = ctx("UTC");
+        assert_eq!(loose("2:30 PM", &c), "2026-11-20T14:30:00+00:00");
+        assert_eq!(loose("9 am", &c), "2026-11-20T09:00:00+00:00");
+        assert!(parse_loose("23:59:60", &c).is_err());
+        c.sequential = true;
+        c.zone = "Europe/Berlin".parse().unwrap();
+        c.previous = Some(parse_rfc3339("2026-11-21T00:30:00+01:00").unwrap());
+        assert_eq!(loose("23:40 UTC", &c), "2026-11-20T23:40:00+00:00");
+    }
+
+    #[test]
     fn bare_time_after_midnight_rolls_over() {
         let mut c = ctx("UTC");
         c.previous = Some(parse_rfc3339("2026-11-20T23:50:00Z").unwrap());
@@ -341,6 +377,7 @@ mod tests {
         assert_eq!(human_duration(5280), "1h 28m");
         assert_eq!(human_duration(7200), "2h");
         assert_eq!(human_duration(183_600), "2d 3h");
+        assert_eq!(human_duration(86_400 + 1_800), "1d 30m");
         assert_eq!(human_duration(-300), "-5m");
     }
 }
