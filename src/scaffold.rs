@@ -13,7 +13,10 @@ use serde::Serialize;
 use crate::assets;
 use crate::config::Config;
 use crate::review::edit::format_timestamp;
+use crate::review::time::{TimeContext, parse_loose};
 use crate::review::{Review, ReviewFile, Timestamp};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 
 /// Everything `pirt new` asks, as plain values.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -43,6 +46,95 @@ pub struct NewEntry {
     pub at: Timestamp,
     pub kind: String,
     pub text: String,
+}
+
+/// Times answered one after another: `+7m` counts from the previous answer, and (for the
+/// lifecycle) a bare time earlier than the previous one is the next day.
+#[derive(Clone, Debug)]
+pub struct AnswerClock {
+    ctx: TimeContext,
+}
+
+impl AnswerClock {
+    /// For the lifecycle times, asked in order started → resolved.
+    pub fn lifecycle(zone: Tz, now: DateTime<Utc>) -> Self {
+        let mut ctx = TimeContext::new(zone, now);
+        ctx.sequential = true;
+        AnswerClock { ctx }
+    }
+
+    /// For timeline entries, given in any order: bare times fall on the day the incident
+    /// started, `+5m` counts from the previous entry.
+    pub fn timeline(zone: Tz, started: Option<Timestamp>, now: DateTime<Utc>) -> Self {
+        let mut ctx = TimeContext::new(zone, now);
+        if let Some(started) = started {
+            ctx.date = started.with_timezone(&zone).date_naive();
+        }
+        ctx.previous = started;
+        AnswerClock { ctx }
+    }
+
+    /// Makes `+5m` count from `ts` (the latest timeline entry).
+    pub fn count_from(&mut self, ts: Timestamp) {
+        self.ctx.previous = Some(ts);
+    }
+
+    /// What an answer would mean, without taking it.
+    pub fn peek(&self, input: &str) -> Result<Timestamp, String> {
+        parse_loose(input, &self.ctx)
+    }
+
+    /// Takes an answer: later answers count from it.
+    pub fn take(&mut self, input: &str) -> Result<Timestamp, String> {
+        let ts = self.peek(input)?;
+        self.ctx.previous = Some(ts);
+        if self.ctx.sequential {
+            self.ctx.date = ts.with_timezone(&self.ctx.zone).date_naive();
+        }
+        Ok(ts)
+    }
+}
+
+/// `TIME | KIND | TEXT` or `TIME | TEXT` (kind `note`), as given to `pirt new --event`.
+pub fn parse_event(event: &str, clock: &mut AnswerClock) -> Result<NewEntry, String> {
+    let parts: Vec<&str> = event.splitn(3, '|').map(str::trim).collect();
+    let (time, kind, text) = match parts.as_slice() {
+        [time, kind, text] => (*time, *kind, *text),
+        [time, text] => (*time, "note", *text),
+        _ => return Err("write \"TIME | KIND | TEXT\" or \"TIME | TEXT\"".into()),
+    };
+    let kind = crate::review::entry_kind(kind)?;
+    if text.is_empty() {
+        return Err("the text is empty".into());
+    }
+    let at = clock.take(time)?;
+    Ok(NewEntry {
+        at,
+        kind,
+        text: text.to_string(),
+    })
+}
+
+/// Comma-separated answers and repeated flags as one list, trimmed, without duplicates.
+pub fn clean_list(items: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items.iter().flat_map(|s| s.split(',')) {
+        let item = item.trim();
+        if !item.is_empty() && !out.iter().any(|o| o == item) {
+            out.push(item.to_string());
+        }
+    }
+    out
+}
+
+/// The scale's id for a severity name or alias.
+pub fn severity_id(config: &Config, name: &str) -> Result<String, String> {
+    config.severity(name).map(|s| s.id.clone()).ok_or_else(|| {
+        format!(
+            "`{name}` is not in the scale; use one of: {}",
+            config.severity_names().join(", ")
+        )
+    })
 }
 
 /// How a scaffold template is chosen: a built-in or override name, or a path.

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use chrono::Utc;
 use inquire::validator::Validation;
 use inquire::{Select, Text};
@@ -10,9 +10,11 @@ use inquire::{Select, Text};
 use crate::cmd::Output;
 use crate::config::Config;
 use crate::fsutil;
-use crate::review::time::{TimeContext, Timestamp, parse_loose};
+use crate::review::time::Timestamp;
 use crate::review::{DETECTION_METHODS, ENTRY_KINDS};
-use crate::scaffold::{self, NewEntry, NewReview};
+use crate::scaffold::{
+    self, AnswerClock, NewEntry, NewReview, clean_list, parse_event, severity_id,
+};
 
 /// The answers given as flags; `interactive` says whether missing ones may be asked.
 #[derive(Debug, Default)]
@@ -87,6 +89,21 @@ pub fn run(config: &Config, opts: Options, out: &Output) -> anyhow::Result<ExitC
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--event` answers, each counting from the one before (`+5m`).
+fn events(
+    config: &Config,
+    started: Option<Timestamp>,
+    events: &[String],
+) -> anyhow::Result<Vec<NewEntry>> {
+    let mut clock = AnswerClock::timeline(config.zone, started, Utc::now());
+    events
+        .iter()
+        .map(|event| {
+            parse_event(event, &mut clock).map_err(|e| anyhow::anyhow!("--event `{event}`: {e}"))
+        })
+        .collect()
+}
+
 fn missing(what: &str, flag: &str) -> anyhow::Error {
     anyhow::anyhow!(
         "missing {what}: pass {flag} (pirt new only asks when standard input is a terminal and --no-input is not set)"
@@ -106,31 +123,18 @@ fn from_flags(config: &Config, opts: Options) -> anyhow::Result<NewReview> {
     let started = opts
         .started
         .ok_or_else(|| missing("start time", "--started 14:02"))?;
-    let mut ctx = TimeContext::new(config.zone, Utc::now());
-    ctx.sequential = true;
+    let mut clock = AnswerClock::lifecycle(config.zone, Utc::now());
     let mut time = |flag: &str, value: Option<String>| -> anyhow::Result<Option<Timestamp>> {
-        let Some(value) = value else { return Ok(None) };
-        let ts = parse_loose(&value, &ctx).map_err(|e| anyhow::anyhow!("{flag}: {e}"))?;
-        ctx.previous = Some(ts);
-        ctx.date = ts.with_timezone(&config.zone).date_naive();
-        Ok(Some(ts))
+        value
+            .map(|v| clock.take(&v).map_err(|e| anyhow::anyhow!("{flag}: {e}")))
+            .transpose()
     };
     let started_at = time("--started", Some(started))?;
     let detected_at = time("--detected", opts.detected)?;
     let acknowledged_at = time("--acknowledged", opts.acknowledged)?;
     let mitigated_at = time("--mitigated", opts.mitigated)?;
     let resolved_at = time("--resolved", opts.resolved)?;
-    let mut timeline_ctx = TimeContext::new(config.zone, Utc::now());
-    timeline_ctx.previous = started_at;
-    timeline_ctx.date = started_at.map_or(timeline_ctx.date, |t| {
-        t.with_timezone(&config.zone).date_naive()
-    });
-    let mut timeline = Vec::new();
-    for event in &opts.events {
-        let entry = parse_event(event, &timeline_ctx)?;
-        timeline_ctx.previous = Some(entry.at);
-        timeline.push(entry);
-    }
+    let timeline = events(config, started_at, &opts.events)?;
     if let Some(method) = &opts.detection
         && !DETECTION_METHODS.contains(&method.as_str())
     {
@@ -141,10 +145,10 @@ fn from_flags(config: &Config, opts: Options) -> anyhow::Result<NewReview> {
     }
     Ok(NewReview {
         title: title.trim().to_string(),
-        severity: normalise_severity(config, &severity)?,
-        services: clean_list(opts.services),
-        tags: clean_list(opts.tags),
-        authors: clean_list(opts.authors),
+        severity: severity_id(config, &severity).map_err(|e| anyhow::anyhow!("--severity: {e}"))?,
+        services: clean_list(&opts.services),
+        tags: clean_list(&opts.tags),
+        authors: clean_list(&opts.authors),
         incident_commander: opts.commander,
         started_at,
         detected_at,
@@ -160,59 +164,11 @@ fn from_flags(config: &Config, opts: Options) -> anyhow::Result<NewReview> {
     })
 }
 
-fn normalise_severity(config: &Config, name: &str) -> anyhow::Result<String> {
-    config
-        .severity(name)
-        .map(|s| s.id.clone())
-        .with_context(|| {
-            format!(
-                "--severity: `{name}` is not in the scale; use one of: {}",
-                config.severity_names().join(", ")
-            )
-        })
-}
-
-fn clean_list(items: Vec<String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for item in items.iter().flat_map(|s| s.split(',')) {
-        let item = item.trim();
-        if !item.is_empty() && !out.iter().any(|o| o == item) {
-            out.push(item.to_string());
-        }
-    }
-    out
-}
-
-/// `TIME | KIND | TEXT` or `TIME | TEXT`.
-fn parse_event(event: &str, ctx: &TimeContext) -> anyhow::Result<NewEntry> {
-    let parts: Vec<&str> = event.splitn(3, '|').map(str::trim).collect();
-    let (time, kind, text) = match parts.as_slice() {
-        [time, kind, text] => (*time, *kind, *text),
-        [time, text] => (*time, "note", *text),
-        _ => bail!("--event `{event}`: write \"TIME | KIND | TEXT\" or \"TIME | TEXT\""),
-    };
-    let at = parse_loose(time, ctx).map_err(|e| anyhow::anyhow!("--event `{event}`: {e}"))?;
-    if !ENTRY_KINDS.contains(&kind) {
-        bail!(
-            "--event `{event}`: unknown kind `{kind}`; use one of: {}",
-            ENTRY_KINDS.join(", ")
-        );
-    }
-    if text.is_empty() {
-        bail!("--event `{event}`: the text is empty");
-    }
-    Ok(NewEntry {
-        at,
-        kind: kind.to_string(),
-        text: text.to_string(),
-    })
-}
-
 /// The interactive questions. Answers given as flags are not asked again.
 struct Wizard<'a> {
     config: &'a Config,
     known_services: Vec<String>,
-    ctx: TimeContext,
+    clock: AnswerClock,
 }
 
 impl<'a> Wizard<'a> {
@@ -223,12 +179,10 @@ impl<'a> Wizard<'a> {
             .collect();
         known.sort();
         known.dedup();
-        let mut ctx = TimeContext::new(config.zone, Utc::now());
-        ctx.sequential = true;
         Wizard {
             config,
             known_services: known,
-            ctx,
+            clock: AnswerClock::lifecycle(config.zone, Utc::now()),
         }
     }
 
@@ -250,7 +204,9 @@ impl<'a> Wizard<'a> {
                 .map_err(cancelled)?,
         };
         let severity = match opts.severity {
-            Some(s) => normalise_severity(self.config, &s)?,
+            Some(s) => {
+                severity_id(self.config, &s).map_err(|e| anyhow::anyhow!("--severity: {e}"))?
+            }
             None => {
                 let choices: Vec<String> = self
                     .config
@@ -290,7 +246,7 @@ impl<'a> Wizard<'a> {
                     .map_err(cancelled)?,
             )
         } else {
-            clean_list(opts.services)
+            clean_list(&opts.services)
         };
         let tags = if opts.tags.is_empty() {
             list(
@@ -302,7 +258,7 @@ impl<'a> Wizard<'a> {
                     .map_err(cancelled)?,
             )
         } else {
-            clean_list(opts.tags)
+            clean_list(&opts.tags)
         };
         let started_at = self.time("Impact started at:", opts.started, true)?;
         let detected_at =
@@ -385,17 +341,8 @@ impl<'a> Wizard<'a> {
                     .map_err(cancelled)?,
             ),
         };
-        let mut timeline = Vec::new();
-        self.ctx.previous = started_at;
-        self.ctx.sequential = false;
-        if let Some(started) = started_at {
-            self.ctx.date = started.with_timezone(&self.config.zone).date_naive();
-        }
-        for event in &opts.events {
-            let entry = parse_event(event, &self.ctx)?;
-            self.ctx.previous = Some(entry.at);
-            timeline.push(entry);
-        }
+        let mut timeline = events(self.config, started_at, &opts.events)?;
+        self.clock = AnswerClock::timeline(self.config.zone, started_at, Utc::now());
         if opts.events.is_empty() {
             eprintln!(
                 "Timeline: add what happened, in any order (pirt sorts it). Enter an empty time to finish."
@@ -428,7 +375,7 @@ impl<'a> Wizard<'a> {
             severity,
             services,
             tags,
-            authors: clean_list(opts.authors),
+            authors: clean_list(&opts.authors),
             incident_commander,
             started_at,
             detected_at,
@@ -451,59 +398,55 @@ impl<'a> Wizard<'a> {
         flag: Option<String>,
         required: bool,
     ) -> anyhow::Result<Option<Timestamp>> {
-        let ts = match flag {
-            Some(value) => {
-                Some(parse_loose(&value, &self.ctx).map_err(|e| anyhow::anyhow!("{prompt} {e}"))?)
-            }
-            None => {
-                let ctx = self.ctx.clone();
-                let shown = self.ctx.clone();
-                let zone = self.config.zone;
-                // Echo the time pirt understood, not only what was typed.
-                let formatter = move |s: &str| match parse_loose(s, &shown) {
-                    Ok(ts) => format!(
-                        "{s}  → {}",
-                        ts.with_timezone(&zone).format("%Y-%m-%d %H:%M %Z")
-                    ),
-                    Err(_) => s.to_string(),
-                };
-                let help = format!(
-                    "e.g. 14:32, yesterday 23:50, 2026-11-20 14:32, 14:32 Europe/Berlin, +15m, now; zone {}{}",
-                    self.config.timezone,
-                    if required { "" } else { " (enter to skip)" }
-                );
-                let answer = Text::new(prompt)
-                    .with_help_message(&help)
-                    .with_formatter(&formatter)
-                    .with_validator(move |s: &str| {
-                        Ok(match (s.trim().is_empty(), required) {
-                            (true, true) => Validation::Invalid("a time is needed here".into()),
-                            (true, false) => Validation::Valid,
-                            _ => match parse_loose(s, &ctx) {
-                                Ok(_) => Validation::Valid,
-                                Err(e) => Validation::Invalid(e.into()),
-                            },
-                        })
-                    })
-                    .prompt()
-                    .map_err(cancelled)?;
-                if answer.trim().is_empty() {
-                    None
-                } else {
-                    Some(parse_loose(&answer, &self.ctx).map_err(|e| anyhow::anyhow!(e))?)
-                }
-            }
-        };
-        if let Some(ts) = ts {
-            self.ctx.previous = Some(ts);
-            self.ctx.date = ts.with_timezone(&self.config.zone).date_naive();
+        if let Some(value) = flag {
+            let ts = self
+                .clock
+                .take(&value)
+                .map_err(|e| anyhow::anyhow!("{prompt} {e}"))?;
+            return Ok(Some(ts));
         }
-        Ok(ts)
+        let validating = self.clock.clone();
+        let shown = self.clock.clone();
+        let zone = self.config.zone;
+        // Echo the time pirt understood, not only what was typed.
+        let formatter = move |s: &str| match shown.peek(s) {
+            Ok(ts) => format!(
+                "{s}  → {}",
+                ts.with_timezone(&zone).format("%Y-%m-%d %H:%M %Z")
+            ),
+            Err(_) => s.to_string(),
+        };
+        let help = format!(
+            "e.g. 14:32, 2:32 PM, yesterday 23:50, 2026-11-20 14:32, 14:32 Europe/Berlin, +15m, now; zone {}{}",
+            self.config.timezone,
+            if required { "" } else { " (enter to skip)" }
+        );
+        let answer = Text::new(prompt)
+            .with_help_message(&help)
+            .with_formatter(&formatter)
+            .with_validator(move |s: &str| {
+                Ok(match (s.trim().is_empty(), required) {
+                    (true, true) => Validation::Invalid("a time is needed here".into()),
+                    (true, false) => Validation::Valid,
+                    _ => match validating.peek(s) {
+                        Ok(_) => Validation::Valid,
+                        Err(e) => Validation::Invalid(e.into()),
+                    },
+                })
+            })
+            .prompt()
+            .map_err(cancelled)?;
+        if answer.trim().is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(
+            self.clock.take(&answer).map_err(|e| anyhow::anyhow!(e))?,
+        ))
     }
 }
 
 fn list(answer: &str) -> Vec<String> {
-    clean_list(vec![answer.to_string()])
+    clean_list(&[answer.to_string()])
 }
 
 fn optional(answer: String) -> Option<String> {

@@ -2,6 +2,7 @@
 
 pub mod document;
 pub mod edit;
+pub mod import;
 pub mod metrics;
 mod parse;
 pub mod problem;
@@ -83,6 +84,19 @@ pub const ENTRY_KINDS: &[&str] = &[
     "communication",
     "note",
 ];
+
+/// A timeline kind as written by a person (`Mitigation`), checked and lower-cased.
+pub fn entry_kind(kind: &str) -> Result<String, String> {
+    let kind = kind.trim().to_ascii_lowercase();
+    if ENTRY_KINDS.contains(&kind.as_str()) {
+        Ok(kind)
+    } else {
+        Err(format!(
+            "unknown kind `{kind}`; use one of: {}",
+            ENTRY_KINDS.join(", ")
+        ))
+    }
+}
 
 /// One event of the incident timeline.
 #[derive(Clone, Debug, PartialEq, Serialize)]

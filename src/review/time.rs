@@ -104,7 +104,9 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
 fn parse_clock_in(text: &str, ctx: &TimeContext, guess_day: bool) -> Result<Timestamp, String> {
     // A trailing zone name or offset, separated by a space (`2:30 PM` is a clock time).
     let (clock, zone) = match text.rsplit_once(' ') {
-        Some((head, tail)) if looks_like_zone(tail) && parse_clock(text).is_none() => (head.trim(), Some(tail)),
+        Some((head, tail)) if looks_like_zone(tail) && parse_clock(text).is_none() => {
+            (head.trim(), Some(tail))
+        }
         _ => (text, None),
     };
     let zone = match zone {
@@ -220,7 +222,9 @@ fn parse_clock(text: &str) -> Option<NaiveTime> {
         Some(hour) => format!("{hour}:00 {}", &lower[lower.len() - 2..]),
         None => text.to_string(),
     };
-    let time = FORMATS.iter().find_map(|f| NaiveTime::parse_from_str(&text, f).ok())?;
+    let time = FORMATS
+        .iter()
+        .find_map(|f| NaiveTime::parse_from_str(&text, f).ok())?;
     // chrono accepts a leap second (`23:59:60`); a timeline has no use for it.
     (time.nanosecond() < 1_000_000_000).then_some(time)
 }
@@ -242,7 +246,11 @@ pub fn human_duration(seconds: i64) -> String {
         (0, 0, _) => format!("{m}m {sec}s"),
         _ => {
             let parts = [(d, "d"), (h, "h"), (m, "m")];
-            let shown: Vec<String> = parts.iter().filter(|(n, _)| *n > 0).map(|(n, u)| format!("{n}{u}")).collect();
+            let shown: Vec<String> = parts
+                .iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, u)| format!("{n}{u}"))
+                .collect();
             shown.join(" ")
         }
     };

@@ -1,0 +1,180 @@
+//! Timeline entries from other tools: CSV (`time,text[,kind]`) or JSON lines
+//! (`{"time": ..., "text": ..., "kind": ...}`).
+
+use std::path::Path;
+
+use crate::review::{TimelineEntry, entry_kind};
+use crate::scaffold::AnswerClock;
+
+/// One row of an import file, before its time is interpreted.
+#[derive(Debug, PartialEq)]
+pub struct Row {
+    pub line: usize,
+    pub time: String,
+    pub text: String,
+    pub kind: Option<String>,
+}
+
+/// Reads the rows of `source` (the text of `path`); the format follows the extension
+/// (`.jsonl`, `.ndjson`, `.json`) or a first `{`.
+pub fn rows(path: &Path, source: &str) -> Result<Vec<Row>, String> {
+    let json = matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("jsonl" | "ndjson" | "json")
+    ) || source.trim_start().starts_with('{');
+    if json {
+        json_rows(path, source)
+    } else {
+        csv_rows(path, source)
+    }
+}
+
+/// Interprets the rows' times (bare times fall on the incident's day; `+10m` counts from
+/// the row before) and checks kinds and texts.
+pub fn entries(
+    path: &Path,
+    rows: Vec<Row>,
+    clock: &mut AnswerClock,
+) -> Result<Vec<TimelineEntry>, String> {
+    rows.into_iter()
+        .map(|row| {
+            let at_line = |e: String| format!("{}:{}: {e}", path.display(), row.line);
+            let at = clock
+                .take(&row.time)
+                .map_err(|e| at_line(format!("time: {e}")))?;
+            let kind = entry_kind(row.kind.as_deref().unwrap_or("note")).map_err(at_line)?;
+            let text = row.text.trim();
+            if text.is_empty() {
+                return Err(at_line("the entry text is empty".into()));
+            }
+            Ok(TimelineEntry {
+                at,
+                kind,
+                text: text.to_string(),
+            })
+        })
+        .collect()
+}
+
+fn json_rows(path: &Path, source: &str) -> Result<Vec<Row>, String> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Line {
+        #[serde(alias = "at")]
+        time: String,
+        text: String,
+        kind: Option<String>,
+    }
+    let mut rows = Vec::new();
+    for (i, line) in source.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parsed: Line = serde_json::from_str(line)
+            .map_err(|e| format!("{}:{}:{}: {e}", path.display(), i + 1, e.column()))?;
+        rows.push(Row {
+            line: i + 1,
+            time: parsed.time,
+            text: parsed.text,
+            kind: parsed.kind,
+        });
+    }
+    Ok(rows)
+}
+
+/// CSV with columns time,text[,kind]; a header row (`time,text,kind`) is optional.
+fn csv_rows(path: &Path, source: &str) -> Result<Vec<Row>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(source.as_bytes());
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
+        let line = record.position().map_or(i + 1, |p| p.line() as usize);
+        let field = |n: usize| record.get(n).unwrap_or("").to_string();
+        if i == 0 && matches!(field(0).to_ascii_lowercase().as_str(), "time" | "at") {
+            continue;
+        }
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if record.len() < 2 {
+            return Err(format!(
+                "{}:{line}: expected `time,text[,kind]`, found {} column(s)",
+                path.display(),
+                record.len()
+            ));
+        }
+        let kind = Some(field(2)).filter(|k| !k.is_empty());
+        rows.push(Row {
+            line,
+            time: field(0),
+            text: field(1),
+            kind,
+        });
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn clock() -> AnswerClock {
+        let started = crate::review::time::parse_rfc3339("2026-11-20T14:02:00Z").unwrap();
+        AnswerClock::timeline(
+            chrono_tz::UTC,
+            Some(started),
+            chrono::Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0).unwrap(),
+        )
+    }
+
+    #[test]
+    fn csv_with_and_without_header_quotes_and_relative_times() {
+        let path = Path::new("e.csv");
+        let read = rows(
+            path,
+            "time,text,kind\n15:20,\"Status page, updated\",Communication\n+10m,Customers told\n",
+        )
+        .unwrap();
+        let entries = entries(path, read, &mut clock()).unwrap();
+        assert_eq!(entries[0].text, "Status page, updated");
+        assert_eq!(entries[0].kind, "communication");
+        assert_eq!(entries[1].at.to_rfc3339(), "2026-11-20T15:30:00+00:00");
+        assert_eq!(entries[1].kind, "note");
+        let no_header = rows(path, "14:30,x\n").unwrap();
+        assert_eq!(no_header.len(), 1);
+    }
+
+    #[test]
+    fn json_lines_and_errors_name_the_line() {
+        let path = Path::new("e.jsonl");
+        let ok = rows(path, "{\"at\": \"14:20\", \"text\": \"Channel opened\"}\n\n{\"time\": \"14:25\", \"text\": \"x\", \"kind\": \"diagnosis\"}\n").unwrap();
+        assert_eq!(ok.len(), 2);
+        assert_eq!(ok[1].line, 3);
+        let err = rows(path, "{\"time\": \"14:20\"}\n").unwrap_err();
+        assert!(err.starts_with("e.jsonl:1:"), "{err}");
+        let bad_kind = entries(
+            path,
+            rows(
+                path,
+                "{\"time\": \"14:20\", \"text\": \"x\", \"kind\": \"oops\"}",
+            )
+            .unwrap(),
+            &mut clock(),
+        )
+        .unwrap_err();
+        assert!(
+            bad_kind.starts_with("e.jsonl:1: unknown kind `oops`"),
+            "{bad_kind}"
+        );
+        let short = rows(Path::new("e.csv"), "14:00\n").unwrap_err();
+        assert!(
+            short.contains("e.csv:1: expected `time,text[,kind]`"),
+            "{short}"
+        );
+    }
+}
