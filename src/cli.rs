@@ -262,6 +262,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
     let env_config = std::env::var_os("PIRT_CONFIG")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from);
+    // `init` creates the config, so it must not require one to exist.
+    if let Command::Init { eject } = cli.command {
+        let explicit = cli.config.as_deref().or(env_config.as_deref());
+        return cmd::init::run(explicit, &cwd, eject, &out);
+    }
     let config = Config::discover(cli.config.as_deref(), env_config.as_deref(), &cwd)?;
     if out.verbose {
         match &config.path {
@@ -270,7 +275,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
         }
     }
     match cli.command {
-        Command::Init { eject } => cmd::init::run(&config, &cwd, eject, &out),
+        Command::Init { .. } => unreachable!("handled above"),
         Command::New(args) => cmd::new::run(&config, new_options(*args), &out),
         Command::Timeline(TimelineCommand::Add {
             file,

@@ -428,7 +428,7 @@ impl Lifecycle {
         ];
         let mut phases = Vec::new();
         for pair in known.windows(2) {
-            let (from_name, from) = pair[0];
+            let (_, from) = pair[0];
             let (to_name, to) = pair[1];
             let index = match to_name {
                 "Detected" => 0,
@@ -436,7 +436,6 @@ impl Lifecycle {
                 "Mitigated" => 2,
                 _ => 3,
             };
-            let _ = from_name;
             let (name, class) = PHASES[index];
             phases.push(Phase {
                 name,

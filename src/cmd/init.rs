@@ -10,14 +10,18 @@ use crate::cmd::Output;
 use crate::config::{Config, DEFAULT_TOML};
 use crate::fsutil;
 
-pub fn run(config: &Config, cwd: &Path, eject: bool, out: &Output) -> anyhow::Result<ExitCode> {
-    // `init` sets up the current folder unless a config elsewhere was named explicitly.
-    let root = match &config.path {
-        Some(path) if !path.starts_with(cwd) => cwd.to_path_buf(),
-        Some(_) => config.root.clone(),
-        None => cwd.to_path_buf(),
+/// `explicit`: a config file was named (`--config`, `PIRT_CONFIG`); it is written if it
+/// does not exist, and its folder is set up. Otherwise the working directory is.
+pub fn run(
+    explicit: Option<&Path>,
+    cwd: &Path,
+    eject: bool,
+    out: &Output,
+) -> anyhow::Result<ExitCode> {
+    let toml = match explicit {
+        Some(path) => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+        None => cwd.join("pirt.toml"),
     };
-    let toml = root.join("pirt.toml");
     if toml.exists() {
         out.note(format!("kept {} (it exists)", toml.display()));
     } else {

@@ -84,6 +84,9 @@ pub fn run(config: &Config, opts: Options, out: &Output) -> anyhow::Result<ExitC
                 s.review.title,
                 s.shared.join(", ")
             ));
+            if out.verbose {
+                out.note(format!("  {:<14} {}", "", s.path.display()));
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -216,13 +219,9 @@ impl<'a> Wizard<'a> {
                     .collect();
                 let picked = Select::new("Severity:", choices)
                     .with_help_message("↑↓ to move, enter to pick")
-                    .prompt()
+                    .raw_prompt()
                     .map_err(cancelled)?;
-                picked
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string()
+                self.config.severity[picked.index].id.clone()
             }
         };
         let services = if opts.services.is_empty() {

@@ -155,13 +155,6 @@ impl Review {
     pub fn metrics(&self) -> Metrics {
         Metrics::of(self)
     }
-
-    /// The body section with this heading (case-insensitive).
-    pub fn section(&self, heading: &str) -> Option<&Section> {
-        self.sections
-            .iter()
-            .find(|s| s.heading.eq_ignore_ascii_case(heading))
-    }
 }
 
 /// A review read from disk: its text, where it came from, and what parsing found.

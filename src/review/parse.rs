@@ -58,9 +58,8 @@ pub fn parse_review(path: &Path, text: &str, config: &Config) -> ParsedFile {
     reader.unknown_keys(&root, REVIEW_KEYS, "", &mut review.extra);
     review.id = reader.required_string(&root, "id").unwrap_or_default();
     review.title = reader.required_string(&root, "title").unwrap_or_default();
-    if let Some((node, status)) = reader.required_choice(&root, "status", Status::NAMES) {
+    if let Some(status) = reader.required_choice(&root, "status", Status::NAMES) {
         review.status = Status::parse(&status).unwrap_or_default();
-        let _ = node;
     }
     if let Some(severity) = reader.required_string(&root, "severity") {
         let node = root.get("severity").expect("read above");
@@ -285,18 +284,12 @@ impl<'a> Reader<'a> {
         None
     }
 
-    fn required_choice(
-        &mut self,
-        map: &Node,
-        field: &str,
-        allowed: &[&str],
-    ) -> Option<(Pos, String)> {
+    fn required_choice(&mut self, map: &Node, field: &str, allowed: &[&str]) -> Option<String> {
         if map.get(field).is_none_or(|n| n.value == Value::Null) {
             self.missing(map, field);
             return None;
         }
-        let value = self.choice(map, field, allowed)?;
-        Some((map.get(field)?.pos, value))
+        self.choice(map, field, allowed)
     }
 
     pub fn timestamp(&mut self, map: &Node, field: &str) -> Option<Timestamp> {

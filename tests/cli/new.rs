@@ -245,3 +245,43 @@ fn special_characters_round_trip_and_broken_files_keep_their_ids() {
     assert_eq!(review["impact"]["summary"], "1_000 users");
     assert_eq!(review["trigger"], "\u{7f}del, {x}: y");
 }
+
+#[test]
+fn init_with_an_explicit_config_sets_up_that_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("team")).unwrap();
+    let out = pirt(dir.path())
+        .args(["--config", "team/pirt.toml", "init"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("team/pirt.toml").is_file());
+    assert!(dir.path().join("team/postmortems").is_dir());
+    assert!(!dir.path().join("pirt.toml").exists());
+    // PIRT_CONFIG is honoured the same way, and a flag wins over it.
+    let out = pirt(dir.path())
+        .env("PIRT_CONFIG", "team/pirt.toml")
+        .args(["-v", "check"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("team/pirt.toml"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = pirt(dir.path())
+        .env("PIRT_CONFIG", "missing.toml")
+        .args(["--config", "team/pirt.toml", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,6 +1,6 @@
 use insta_cmd::assert_cmd_snapshot;
 
-use crate::{fixtures, pirt, scratch};
+use crate::{pirt, scratch};
 
 fn read(dir: &tempfile::TempDir, name: &str) -> String {
     std::fs::read_to_string(dir.path().join(name)).unwrap()
@@ -179,5 +179,4 @@ fn import_reports_the_bad_line() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let _ = fixtures();
 }
