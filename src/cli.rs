@@ -255,7 +255,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
         },
     };
     if let Command::Completions { shell } = cli.command {
-        clap_complete::generate(shell, &mut Cli::command(), "pirt", &mut std::io::stdout());
+        // Generated into memory first: clap_complete panics on a failed write.
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut Cli::command(), "pirt", &mut script);
+        std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
         return Ok(ExitCode::SUCCESS);
     }
     let cwd = std::env::current_dir()?;

@@ -7,8 +7,19 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 
-/// Replaces `path` with `contents` atomically, keeping the file's permissions.
+/// Replaces `path` with `contents` atomically, keeping the file's permissions. A symlink
+/// is followed: its target is replaced, the link stays. A new file is readable by all
+/// (0644), like one written by an editor.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    let resolved;
+    let path = match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            resolved = fs::canonicalize(path)
+                .with_context(|| format!("cannot follow the link {}", path.display()))?;
+            resolved.as_path()
+        }
+        _ => path,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -27,10 +38,24 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
         }
         fs::set_permissions(tmp.path(), meta.permissions())
             .with_context(|| format!("cannot copy permissions of {}", path.display()))?;
+    } else {
+        set_new_file_mode(tmp.path())?;
     }
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn set_new_file_mode(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o644))
+        .with_context(|| format!("cannot set permissions of {}", path.display()))
+}
+
+#[cfg(not(unix))]
+fn set_new_file_mode(_: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
@@ -102,5 +127,30 @@ mod tests {
         assert_eq!(fs::read_to_string(&path).unwrap(), "three");
         let leftovers = fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_readable_and_links_are_followed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.html");
+        write_atomic(&out, b"x").unwrap();
+        assert_eq!(
+            fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
+        let target = dir.path().join("real.md");
+        fs::write(&target, "old").unwrap();
+        let link = dir.path().join("link.md");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
     }
 }

@@ -248,7 +248,7 @@ fn is_blank(node: &Node) -> bool {
         Value::Null => true,
         Value::Str(s) => s.trim().is_empty(),
         Value::Seq(items) => items.is_empty(),
-        Value::Map(entries) => entries.is_empty(),
+        Value::Map(entries) => entries.iter().all(|(_, v)| is_blank(v)),
         _ => false,
     }
 }

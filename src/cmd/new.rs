@@ -1,5 +1,6 @@
 //! `pirt new`: the interactive wizard (inquire) and its flag-only twin.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::bail;
@@ -64,7 +65,7 @@ pub fn run(config: &Config, opts: Options, out: &Output) -> anyhow::Result<ExitC
     let shown = path
         .strip_prefix(std::env::current_dir().unwrap_or_default())
         .unwrap_or(&path);
-    println!("{}", shown.display());
+    writeln!(std::io::stdout(), "{}", shown.display())?;
     out.note(format!(
         "created {id} ({} template)",
         template.name.trim_end_matches(".md.j2")
@@ -273,8 +274,9 @@ impl<'a> Wizard<'a> {
         let detection_method = match opts.detection {
             Some(m) => Some(m),
             None => {
-                let mut choices: Vec<&str> = DETECTION_METHODS.to_vec();
-                choices.push("(skip)");
+                // Enter alone skips: the wizard never records a guess.
+                let mut choices: Vec<&str> = vec!["(skip)"];
+                choices.extend(DETECTION_METHODS);
                 let picked = Select::new("How was it detected?", choices)
                     .prompt()
                     .map_err(cancelled)?;

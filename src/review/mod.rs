@@ -52,7 +52,7 @@ impl Status {
 /// How the incident came to the team's attention.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Detection {
-    pub method: String,
+    pub method: Option<String>,
     pub source: Option<String>,
 }
 

@@ -389,10 +389,7 @@ impl<'a> Reader<'a> {
         self.unknown_keys(node, &["method", "source"], "detection.", &mut extra);
         let method = self.choice(node, "method", DETECTION_METHODS);
         let source = self.string(node, "source");
-        Some(Detection {
-            method: method.unwrap_or_else(|| "other".into()),
-            source,
-        })
+        Some(Detection { method, source })
     }
 
     fn impact(&mut self, root: &Node) -> Option<Impact> {

@@ -59,7 +59,9 @@ pub fn parse_loose(input: &str, ctx: &TimeContext) -> Result<Timestamp, String> 
         return Err(format!("empty time; write {FORMS}"));
     }
     if text.eq_ignore_ascii_case("now") {
-        return Ok(ctx.now.with_timezone(&ctx.zone).fixed_offset());
+        let now = ctx.now.with_timezone(&ctx.zone).fixed_offset();
+        // Whole seconds: a timeline has no use for nanoseconds.
+        return Ok(now.with_nanosecond(0).unwrap_or(now));
     }
     if let Some(duration) = text.strip_prefix('+') {
         let base = ctx

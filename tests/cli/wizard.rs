@@ -41,6 +41,7 @@ fn the_wizard_asks_everything_and_re_asks_a_bad_time() {
     p.expect("Resolved at").unwrap();
     p.send_line("").unwrap();
     p.expect("How was it detected?").unwrap();
+    p.send(DOWN).unwrap(); // past "(skip)" to "alert"
     p.send("\r").unwrap();
     p.expect("Detection source:").unwrap();
     p.send_line("checkout p99 latency alert").unwrap();
