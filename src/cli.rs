@@ -20,20 +20,25 @@ use crate::render::Format;
     long_about = "pirt keeps post-incident reviews as Markdown files with YAML front matter in your \
                   git repository. It scaffolds a review in a minute, keeps the timeline in order, \
                   renders Markdown, HTML or JSON, and checks reviews in CI.",
-    after_help = "Examples:\n  pirt init\n  pirt new \"Checkout errors after pool change\" --severity SEV2 --service checkout-api --started 14:02\n  pirt timeline add postmortems/2026-11-20-checkout-errors.md \"Rolled back deploy 4812\" --at 14:41 --kind mitigation\n  pirt render postmortems/2026-11-20-checkout-errors.md --format html -o review.html"
+    after_help = "Examples:\n  pirt init\n  pirt new\n  pirt timeline add postmortems/2026-11-20-checkout.md \"Rolled back\" --at 14:41 --kind mitigation\n  pirt render postmortems/2026-11-20-checkout.md --format html -o review.html\n  pirt check --format github"
 )]
 struct Cli {
     /// Use this config file instead of searching for pirt.toml
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        help_heading = "Global options"
+    )]
     config: Option<PathBuf>,
     /// Print only errors
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     quiet: bool,
     /// Print more about what pirt does
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     verbose: bool,
     /// When to use colours (NO_COLOR is respected)
-    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto, help_heading = "Global options")]
     color: Color,
     #[command(subcommand)]
     command: Command,
@@ -48,18 +53,18 @@ enum Color {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Write a commented pirt.toml and create the reviews and problems folders
+    /// Write a commented pirt.toml and create the reviews and problems folders (--eject: copy the built-in templates to .pirt/)
     #[command(
         after_help = "Examples:\n  pirt init\n  pirt init --eject   # also copy built-in templates to .pirt/ for editing"
     )]
     Init {
-        /// Also copy the built-in templates and prompts into .pirt/ for editing
+        /// Also copy the built-in templates into .pirt/templates/ for editing
         #[arg(long)]
         eject: bool,
     },
     /// Start a new review (asks questions on a terminal; every answer is also a flag)
     #[command(
-        after_help = "Times accept 14:32, 2026-11-20 14:32, 14:32 Europe/Berlin, +15m (after the previous time), now, or RFC 3339.\n\nExamples:\n  pirt new\n  pirt new \"Checkout errors\" --severity SEV2 --service checkout-api --started \"14:02\" --detected +7m --no-input"
+        after_help = "Times accept 14:32, 2:32 PM, yesterday 23:50, 2026-11-20 14:32, 14:32 Europe/Berlin,\n+15m (after the previous answer), now, or RFC 3339.\n\nExamples:\n  pirt new\n  pirt new \"Checkout errors\" --severity SEV2 --service checkout-api \\\n      --started 14:02 --detected +7m --no-input"
     )]
     New(Box<NewArgs>),
     /// Add timeline entries to a review, kept in time order
@@ -212,7 +217,9 @@ enum TimelineCommand {
         after_help = "Examples:\n  pirt timeline add review.md \"Rolled back deploy 4812\" --at 14:41 --kind mitigation\n  pirt timeline add review.md \"Status page updated\" --at +5m --kind communication"
     )]
     Add {
+        /// The review to add to
         file: PathBuf,
+        /// What happened, in one line
         text: String,
         /// When it happened (default: now); +15m counts from the last entry
         #[arg(long, value_name = "T")]
@@ -226,7 +233,9 @@ enum TimelineCommand {
         after_help = "Examples:\n  pirt timeline import review.md --from slack-export.csv\n  pirt timeline import review.md --from events.jsonl"
     )]
     Import {
+        /// The review to add to
         file: PathBuf,
+        /// A .csv (time,text[,kind]) or .jsonl file
         #[arg(long, value_name = "PATH")]
         from: PathBuf,
     },

@@ -72,6 +72,7 @@ pub struct SeverityLevel {
     pub id: String,
     #[serde(default)]
     pub aliases: Vec<String>,
+    #[serde(default)]
     pub description: String,
     /// A review of this severity must link a problem record.
     #[serde(default)]
@@ -248,6 +249,12 @@ impl Config {
         cwd: &Path,
     ) -> anyhow::Result<Self> {
         if let Some(path) = explicit.or(env) {
+            if path.is_dir() {
+                bail!(
+                    "config file {} is a folder; give the path of a pirt.toml",
+                    path.display()
+                );
+            }
             if !path.is_file() {
                 bail!("config file {} does not exist", path.display());
             }
@@ -322,15 +329,47 @@ fn parse_toml(text: &str, path: &Path) -> anyhow::Result<Config> {
         );
     }
     validate_check(&config.check, text, path)?;
-    for id in [&config.ids.review, &config.ids.problem] {
-        if !id.contains("{seq") {
-            bail!(
-                "{}: id format `{id}` has no `{{seq}}` placeholder",
+    for (key, format) in [
+        ("review", &config.ids.review),
+        ("problem", &config.ids.problem),
+    ] {
+        check_id_format(format).map_err(|e| {
+            let (line, column) = text
+                .find(&format!("{key} ="))
+                .map_or((1, 1), |o| line_col(text, o));
+            anyhow::anyhow!(
+                "{}:{line}:{column}: [ids] {key} = \"{format}\": {e}",
                 path.display()
-            );
-        }
+            )
+        })?;
     }
     Ok(config)
+}
+
+/// An id format holds exactly one `{seq}` or `{seq:N}` and otherwise only `{year}`.
+fn check_id_format(format: &str) -> Result<(), String> {
+    let mut seqs = 0;
+    let mut rest = format;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').ok_or("a `{` is not closed")? + open;
+        let name = &rest[open + 1..close];
+        match name.split_once(':') {
+            None if name == "year" => {}
+            None if name == "seq" => seqs += 1,
+            Some(("seq", width)) if width.parse::<u8>().is_ok() => seqs += 1,
+            _ => {
+                return Err(format!(
+                    "unknown placeholder `{{{name}}}`; use {{year}} and {{seq}} or {{seq:03}}"
+                ));
+            }
+        }
+        rest = &rest[close + 1..];
+    }
+    match seqs {
+        1 => Ok(()),
+        0 => Err("needs a {seq} placeholder".into()),
+        _ => Err("has more than one {seq}".into()),
+    }
 }
 
 /// Unknown rule names and statuses are errors, with the line of the offending key.
@@ -441,6 +480,14 @@ mod tests {
         std::fs::write(&path, "[check.rules]\nblameless-languag = \"off\"\n").unwrap();
         let err = Config::load(&path).unwrap_err().to_string();
         assert!(err.contains("pirt.toml:2:1: unknown rule `blameless-languag` in [check.rules] (did you mean `blameless-language`?)"), "{err}");
+        std::fs::write(&path, "[ids]\nreview = \"PIR-{yr}-{seq:03}\"\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains(
+                "pirt.toml:2:1: [ids] review = \"PIR-{yr}-{seq:03}\": unknown placeholder `{yr}`"
+            ),
+            "{err}"
+        );
         std::fs::write(&path, "timezone = \"Mars/Base\"\n").unwrap();
         let err = Config::load(&path).unwrap_err().to_string();
         assert!(err.contains("unknown time zone `Mars/Base`"), "{err}");

@@ -79,9 +79,21 @@ impl AnswerClock {
         self.ctx.previous = Some(ts);
     }
 
-    /// What an answer would mean, without taking it.
+    /// What an answer would mean, without taking it. In the lifecycle, a time before the
+    /// previous answer is refused (impact cannot be detected before it started).
     pub fn peek(&self, input: &str) -> Result<Timestamp, String> {
-        parse_loose(input, &self.ctx)
+        let ts = parse_loose(input, &self.ctx)?;
+        if self.ctx.sequential
+            && let Some(previous) = self.ctx.previous
+            && ts < previous
+        {
+            return Err(format!(
+                "{} is before the previous answer ({}); the lifecycle runs started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved",
+                crate::review::edit::format_timestamp(&ts),
+                crate::review::edit::format_timestamp(&previous)
+            ));
+        }
+        Ok(ts)
     }
 
     /// Takes an answer: later answers count from it.

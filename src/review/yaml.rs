@@ -185,6 +185,9 @@ pub fn parse(yaml: &str, base: Base) -> Result<Node, SyntaxError> {
 /// serde-saphyr prefixes messages with "error: line N column M:" and may add a snippet;
 /// pirt prints its own position and snippet, so keep only the message itself.
 fn clean_message(message: &str) -> String {
+    if message.contains("budget breached") || message.contains("recursion limit") {
+        return "the YAML nests too deeply or expands to too many values (an alias bomb?); pirt refuses it".into();
+    }
     let first = message.lines().next().unwrap_or(message).trim();
     let first = first.strip_prefix("error:").unwrap_or(first).trim();
     let first = match first.split_once(": ") {

@@ -285,3 +285,29 @@ fn init_with_an_explicit_config_sets_up_that_folder() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn lifecycle_answers_out_of_order_are_refused() {
+    let dir = scratch(&[]);
+    let out = pirt(dir.path())
+        .args([
+            "new",
+            "T",
+            "--severity",
+            "SEV3",
+            "--started",
+            "2026-11-20 14:00",
+            "--detected",
+            "2026-11-20 13:00",
+            "--no-input",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--detected: 2026-11-20T13:00:00+01:00 is before the previous answer"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
