@@ -4,8 +4,6 @@
 //! ever data (never evaluated as templates); HTML output auto-escapes every value, and body
 //! Markdown goes through comrak in safe mode (raw HTML and `javascript:` links dropped).
 
-use std::collections::HashMap;
-
 use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
@@ -18,7 +16,10 @@ use crate::assets::{self, Asset};
 use crate::config::Config;
 use crate::review::document::strip_guides;
 use crate::review::time::human_duration;
-use crate::review::{Metrics, Review, Section, Timestamp};
+use crate::review::{Metrics, Review, Section};
+
+mod lifecycle;
+pub use lifecycle::Lifecycle;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -354,195 +355,6 @@ fn visible_sections(sections: &[Section]) -> Vec<VisibleSection> {
         })
         .filter(|s| !(s.heading.is_empty() && s.empty))
         .collect()
-}
-
-/// The geometry of the lifecycle picture: phases as a bar, milestones and timeline
-/// events as marks, in SVG user units (the template draws it).
-#[derive(Debug, Serialize)]
-pub struct Lifecycle {
-    pub width: f64,
-    pub height: f64,
-    pub bar_y: f64,
-    pub phases: Vec<Phase>,
-    pub milestones: Vec<Mark>,
-    pub events: Vec<Mark>,
-    pub ticks: Vec<Mark>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Phase {
-    pub name: &'static str,
-    pub class: &'static str,
-    pub x: f64,
-    pub width: f64,
-    pub duration: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Mark {
-    pub x: f64,
-    pub y: f64,
-    pub label: String,
-    pub time: String,
-    pub class: String,
-    pub title: String,
-}
-
-const LEFT: f64 = 20.0;
-const WIDTH: f64 = 1000.0;
-const INNER: f64 = WIDTH - 2.0 * LEFT;
-
-impl Lifecycle {
-    /// `None` when the review has fewer than two points in time to draw between.
-    pub fn of(review: &Review, zone: Tz) -> Option<Self> {
-        let milestones = [
-            ("Started", review.started_at),
-            ("Detected", review.detected_at),
-            ("Acknowledged", review.acknowledged_at),
-            ("Mitigated", review.mitigated_at),
-            ("Resolved", review.resolved_at),
-        ];
-        let known: Vec<(&str, Timestamp)> = milestones
-            .iter()
-            .filter_map(|(name, t)| t.map(|t| (*name, t)))
-            .collect();
-        let times = known
-            .iter()
-            .map(|(_, t)| *t)
-            .chain(review.timeline.iter().map(|e| e.at));
-        let start = times.clone().min()?;
-        let end = times.max()?;
-        let span = (end - start).num_seconds();
-        if span <= 0 {
-            return None;
-        }
-        let x = |t: Timestamp| LEFT + (t - start).num_seconds() as f64 / span as f64 * INNER;
-        let clock = |t: Timestamp| t.with_timezone(&zone).format("%H:%M").to_string();
-
-        // Phase names say what the time was spent on.
-        const PHASES: [(&str, &str); 4] = [
-            ("Until detection", "phase-detect"),
-            ("Until response", "phase-ack"),
-            ("Until mitigation", "phase-mitigate"),
-            ("Recovery", "phase-resolve"),
-        ];
-        let mut phases = Vec::new();
-        for pair in known.windows(2) {
-            let (_, from) = pair[0];
-            let (to_name, to) = pair[1];
-            let index = match to_name {
-                "Detected" => 0,
-                "Acknowledged" => 1,
-                "Mitigated" => 2,
-                _ => 3,
-            };
-            let (name, class) = PHASES[index];
-            phases.push(Phase {
-                name,
-                class,
-                x: x(from),
-                width: (x(to) - x(from)).max(0.0),
-                duration: human_duration((to - from).num_seconds()),
-            });
-        }
-
-        // Milestone labels ("Detected 11:31") sit above the bar in as many rows as needed.
-        let mut rows = Rows::new(150.0);
-        let placed: Vec<(usize, &str, Timestamp)> = known
-            .iter()
-            .map(|(name, t)| (rows.place(x(*t)), *name, *t))
-            .collect();
-        let label_rows = placed.iter().map(|(row, ..)| row + 1).max().unwrap_or(1);
-        let bar_y = 12.0 + label_rows as f64 * 20.0;
-        let milestones = placed
-            .into_iter()
-            .map(|(row, name, t)| Mark {
-                x: x(t),
-                y: bar_y - 8.0 - row as f64 * 20.0,
-                label: name.to_string(),
-                time: clock(t),
-                class: format!("ms-{}", name.to_ascii_lowercase()),
-                title: format!(
-                    "{name} {}",
-                    t.with_timezone(&zone).format("%Y-%m-%d %H:%M %Z")
-                ),
-            })
-            .collect();
-        let mut rows = Rows::new(22.0);
-        let mut events: Vec<Mark> = Vec::new();
-        let mut sorted: Vec<_> = review.timeline.iter().enumerate().collect();
-        sorted.sort_by_key(|(_, e)| e.at);
-        for (index, entry) in sorted {
-            let px = x(entry.at);
-            let row = rows.place(px);
-            events.push(Mark {
-                x: px,
-                y: bar_y + 36.0 + row as f64 * 22.0,
-                label: (index + 1).to_string(),
-                time: clock(entry.at),
-                class: format!("ev-{}", entry.kind),
-                title: format!("{} {}: {}", clock(entry.at), entry.kind, entry.text),
-            });
-        }
-        let lowest = events.iter().map(|e| e.y).fold(bar_y + 20.0, f64::max);
-        let ticks = vec![
-            Mark {
-                x: LEFT,
-                y: lowest + 28.0,
-                label: start
-                    .with_timezone(&zone)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string(),
-                time: String::new(),
-                class: "tick-start".into(),
-                title: String::new(),
-            },
-            Mark {
-                x: WIDTH - LEFT,
-                y: lowest + 28.0,
-                label: end
-                    .with_timezone(&zone)
-                    .format("%Y-%m-%d %H:%M %Z")
-                    .to_string(),
-                time: String::new(),
-                class: "tick-end".into(),
-                title: String::new(),
-            },
-        ];
-        Some(Lifecycle {
-            width: WIDTH,
-            height: lowest + 40.0,
-            bar_y,
-            phases,
-            milestones,
-            events,
-            ticks,
-        })
-    }
-}
-
-/// Greedy label placement: a mark goes in the first row where it does not crowd the
-/// previous mark of that row.
-struct Rows {
-    gap: f64,
-    last: HashMap<usize, f64>,
-}
-
-impl Rows {
-    fn new(gap: f64) -> Self {
-        Rows {
-            gap,
-            last: HashMap::new(),
-        }
-    }
-
-    fn place(&mut self, x: f64) -> usize {
-        let row = (0..)
-            .find(|r| self.last.get(r).is_none_or(|&prev| x - prev >= self.gap) || *r >= 3)
-            .unwrap_or(0);
-        self.last.insert(row, x);
-        row
-    }
 }
 
 #[cfg(test)]
