@@ -101,6 +101,15 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Print the JSON Schema (draft 2020-12) of the front matter, for editors and tools
+    #[command(
+        after_help = "Examples:\n  pirt schema > .pirt/review.schema.json\n  pirt schema --problem > .pirt/problem.schema.json\n\nThen start each review with a modeline for the YAML language server:\n  # yaml-language-server: $schema=../.pirt/review.schema.json"
+    )]
+    Schema {
+        /// The schema of a problem record instead of a review
+        #[arg(long)]
+        problem: bool,
+    },
     /// Print a shell completion script
     #[command(
         after_help = "Example:\n  pirt completions bash > ~/.local/share/bash-completion/completions/pirt"
@@ -336,6 +345,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                 today(&config)?,
                 &out,
             )
+        }
+        Command::Schema { problem } => {
+            let schema = if problem {
+                crate::schema::problem_schema()
+            } else {
+                crate::schema::review_schema(&config)
+            };
+            let mut stdout = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut stdout, &schema).map_err(std::io::Error::from)?;
+            std::io::Write::write_all(&mut stdout, b"\n")?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Completions { .. } => unreachable!("handled above"),
     }

@@ -14,5 +14,6 @@ pub mod fsutil;
 pub mod render;
 pub mod review;
 pub mod scaffold;
+pub mod schema;
 
 pub use cli::run;

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 pub use document::Section;
@@ -23,7 +24,7 @@ pub use time::Timestamp;
 use crate::diagnostic::{Diagnostic, InvalidFile, Level};
 
 /// Where a review is in its own life.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     #[default]
@@ -50,7 +51,7 @@ impl Status {
 }
 
 /// How the incident came to the team's attention.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct Detection {
     pub method: Option<String>,
     pub source: Option<String>,
@@ -59,14 +60,14 @@ pub struct Detection {
 pub const DETECTION_METHODS: &[&str] = &["alert", "customer", "employee", "automation", "other"];
 
 /// Error-budget use of one SLO.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct SloImpact {
     pub name: String,
     pub budget_consumed_pct: Option<f64>,
 }
 
 /// Who and what was hit.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, JsonSchema)]
 pub struct Impact {
     pub summary: Option<String>,
     pub users_affected: Option<u64>,
@@ -99,7 +100,7 @@ pub fn entry_kind(kind: &str) -> Result<String, String> {
 }
 
 /// One event of the incident timeline.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct TimelineEntry {
     pub at: Timestamp,
     pub kind: String,
@@ -110,7 +111,7 @@ pub const ACTION_TYPES: &[&str] = &["prevent", "detect", "mitigate", "process"];
 pub const ACTION_STATUSES: &[&str] = &["open", "in-progress", "done", "wont-do"];
 
 /// A follow-up the team commits to.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct ActionItem {
     pub id: String,
     pub title: String,
@@ -123,7 +124,7 @@ pub struct ActionItem {
 }
 
 /// A post-incident review: the facts of the front matter and the narrative sections.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, JsonSchema)]
 pub struct Review {
     pub id: String,
     pub title: String,
@@ -147,7 +148,10 @@ pub struct Review {
     pub problem: Option<String>,
     pub related: Vec<String>,
     /// Keys pirt does not know, kept as written (and reported as warnings).
+    #[schemars(skip)]
     pub extra: BTreeMap<String, serde_json::Value>,
+    /// The body's `## ` sections (not part of the front matter).
+    #[schemars(skip)]
     pub sections: Vec<Section>,
 }
 
