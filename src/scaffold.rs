@@ -305,7 +305,7 @@ pub fn allocate_id(config: &Config, started: Option<Timestamp>) -> String {
         || chrono::Utc::now().year(),
         |t| t.with_timezone(&config.zone).year(),
     );
-    let used = crate::review::scan_ids(&config.reviews_dir());
+    let used = crate::review::scan_ids(&config.reviews_dir(), |_| true);
     next_id(
         &config.ids.review,
         year,

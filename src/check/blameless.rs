@@ -6,11 +6,10 @@
 
 use regex::Regex;
 
-use crate::check::rules::{Findings, body_lines};
+use crate::check::rules::{BodyLine, Findings};
 use crate::config::BlamelessConfig;
 use crate::diagnostic::Level;
 use crate::review::Review;
-use crate::review::document::Layout;
 use crate::review::yaml::{Node, Pos, Value};
 
 const SYSTEM: &str = "describe the system condition that made the action possible (a missing guard rail, an unclear interface, a step nothing checked)";
@@ -140,10 +139,14 @@ impl Matcher {
         root: &Node,
         review: &Review,
         text: &str,
-        layout: &Layout,
+        lines: &[BodyLine],
     ) {
         let people = people(review);
-        for (line_no, offset, line) in body_lines(text, layout) {
+        for &(line_no, offset, line) in lines {
+            // Most lines hold nothing to report: test the raw line before masking it.
+            if !self.regex.is_match(line) && !may_name_a_cause(line) {
+                continue;
+            }
             let masked = mask(line);
             for (start, end, phrase) in self.find(&masked) {
                 let pos = Pos {
@@ -239,9 +242,14 @@ fn people(review: &Review) -> Vec<String> {
     people
 }
 
+/// A cheap test for the wording `person_as_cause` looks for.
+fn may_name_a_cause(text: &str) -> bool {
+    text.contains("aused by") || text.contains("'s ") || text.contains("’s ")
+}
+
 /// "caused by NAME" and "NAME's mistake / error / fault" for a known person.
 fn person_as_cause(text: &str, people: &[String]) -> Vec<(usize, usize)> {
-    if people.is_empty() {
+    if people.is_empty() || !may_name_a_cause(text) {
         return Vec::new();
     }
     let lower = text.to_lowercase();

@@ -24,15 +24,10 @@ pub(super) fn check(config: &Config, summaries: &[Summary]) -> Vec<Diagnostic> {
         }
     }
     let checked: HashSet<PathBuf> = summaries.iter().map(|s| absolute(&s.path)).collect();
-    let unchecked = |(_, path): &(String, PathBuf)| !checked.contains(&absolute(path));
-    let known_reviews: Vec<_> = scan_ids(&config.reviews_dir())
-        .into_iter()
-        .filter(unchecked)
-        .collect();
-    let known_problems: Vec<_> = scan_ids(&config.problems_dir())
-        .into_iter()
-        .filter(unchecked)
-        .collect();
+    // Only files outside the checked set are read again.
+    let unchecked = |path: &Path| !checked.contains(&absolute(path));
+    let known_reviews = scan_ids(&config.reviews_dir(), unchecked);
+    let known_problems = scan_ids(&config.problems_dir(), unchecked);
     for (id, path) in &known_reviews {
         reviews.entry(id.as_str()).or_default().push(path);
     }

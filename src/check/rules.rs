@@ -161,6 +161,8 @@ fn check_review(
         return None;
     };
     let status = review.status;
+    // The body is split into lines once, for the rules that read it line by line.
+    let lines: Vec<BodyLine> = body_lines(text, layout).collect();
     required_fields(findings, root, status);
     chronology(findings, root, review);
     timeline_order(findings, root, review);
@@ -168,10 +170,10 @@ fn check_review(
     problem_link(findings, root, review);
     required_sections(findings, review, layout, status);
     if status != Status::Draft {
-        placeholders(findings, root, text, layout);
-        draft_markers(findings, text, layout);
+        placeholders(findings, root, &lines);
+        draft_markers(findings, &lines);
     }
-    blameless.check(findings, root, review, text, layout);
+    blameless.check(findings, root, review, text, &lines);
     Some(Summary {
         path: findings.path.to_path_buf(),
         kind: Kind::Review,
@@ -551,9 +553,14 @@ fn required_sections(findings: &mut Findings, review: &Review, layout: &Layout, 
 
 const PLACEHOLDERS: &[&str] = &["TODO", "TBD", "FIXME", "???", "<fill in>", "<!-- guide:"];
 
+/// A quick test before looking for each placeholder: every one contains one of these.
+fn may_hold_placeholder(line: &str) -> bool {
+    line.contains(['T', 'F', '?', '<'])
+}
+
 /// Visible leftovers in the body (outside code) and in front-matter text.
-fn placeholders(findings: &mut Findings, root: &Node, text: &str, layout: &Layout) {
-    for (line_no, offset, line) in body_lines(text, layout) {
+fn placeholders(findings: &mut Findings, root: &Node, lines: &[BodyLine]) {
+    for &(line_no, offset, line) in lines.iter().filter(|(_, _, l)| may_hold_placeholder(l)) {
         for marker in PLACEHOLDERS {
             if let Some(col) = find_word(line, marker) {
                 let what = if *marker == "<!-- guide:" {
@@ -586,8 +593,8 @@ fn placeholders(findings: &mut Findings, root: &Node, text: &str, layout: &Layou
     });
 }
 
-fn draft_markers(findings: &mut Findings, text: &str, layout: &Layout) {
-    for (line_no, offset, line) in body_lines(text, layout) {
+fn draft_markers(findings: &mut Findings, lines: &[BodyLine]) {
+    for &(line_no, offset, line) in lines.iter().filter(|(_, _, l)| l.contains('<')) {
         if let Some(col) = line.find("<!-- pirt:draft") {
             findings.add(
                 "unreviewed-draft",
@@ -599,6 +606,9 @@ fn draft_markers(findings: &mut Findings, text: &str, layout: &Layout) {
         }
     }
 }
+
+/// A body line outside code blocks: line number, byte offset in the file, text.
+pub(super) type BodyLine<'t> = (usize, usize, &'t str);
 
 /// Body lines outside fenced code blocks: (line number, byte offset, text).
 pub(super) fn body_lines<'t>(

@@ -249,15 +249,16 @@ pub fn quick_id(text: &str) -> Option<String> {
     })
 }
 
-/// The ids of the `.md` files in `dir` (not recursive), with their paths.
-pub fn scan_ids(dir: &Path) -> Vec<(String, PathBuf)> {
+/// The ids of the `.md` files in `dir` (not recursive) for which `wanted` is true, with
+/// their paths.
+pub fn scan_ids(dir: &Path, wanted: impl Fn(&Path) -> bool) -> Vec<(String, PathBuf)> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && wanted(p))
         .filter_map(|path| {
             let text = std::fs::read_to_string(&path).ok()?;
             Some((quick_id(&text)?, path))
