@@ -579,6 +579,9 @@ fn placeholders(findings: &mut Findings, root: &Node, lines: &[BodyLine]) {
         }
     }
     walk_strings(root, &mut |node, value| {
+        if !may_hold_placeholder(value) {
+            return;
+        }
         for marker in &PLACEHOLDERS[..5] {
             if find_word(value, marker).is_some() {
                 findings.add(
