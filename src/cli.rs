@@ -260,17 +260,16 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             return Ok(ExitCode::from(code));
         }
     };
+    let colour = |terminal: bool| match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && terminal,
+    };
     let out = cmd::Output {
         quiet: cli.quiet,
         verbose: cli.verbose,
-        color: match cli.color {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stderr().is_terminal()
-            }
-        },
+        color: colour(std::io::stderr().is_terminal()),
+        stdout_color: colour(std::io::stdout().is_terminal()),
     };
     if let Command::Completions { shell } = cli.command {
         // Generated into memory first: clap_complete panics on a failed write.

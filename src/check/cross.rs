@@ -8,9 +8,10 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::review::scan_ids;
 
-/// The configured folders are also scanned for the ids of files outside the checked set,
-/// so that checking one file (pre-commit) still resolves its references.
-pub(super) fn check(config: &Config, summaries: &[Summary]) -> Vec<Diagnostic> {
+/// Unless `whole` (the checked set is the configured folders), those folders are also
+/// scanned for the ids of files outside the checked set, so that checking one file
+/// (pre-commit) still resolves its references.
+pub(super) fn check(config: &Config, summaries: &[Summary], whole: bool) -> Vec<Diagnostic> {
     let mut reviews: HashMap<&str, Vec<&Path>> = HashMap::new();
     let mut problems: HashMap<&str, Vec<&Path>> = HashMap::new();
     for s in summaries {
@@ -23,11 +24,17 @@ pub(super) fn check(config: &Config, summaries: &[Summary]) -> Vec<Diagnostic> {
             index.entry(id.id.as_str()).or_default().push(&s.path);
         }
     }
-    let checked: HashSet<PathBuf> = summaries.iter().map(|s| absolute(&s.path)).collect();
-    // Only files outside the checked set are read again.
-    let unchecked = |path: &Path| !checked.contains(&absolute(path));
-    let known_reviews = scan_ids(&config.reviews_dir(), unchecked);
-    let known_problems = scan_ids(&config.problems_dir(), unchecked);
+    let (known_reviews, known_problems) = if whole {
+        (Vec::new(), Vec::new())
+    } else {
+        // Only files outside the checked set are read again.
+        let checked: HashSet<PathBuf> = summaries.iter().map(|s| absolute(&s.path)).collect();
+        let unchecked = |path: &Path| !checked.contains(&absolute(path));
+        (
+            scan_ids(&config.reviews_dir(), unchecked),
+            scan_ids(&config.problems_dir(), unchecked),
+        )
+    };
     for (id, path) in &known_reviews {
         reviews.entry(id.as_str()).or_default().push(path);
     }
@@ -35,13 +42,17 @@ pub(super) fn check(config: &Config, summaries: &[Summary]) -> Vec<Diagnostic> {
         problems.entry(id.as_str()).or_default().push(path);
     }
 
+    let (review_ids, problem_ids) = (sorted_keys(&reviews), sorted_keys(&problems));
     let mut out = Vec::new();
     for s in summaries {
         let mut add = |rule: &'static str, r: &Reference, message: String, hint: Option<String>| {
             if let Some(level) = level_for(config, rule, s.status, Level::Error) {
                 let mut d = Diagnostic::new(&s.path, r.pos, level, rule, message);
                 d.hint = hint;
-                d.snippet = Some(r.line_text.clone());
+                // Findings here are rare: the source line is read when one is made.
+                if let Ok(text) = std::fs::read_to_string(&s.path) {
+                    d.attach_snippet(&text);
+                }
                 out.push(d);
             }
         };
@@ -71,14 +82,14 @@ pub(super) fn check(config: &Config, summaries: &[Summary]) -> Vec<Diagnostic> {
                     "dangling-reference",
                     r,
                     format!("`related:` names `{}`, but no review has that id", r.id),
-                    closest(&r.id, reviews.keys()),
+                    closest(&r.id, &review_ids),
                 );
             }
         }
         if let Some(r) = &s.problem
             && !problems.contains_key(r.id.as_str())
         {
-            let hint = closest(&r.id, problems.keys()).or_else(|| {
+            let hint = closest(&r.id, &problem_ids).or_else(|| {
                 Some(format!(
                     "create the problem record in {}/",
                     config.folders.problems.display()
@@ -98,11 +109,19 @@ pub(super) fn check(config: &Config, summaries: &[Summary]) -> Vec<Diagnostic> {
     out
 }
 
-fn closest<'a>(id: &str, known: impl Iterator<Item = &'a &'a str>) -> Option<String> {
-    // Sorted, so that ties between equally close ids resolve the same way every run.
-    let mut known: Vec<&str> = known.copied().collect();
-    known.sort_unstable();
-    crate::review::suggest(id, &known).map(|s| format!("did you mean `{s}`?"))
+/// A "did you mean" among the known ids. A typo in an id usually keeps its prefix, so only
+/// the ids sorted next to it are compared: the cost stays small with 100k reviews.
+fn closest(id: &str, sorted: &[&str]) -> Option<String> {
+    const WINDOW: usize = 16;
+    let at = sorted.partition_point(|k| *k < id);
+    let near = &sorted[at.saturating_sub(WINDOW)..(at + WINDOW).min(sorted.len())];
+    crate::review::suggest(id, near).map(|s| format!("did you mean `{s}`?"))
+}
+
+fn sorted_keys<'a>(index: &HashMap<&'a str, Vec<&Path>>) -> Vec<&'a str> {
+    let mut keys: Vec<&str> = index.keys().copied().collect();
+    keys.sort_unstable();
+    keys
 }
 
 fn absolute(path: &Path) -> PathBuf {

@@ -160,7 +160,6 @@ pub enum Kind {
 pub struct Reference {
     pub id: String,
     pub pos: Pos,
-    pub line_text: String,
 }
 
 /// What the cross-file rules need to know of one file.
@@ -191,36 +190,53 @@ impl Report {
 }
 
 /// Checks every `.md` file under `paths` (files or folders; folders are walked honouring
-/// .gitignore). `today` decides what is overdue.
-pub fn check_paths(config: &Config, paths: &[PathBuf], today: NaiveDate) -> Report {
+/// .gitignore). `today` decides what is overdue. `whole`: `paths` are the configured
+/// folders themselves, so no other file needs to be looked at for the cross-file rules.
+pub fn check_paths(config: &Config, paths: &[PathBuf], today: NaiveDate, whole: bool) -> Report {
     let (files, mut io_errors) = collect_files(paths);
     let blameless = blameless::Matcher::new(&config.check.blameless);
     let problems_dir = config.problems_dir();
-    let results: Vec<(Vec<Diagnostic>, Option<Summary>, Option<String>)> = files
+    // Folded straight into the three lists the report needs: no per-file intermediate list,
+    // so memory stays proportional to the findings and the small summaries.
+    let (diagnostics, summaries, errors) = files
         .par_iter()
-        .map(|path| {
-            let kind = if is_under(path, &problems_dir) {
-                Kind::Problem
-            } else {
-                Kind::Review
-            };
-            match rules::check_file(config, &blameless, path, kind, today) {
-                Ok((diagnostics, summary)) => (diagnostics, summary, None),
-                Err(e) => (Vec::new(), None, Some(format!("{e:#}"))),
-            }
-        })
-        .collect();
+        .fold(
+            || (Vec::new(), Vec::new(), Vec::new()),
+            |(mut diagnostics, mut summaries, mut errors), path| {
+                let kind = if is_under(path, &problems_dir) {
+                    Kind::Problem
+                } else {
+                    Kind::Review
+                };
+                match rules::check_file(config, &blameless, path, kind, today) {
+                    Ok((found, summary)) => {
+                        diagnostics.extend(found);
+                        summaries.extend(summary);
+                    }
+                    Err(e) => errors.push(format!("{e:#}")),
+                }
+                (diagnostics, summaries, errors)
+            },
+        )
+        .reduce(
+            || (Vec::new(), Vec::new(), Vec::new()),
+            |mut a: (Vec<Diagnostic>, Vec<Summary>, Vec<String>), b| {
+                a.0.extend(b.0);
+                a.1.extend(b.1);
+                a.2.extend(b.2);
+                a
+            },
+        );
+    io_errors.extend(errors);
     let mut report = Report {
         files: files.len(),
+        diagnostics,
         ..Report::default()
     };
-    let mut summaries = Vec::with_capacity(results.len());
-    for (diagnostics, summary, error) in results {
-        report.diagnostics.extend(diagnostics);
-        summaries.extend(summary);
-        io_errors.extend(error);
-    }
-    report.diagnostics.extend(cross::check(config, &summaries));
+    drop(files);
+    report
+        .diagnostics
+        .extend(cross::check(config, &summaries, whole));
     report.diagnostics.sort_by(|a, b| {
         (&a.path, a.line, a.column, a.rule).cmp(&(&b.path, b.line, b.column, b.rule))
     });

@@ -30,7 +30,7 @@ pub fn write(format: Format, report: &Report, styled: bool, out: &mut dyn Write)
     match format {
         Format::Human => human(report, styled, out),
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &json_report(report))?;
+            serde_json::to_writer_pretty(&mut *out, &JsonReport::of(report))?;
             writeln!(out)
         }
         Format::Github => github(report, out),
@@ -64,18 +64,35 @@ fn colour_headline(d: &Diagnostic, text: String) -> String {
     text.replacen(&word, &format!("{colour}{word}\x1b[0m"), 1)
 }
 
-/// The JSON schema (version 1): `{version, summary: {files, errors, warnings},
-/// diagnostics: [{path, line, column, level, rule, message, hint?}]}`.
-pub fn json_report(report: &Report) -> serde_json::Value {
-    json!({
-        "version": 1,
-        "summary": {
-            "files": report.files,
-            "errors": report.count(Level::Error),
-            "warnings": report.count(Level::Warning),
-        },
-        "diagnostics": report.diagnostics,
-    })
+/// The JSON report (version 1): `{version, summary: {files, errors, warnings},
+/// diagnostics: [{path, line, column, level, rule, message, hint?}]}`, serialised straight
+/// from the report.
+#[derive(serde::Serialize)]
+pub struct JsonReport<'a> {
+    version: u32,
+    summary: JsonSummary,
+    diagnostics: &'a [Diagnostic],
+}
+
+#[derive(serde::Serialize)]
+struct JsonSummary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+impl<'a> JsonReport<'a> {
+    pub fn of(report: &'a Report) -> Self {
+        JsonReport {
+            version: 1,
+            summary: JsonSummary {
+                files: report.files,
+                errors: report.count(Level::Error),
+                warnings: report.count(Level::Warning),
+            },
+            diagnostics: &report.diagnostics,
+        }
+    }
 }
 
 fn github(report: &Report, out: &mut dyn Write) -> io::Result<()> {

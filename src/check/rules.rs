@@ -105,7 +105,7 @@ pub(super) fn check_file(
                 kind,
                 status: None,
                 id: (!problem.id.is_empty())
-                    .then(|| reference_at(text, &problem.id, id_pos(text, &problem.id))),
+                    .then(|| reference(&problem.id, id_pos(text, &problem.id))),
                 related: Vec::new(),
                 problem: None,
             })
@@ -180,35 +180,25 @@ fn check_review(
         status: findings.status,
         id: root
             .get("id")
-            .and_then(|n| Some(reference(text, n.as_str()?, n.pos))),
+            .and_then(|n| Some(reference(n.as_str()?, n.pos))),
         related: match root.get("related").map(|n| &n.value) {
             Some(Value::Seq(items)) => items
                 .iter()
-                .filter_map(|n| Some(reference(text, n.as_str()?, n.pos)))
+                .filter_map(|n| Some(reference(n.as_str()?, n.pos)))
                 .collect(),
             _ => Vec::new(),
         },
         problem: root
             .get("problem")
-            .and_then(|n| Some(reference(text, n.as_str()?, n.pos))),
+            .and_then(|n| Some(reference(n.as_str()?, n.pos))),
     })
 }
 
-fn reference(text: &str, id: &str, pos: Pos) -> Reference {
+fn reference(id: &str, pos: Pos) -> Reference {
     Reference {
         id: id.to_string(),
         pos,
-        line_text: text
-            .split('\n')
-            .nth(pos.line.saturating_sub(1))
-            .unwrap_or("")
-            .trim_end_matches('\r')
-            .to_string(),
     }
-}
-
-fn reference_at(text: &str, id: &str, pos: Pos) -> Reference {
-    reference(text, id, pos)
 }
 
 /// Where `id: VALUE` is written in a file (for problem records, parsed without the tree).

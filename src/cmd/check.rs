@@ -21,17 +21,19 @@ pub fn run(
     today: NaiveDate,
     out: &Output,
 ) -> anyhow::Result<ExitCode> {
-    let paths = if paths.is_empty() {
+    // With no PATH the configured folders are the whole set.
+    let whole = paths.is_empty();
+    let paths = if whole {
         default_paths(config)?
     } else {
         paths.to_vec()
     };
-    let report = check::check_paths(config, &paths, today);
+    let report = check::check_paths(config, &paths, today, whole);
     let mut stdout = std::io::stdout().lock();
     output::write(
         format,
         &report,
-        out.color && format == Format::Human,
+        out.stdout_color && format == Format::Human,
         &mut stdout,
     )?;
     stdout.flush()?;

@@ -15,6 +15,8 @@ pub struct Output {
     pub verbose: bool,
     /// Colours on standard error.
     pub color: bool,
+    /// Colours on standard output (reports printed there).
+    pub stdout_color: bool,
 }
 
 impl Output {

@@ -241,27 +241,47 @@ impl ReviewFile {
 /// The `id:` of a file's front matter, read from its line without parsing the YAML (so it
 /// works on files that are otherwise broken).
 pub fn quick_id(text: &str) -> Option<String> {
-    let layout = document::split(text).ok()?;
-    text[layout.yaml].lines().find_map(|line| {
-        let value = line.strip_prefix("id:")?;
-        let value = value.split(" #").next().unwrap_or(value).trim();
-        Some(value.trim_matches(['"', '\'']).to_string()).filter(|id| !id.is_empty())
-    })
+    let start = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = start.lines();
+    if lines.next().map(str::trim_end) != Some("---") {
+        return None;
+    }
+    lines
+        .take_while(|l| !matches!(l.trim_end(), "---" | "..."))
+        .find_map(|line| {
+            let value = line.strip_prefix("id:")?;
+            let value = value.split(" #").next().unwrap_or(value).trim();
+            Some(value.trim_matches(['"', '\'']).to_string()).filter(|id| !id.is_empty())
+        })
 }
 
 /// The ids of the `.md` files in `dir` (not recursive) for which `wanted` is true, with
-/// their paths.
-pub fn scan_ids(dir: &Path, wanted: impl Fn(&Path) -> bool) -> Vec<(String, PathBuf)> {
+/// their paths. Only the head of each file is read (the id is near the top), in parallel.
+pub fn scan_ids(dir: &Path, wanted: impl Fn(&Path) -> bool + Sync) -> Vec<(String, PathBuf)> {
+    use rayon::prelude::*;
+    use std::io::Read;
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    entries
+    let paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "md") && wanted(p))
+        .collect();
+    paths
+        .into_par_iter()
         .filter_map(|path| {
-            let text = std::fs::read_to_string(&path).ok()?;
-            Some((quick_id(&text)?, path))
+            let mut head = Vec::with_capacity(1024);
+            std::fs::File::open(&path)
+                .ok()?
+                .take(1024)
+                .read_to_end(&mut head)
+                .ok()?;
+            let id = quick_id(&String::from_utf8_lossy(&head)).or_else(|| {
+                // A front matter with a very long head: read the whole file.
+                quick_id(&std::fs::read_to_string(&path).ok()?)
+            })?;
+            Some((id, path))
         })
         .collect()
 }
