@@ -40,9 +40,24 @@ for n in "${sizes[@]}"; do
   printf '| %s | %s | %.2f s | %.2f s | %.2f s | %.2f s | %s | %d MB |\n' "$n" "$mb" "$cat" "$parse1" "$parse" "$check" "$ratio" $((rss / 1024))
 done
 
-# One file, as pre-commit runs it: process start, config lookup, the id scan of the folders.
+# One file, as pre-commit runs it: process start, config lookup, and the id scan of the
+# other files in the folder (for the cross-file rules); and the same file alone.
 dir=$work/corpus-1000
-one=$(ls "$dir/postmortems" | head -1)
+one=review-000000.md
+alone=$work/alone
+mkdir -p "$alone" && cp "$dir/postmortems/$one" "$alone/"
 hyperfine --style none --warmup 3 --runs 30 -i --export-json "$work/one.json" \
-  -n one "cd $dir && $bin/pirt check postmortems/$one -q" >/dev/null
-python3 -c "import json; r=json.load(open('$work/one.json'))['results'][0]; print('\none file (in a folder of 1000): median %.1f ms, min %.1f ms' % (r['median']*1000, r['min']*1000))"
+  -n in-folder "cd $dir && $bin/pirt check postmortems/$one -q" \
+  -n alone "cd $alone && $bin/pirt check $one -q" >/dev/null
+python3 -c "
+import json
+for r in json.load(open('$work/one.json'))['results']:
+    print('one file (%s): median %.1f ms, min %.1f ms' % (r['command'], r['median'] * 1000, r['min'] * 1000))"
+
+# markdownlint-cli2 on the same 10k files, for scale (set MARKDOWNLINT=1; needs npm).
+if [[ ${MARKDOWNLINT:-0} == 1 ]]; then
+  command -v markdownlint-cli2 >/dev/null || npm install -g --silent markdownlint-cli2 >/dev/null
+  hyperfine --style none --runs 1 -i --export-json "$work/mdl.json" \
+    -n markdownlint-cli2 "cd $work/corpus-10000 && markdownlint-cli2 'postmortems/*.md' >/dev/null 2>&1" >/dev/null
+  python3 -c "import json; r=json.load(open('$work/mdl.json'))['results'][0]; print('markdownlint-cli2, 10k files: %.1f s' % r['median'])"
+fi
