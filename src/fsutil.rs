@@ -14,12 +14,27 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     let resolved;
     let path = match fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => {
-            resolved = fs::canonicalize(path)
-                .with_context(|| format!("cannot follow the link {}", path.display()))?;
+            // `/dev/stdout` leads to a pipe that has no path: then write through the link.
+            resolved = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
             resolved.as_path()
         }
         _ => path,
     };
+    // A device or a pipe (`-o /dev/stdout`, `-o /dev/null`) is written to, never replaced.
+    if let Ok(meta) = fs::metadata(path) {
+        if meta.is_dir() {
+            bail!("{} is a folder", path.display());
+        }
+        if !meta.is_file() {
+            let mut file = OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?;
+            return file
+                .write_all(contents)
+                .with_context(|| format!("cannot write {}", path.display()));
+        }
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -127,6 +142,18 @@ mod tests {
         assert_eq!(fs::read_to_string(&path).unwrap(), "three");
         let leftovers = fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_written_to_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let is_device = || fs::metadata("/dev/null").is_ok_and(|m| m.file_type().is_char_device());
+        if !is_device() {
+            return; // a sandbox without a real /dev/null
+        }
+        write_atomic(Path::new("/dev/null"), b"discarded").unwrap();
+        assert!(is_device());
     }
 
     #[cfg(unix)]

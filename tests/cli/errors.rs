@@ -91,3 +91,31 @@ fn regex_escape(text: &str) -> String {
         })
         .collect()
 }
+
+#[test]
+fn completions_and_colours() {
+    let out = pirt(&fixtures())
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("pirt"));
+    let dir = fixtures().join("check");
+    let coloured = pirt(&dir)
+        .env_remove("NO_COLOR")
+        .args(["--color", "always", "check", "rules/schema/fail.md"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&coloured.stdout).contains("\u{1b}["),
+        "no colours with --color always"
+    );
+    let plain = pirt(&dir)
+        .args(["--color", "auto", "check", "rules/schema/fail.md"])
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&plain.stdout).contains("\u{1b}["),
+        "colours without a terminal"
+    );
+}
