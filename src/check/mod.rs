@@ -1,4 +1,4 @@
-//! `pirt check`: the rules of SPEC §3 over a set of review and problem files.
+//! `pirt check`: fifteen rules over a set of review and problem files.
 //!
 //! Files are checked in parallel and dropped as soon as their findings are known; only
 //! a small summary per file (ids and references) is kept for the cross-file rules.

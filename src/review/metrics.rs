@@ -1,4 +1,4 @@
-//! Time-to-x metrics of one incident (SPEC §4), in seconds.
+//! Time-to-x metrics of one incident, in seconds.
 
 use serde::Serialize;
 

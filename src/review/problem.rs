@@ -1,4 +1,4 @@
-//! Problem records (SPEC §1.2): the cause behind one or more incidents.
+//! Problem records: the cause behind one or more incidents.
 
 use std::collections::BTreeMap;
 use std::path::Path;
