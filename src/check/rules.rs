@@ -88,7 +88,7 @@ pub(super) fn check_file(
         return Ok((findings.out, None));
     }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let text = match decode(&bytes) {
+    let text = match crate::review::decode(&bytes) {
         Ok(text) => text,
         Err((pos, message)) => {
             findings.add("yaml-syntax", pos, Level::Error, message, None);
@@ -114,31 +114,6 @@ pub(super) fn check_file(
     let mut out = findings.out;
     out.iter_mut().for_each(|d| d.attach_snippet(text));
     Ok((out, summary))
-}
-
-/// UTF-8 text, or the position and reason it is not.
-fn decode(bytes: &[u8]) -> Result<&str, (Pos, String)> {
-    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        return Err((
-            START,
-            "the file is UTF-16; pirt reads UTF-8 (convert it with `iconv -f UTF-16 -t UTF-8`)"
-                .into(),
-        ));
-    }
-    std::str::from_utf8(bytes).map_err(|e| {
-        let valid = &bytes[..e.valid_up_to()];
-        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = valid.rsplit(|&b| b == b'\n').next().map_or(0, |l| l.len()) + 1;
-        (
-            Pos {
-                line,
-                column,
-                offset: 0,
-                len: 0,
-            },
-            "the file is not valid UTF-8 (is it a binary file?)".into(),
-        )
-    })
 }
 
 fn check_review(

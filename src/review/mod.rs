@@ -173,19 +173,38 @@ pub struct ReviewFile {
 pub fn read_text(path: &Path) -> anyhow::Result<String> {
     use anyhow::Context;
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        anyhow::bail!(
-            "{}: the file is UTF-16; pirt reads UTF-8 (convert it with `iconv -f UTF-16 -t UTF-8`)",
-            path.display()
-        );
-    }
+    // A UTF-16 byte-order mark is never valid UTF-8, so one check covers both cases.
     String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let (pos, message) = decode(e.as_bytes()).expect_err("not UTF-8");
+        anyhow::anyhow!("{}:{}:{}: {message}", path.display(), pos.line, pos.column)
+    })
+}
+
+/// The bytes as UTF-8 text, or where and why they are not (UTF-16, binary).
+pub fn decode(bytes: &[u8]) -> Result<&str, (yaml::Pos, String)> {
+    let start = yaml::Pos {
+        line: 1,
+        column: 1,
+        offset: 0,
+        len: 0,
+    };
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        let message =
+            "the file is UTF-16; pirt reads UTF-8 (convert it with `iconv -f UTF-16 -t UTF-8`)";
+        return Err((start, message.into()));
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
         let column = valid.rsplit(|&b| b == b'\n').next().map_or(0, |l| l.len()) + 1;
-        anyhow::anyhow!(
-            "{}:{line}:{column}: the file is not valid UTF-8 (is it a binary file?)",
-            path.display()
+        let pos = yaml::Pos {
+            line,
+            column,
+            ..start
+        };
+        (
+            pos,
+            "the file is not valid UTF-8 (is it a binary file?)".into(),
         )
     })
 }
