@@ -195,7 +195,8 @@ impl Report {
 pub fn check_paths(config: &Config, paths: &[PathBuf], today: NaiveDate, whole: bool) -> Report {
     let (files, mut io_errors) = collect_files(paths);
     let blameless = blameless::Matcher::new(&config.check.blameless);
-    let problems_dir = config.problems_dir();
+    // Made absolute once, not for every file.
+    let problems_dir = absolute(&config.problems_dir());
     // Folded straight into the three lists the report needs: no per-file intermediate list,
     // so memory stays proportional to the findings and the small summaries.
     let (diagnostics, summaries, errors) = files
@@ -203,7 +204,7 @@ pub fn check_paths(config: &Config, paths: &[PathBuf], today: NaiveDate, whole: 
         .fold(
             || (Vec::new(), Vec::new(), Vec::new()),
             |(mut diagnostics, mut summaries, mut errors), path| {
-                let kind = if is_under(path, &problems_dir) {
+                let kind = if absolute(path).starts_with(&problems_dir) {
                     Kind::Problem
                 } else {
                     Kind::Review
@@ -244,9 +245,8 @@ pub fn check_paths(config: &Config, paths: &[PathBuf], today: NaiveDate, whole: 
     report
 }
 
-fn is_under(path: &Path, dir: &Path) -> bool {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    abs(path).starts_with(abs(dir))
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// The `.md` files under `paths`, sorted; unreadable paths become messages.
