@@ -14,6 +14,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "front-matter.md.j2",
         include_str!("../templates/front-matter.md.j2"),
     ),
+    ("facts.md.j2", include_str!("../templates/facts.md.j2")),
     ("concise.md.j2", include_str!("../templates/concise.md.j2")),
     ("sre.md.j2", include_str!("../templates/sre.md.j2")),
     ("itil.md.j2", include_str!("../templates/itil.md.j2")),

@@ -90,6 +90,9 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         template: Option<PathBuf>,
     },
+    /// Draft sections, action items or artefacts with an LLM, from stored prompt files
+    #[command(after_help = DRAFT_HELP)]
+    Draft(DraftArgs),
     /// Check reviews and problem records: completeness, consistency, blameless language
     #[command(after_help = CHECK_HELP)]
     Check {
@@ -115,6 +118,58 @@ enum Command {
         after_help = "Example:\n  pirt completions bash > ~/.local/share/bash-completion/completions/pirt"
     )]
     Completions { shell: clap_complete::Shell },
+}
+
+const DRAFT_HELP: &str = "Each prompt file (prompts/NAME.md, or .pirt/prompts/NAME.md to override or add) names its
+target: a section (the answer goes between <!-- pirt:draft --> markers), action_items (valid
+items are appended with status open and no owner), or an artefact (printed). A section a
+person wrote is left alone unless --force; the replaced file is then kept in .pirt/history/.
+Secrets, e-mail and IP addresses are replaced by placeholders before sending (see --dry-run).
+
+Provider settings: [llm] in pirt.toml; PIRT_LLM_PROVIDER, PIRT_LLM_BASE_URL, PIRT_LLM_MODEL,
+OPENAI_BASE_URL; the key from OPENAI_API_KEY or ANTHROPIC_API_KEY (or [llm] api_key_env).
+Exit codes: 0 drafted, 1 refused (human text, no valid action item), 2 setup, network or I/O error.
+
+Examples:
+  pirt draft --list
+  pirt draft postmortems/2026-11-20-checkout.md --prompt summary --dry-run
+  pirt draft postmortems/2026-11-20-checkout.md --all
+  pirt draft postmortems/2026-11-20-checkout.md --prompt root-cause --stdout
+  pirt draft postmortems/2026-11-20-checkout.md --prompt status-update -o status.txt
+  PIRT_LLM_BASE_URL=http://localhost:11434/v1 pirt draft review.md --prompt summary --model llama3.2";
+
+#[derive(Args, Debug)]
+struct DraftArgs {
+    /// The review to draft
+    #[arg(required_unless_present = "list", value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// A prompt to run (repeat for several; they run concurrently)
+    #[arg(short, long = "prompt", value_name = "NAME")]
+    prompts: Vec<String>,
+    /// Every prompt that drafts into the review (all but the artefacts)
+    #[arg(long)]
+    all: bool,
+    /// List the prompts and where each comes from
+    #[arg(long, conflicts_with_all = ["prompts", "all", "dry_run"])]
+    list: bool,
+    /// Print exactly what would be sent (after redaction) and send nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Print the answers instead of writing them into the review
+    #[arg(long)]
+    stdout: bool,
+    /// Replace a section that holds human text (the old file is kept in .pirt/history/)
+    #[arg(long)]
+    force: bool,
+    /// Write an artefact's answer to this file instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// openai (any OpenAI-compatible server) or anthropic
+    #[arg(long, value_name = "P")]
+    provider: Option<String>,
+    /// The model to ask
+    #[arg(long, value_name = "M")]
+    model: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -325,6 +380,24 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             };
             cmd::render::run(&config, &files, format, target, template.as_deref(), &out)
         }
+        Command::Draft(args) => cmd::draft::run(
+            &config,
+            cmd::draft::Options {
+                file: args.file,
+                prompts: args.prompts,
+                all: args.all,
+                list: args.list,
+                dry_run: args.dry_run,
+                stdout: args.stdout,
+                force: args.force,
+                output: args.output,
+                overrides: crate::llm::Overrides {
+                    provider: args.provider,
+                    model: args.model,
+                },
+            },
+            &out,
+        ),
         Command::Check {
             paths,
             format,

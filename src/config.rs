@@ -25,6 +25,7 @@ pub struct Config {
     /// The severity scale, most severe first.
     pub severity: Vec<SeverityLevel>,
     pub check: CheckConfig,
+    pub llm: LlmConfig,
     #[serde(skip)]
     pub zone: Tz,
     /// The folder the config lives in (the working directory when there is none).
@@ -79,6 +80,72 @@ pub struct SeverityLevel {
     pub requires_problem: bool,
     /// Days after the incident by which action items are due when they have no `due`.
     pub action_item_days: Option<u32>,
+}
+
+/// `[llm]`: the model `pirt draft` talks to. Flags and environment variables override it
+/// (`llm::Settings::resolve`); the key itself is only ever read from the environment.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LlmConfig {
+    /// `openai` (any OpenAI-compatible server) or `anthropic`.
+    pub provider: String,
+    /// Default: `https://api.openai.com/v1` or `https://api.anthropic.com`.
+    pub base_url: Option<String>,
+    pub model: Option<String>,
+    /// The environment variable holding the key. Default: OPENAI_API_KEY or ANTHROPIC_API_KEY.
+    pub api_key_env: Option<String>,
+    /// Seconds to wait for the connection, the first byte, and between streamed chunks.
+    pub timeout_secs: u64,
+    /// Attempts after the first one, for errors that may pass (network, 429, 5xx).
+    pub retries: u32,
+    /// Prompts sent at the same time.
+    pub concurrency: usize,
+    /// Stream answers (SSE). Turn off for servers that cannot.
+    pub stream: bool,
+    /// How `action-items` asks for JSON from an OpenAI-style server: `json_schema`,
+    /// `json_object` (older llama.cpp, vLLM) or `prompt` (only asks in the prompt).
+    pub structured_output: String,
+    pub redact: RedactConfig,
+}
+
+impl Default for LlmConfig {
+    fn default() -> Self {
+        LlmConfig {
+            provider: "openai".into(),
+            base_url: None,
+            model: None,
+            api_key_env: None,
+            timeout_secs: 120,
+            retries: 3,
+            concurrency: 4,
+            stream: true,
+            structured_output: "json_schema".into(),
+            redact: RedactConfig::default(),
+        }
+    }
+}
+
+/// `[llm.redact]`: what is replaced by placeholders before a prompt leaves the machine.
+/// Keys, tokens, private keys and passwords in URLs are always redacted when enabled.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RedactConfig {
+    pub enabled: bool,
+    pub emails: bool,
+    pub ip_addresses: bool,
+    /// More regular expressions; each match becomes `<REDACTED_n>`.
+    pub patterns: Vec<String>,
+}
+
+impl Default for RedactConfig {
+    fn default() -> Self {
+        RedactConfig {
+            enabled: true,
+            emails: true,
+            ip_addresses: true,
+            patterns: Vec::new(),
+        }
+    }
 }
 
 /// `[check]`: how strict `pirt check` is.
@@ -204,6 +271,7 @@ impl Default for Config {
             ids: Ids::default(),
             new: NewDefaults::default(),
             check: CheckConfig::default(),
+            llm: LlmConfig::default(),
             severity: vec![
                 level(
                     "SEV1",
@@ -329,6 +397,7 @@ fn parse_toml(text: &str, path: &Path) -> anyhow::Result<Config> {
         );
     }
     validate_check(&config.check, text, path)?;
+    validate_llm(&config.llm, text, path)?;
     for (key, format) in [
         ("review", &config.ids.review),
         ("problem", &config.ids.problem),
@@ -405,6 +474,44 @@ fn validate_check(check: &CheckConfig, text: &str, path: &Path) -> anyhow::Resul
     Ok(())
 }
 
+/// The provider, structured-output mode and redaction patterns are checked when loading,
+/// so a typo is reported with its line before any prompt is sent.
+fn validate_llm(llm: &LlmConfig, text: &str, path: &Path) -> anyhow::Result<()> {
+    let at = |needle: &str| {
+        let (line, column) = text.find(needle).map_or((1, 1), |o| line_col(text, o));
+        format!("{}:{line}:{column}", path.display())
+    };
+    if !["openai", "anthropic"].contains(&llm.provider.as_str()) {
+        bail!(
+            "{}: unknown provider `{}` in [llm]; use openai (also for Ollama, llama.cpp, vLLM, LM Studio) or anthropic",
+            at("provider"),
+            llm.provider
+        );
+    }
+    if !["json_schema", "json_object", "prompt"].contains(&llm.structured_output.as_str()) {
+        bail!(
+            "{}: unknown structured_output `{}` in [llm]; use json_schema, json_object or prompt",
+            at("structured_output"),
+            llm.structured_output
+        );
+    }
+    if llm.concurrency == 0 {
+        bail!(
+            "{}: [llm] concurrency must be at least 1",
+            at("concurrency")
+        );
+    }
+    for pattern in &llm.redact.patterns {
+        if let Err(e) = regex::Regex::new(pattern) {
+            bail!(
+                "{}: [llm.redact] pattern `{pattern}` is not a valid regular expression: {e}",
+                at(pattern)
+            );
+        }
+    }
+    Ok(())
+}
+
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
@@ -440,6 +547,7 @@ mod tests {
         assert_eq!(parsed.new, builtin.new);
         assert_eq!(parsed.severity, builtin.severity);
         assert_eq!(parsed.check, builtin.check);
+        assert_eq!(parsed.llm, builtin.llm);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! One module per subcommand: load what it needs, call the domain, print.
 
 pub mod check;
+pub mod draft;
 pub mod init;
 pub mod new;
 pub mod render;

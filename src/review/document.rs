@@ -113,6 +113,9 @@ pub struct Section {
     pub text: String,
     /// Line of the heading in the file.
     pub line: usize,
+    /// Byte range of `text` within the body (for edits that splice the file).
+    #[serde(skip)]
+    pub span: std::ops::Range<usize>,
 }
 
 impl Section {
@@ -131,9 +134,13 @@ pub fn sections(body: &str, first_line: usize) -> Vec<Section> {
         heading: String::new(),
         text: String::new(),
         line: first_line,
+        span: 0..0,
     };
     let mut fence: Option<&str> = None;
+    let mut offset = 0;
     for (i, raw) in body.split_inclusive('\n').enumerate() {
+        let line_start = offset;
+        offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
         let trimmed = line.trim_start();
         if let Some(marker) = fence {
@@ -152,10 +159,15 @@ pub fn sections(body: &str, first_line: usize) -> Vec<Section> {
                 heading: heading.trim().trim_end_matches('#').trim().to_string(),
                 text: String::new(),
                 line: first_line + i,
+                span: offset..offset,
             };
             continue;
         }
+        if current.text.is_empty() {
+            current.span.start = line_start;
+        }
         current.text.push_str(raw);
+        current.span.end = offset;
     }
     if !current.heading.is_empty() || !current.text.trim().is_empty() {
         out.push(current);

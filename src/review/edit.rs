@@ -86,7 +86,7 @@ fn double_quoted(text: &str) -> String {
 }
 
 /// The line ending the file uses.
-fn newline_of(text: &str) -> &'static str {
+pub(crate) fn newline_of(text: &str) -> &'static str {
     if text.contains("\r\n") { "\r\n" } else { "\n" }
 }
 
@@ -242,7 +242,7 @@ fn above_comments(text: &str, mut at: usize, indent: &str) -> usize {
     at
 }
 
-fn splice(text: &str, range: std::ops::Range<usize>, with: &str) -> String {
+pub(crate) fn splice(text: &str, range: std::ops::Range<usize>, with: &str) -> String {
     let mut out = String::with_capacity(text.len() + with.len());
     out.push_str(&text[..range.start]);
     out.push_str(with);
@@ -251,7 +251,7 @@ fn splice(text: &str, range: std::ops::Range<usize>, with: &str) -> String {
 }
 
 /// The offset of the `-` that introduces the sequence item starting at `offset`.
-fn dash_before(text: &str, offset: usize) -> usize {
+pub(crate) fn dash_before(text: &str, offset: usize) -> usize {
     text[..offset]
         .char_indices()
         .rev()
@@ -262,7 +262,7 @@ fn dash_before(text: &str, offset: usize) -> usize {
 
 /// The offset just after the last line of a block list whose items are indented by
 /// `indent`; comments and blank lines after the last item stay outside.
-fn block_end(text: &str, layout: &Layout, first_line: usize, indent: usize) -> usize {
+pub(crate) fn block_end(text: &str, layout: &Layout, first_line: usize, indent: usize) -> usize {
     let mut end = first_line;
     let mut offset = first_line;
     while offset < layout.yaml.end {
@@ -405,6 +405,7 @@ pub fn add_timeline_entries(
             .iter()
             .map(|s| crate::review::Section {
                 line: 0,
+                span: 0..0,
                 ..s.clone()
             })
             .collect(),

@@ -159,26 +159,34 @@ pub fn parse(yaml: &str, base: Base) -> Result<Node, SyntaxError> {
             node.shift(base);
             Ok(node)
         }
-        Err(err) => {
-            let pos = err
-                .location()
-                .map(|loc| Pos {
-                    line: loc.line() as usize,
-                    column: loc.column() as usize,
-                    offset: loc.span().byte_offset().unwrap_or(0) as usize,
-                    len: 0,
-                })
-                .unwrap_or(Pos {
-                    line: 1,
-                    column: 1,
-                    offset: 0,
-                    len: 0,
-                });
-            Err(SyntaxError {
-                pos: base.apply(pos),
-                message: clean_message(&err.to_string()),
-            })
-        }
+        Err(err) => Err(syntax_error(&err, base)),
+    }
+}
+
+/// Deserializes `yaml` (which starts at `base` in its file) straight into a typed value:
+/// for small files of pirt's own, such as prompt front matter.
+pub fn from_str<T: serde::de::DeserializeOwned>(yaml: &str, base: Base) -> Result<T, SyntaxError> {
+    serde_saphyr::from_str_with_options::<T>(yaml, options()).map_err(|e| syntax_error(&e, base))
+}
+
+fn syntax_error(err: &serde_saphyr::Error, base: Base) -> SyntaxError {
+    let pos = err
+        .location()
+        .map(|loc| Pos {
+            line: loc.line() as usize,
+            column: loc.column() as usize,
+            offset: loc.span().byte_offset().unwrap_or(0) as usize,
+            len: 0,
+        })
+        .unwrap_or(Pos {
+            line: 1,
+            column: 1,
+            offset: 0,
+            len: 0,
+        });
+    SyntaxError {
+        pos: base.apply(pos),
+        message: clean_message(&err.to_string()),
     }
 }
 

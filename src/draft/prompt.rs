@@ -1,0 +1,366 @@
+//! Prompt files: YAML front matter (what to draft, how) and a minijinja body that becomes
+//! the user message. Built-ins come from the top-level `prompts/` folder; a file in
+//! `.pirt/prompts/` replaces one of the same name or adds a new one.
+
+use std::path::Path;
+
+use anyhow::Context;
+use minijinja::value::Serde;
+use serde::Deserialize;
+
+use crate::assets::Origin;
+use crate::config::Config;
+use crate::review::Review;
+use crate::review::document;
+
+/// The built-in prompts, embedded from `prompts/`.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("summary", include_str!("../../prompts/summary.md")),
+    ("impact", include_str!("../../prompts/impact.md")),
+    ("root-cause", include_str!("../../prompts/root-cause.md")),
+    (
+        "action-items",
+        include_str!("../../prompts/action-items.md"),
+    ),
+    ("lessons", include_str!("../../prompts/lessons.md")),
+    (
+        "problem-handoff",
+        include_str!("../../prompts/problem-handoff.md"),
+    ),
+    (
+        "status-update",
+        include_str!("../../prompts/status-update.md"),
+    ),
+    ("exec-brief", include_str!("../../prompts/exec-brief.md")),
+];
+
+/// Where a prompt's answer goes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// A body section; `A|B` in the file accepts either heading (the first is created
+    /// when neither exists).
+    Section(Vec<String>),
+    /// New entries of the front matter's `action_items`.
+    ActionItems,
+    /// Printed (or written with `-o`), never inserted into the review.
+    Artefact,
+}
+
+impl Target {
+    fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if let Some(headings) = text.strip_prefix("section:") {
+            let headings: Vec<String> = headings
+                .split('|')
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .collect();
+            if headings.is_empty() {
+                return Err("`section:` needs a heading, e.g. `section:Summary`".into());
+            }
+            return Ok(Target::Section(headings));
+        }
+        match text {
+            "action_items" => Ok(Target::ActionItems),
+            "artefact" | "artifact" => Ok(Target::Artefact),
+            _ => Err(format!(
+                "unknown target `{text}`; use section:<Heading>, action_items or artefact"
+            )),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Section(h) => format!("section:{}", h.join("|")),
+            Target::ActionItems => "action_items".into(),
+            Target::Artefact => "artefact".into(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Meta {
+    description: String,
+    target: String,
+    system: Option<String>,
+    temperature: Option<f64>,
+    max_tokens: Option<u32>,
+    model: Option<String>,
+}
+
+/// A loaded prompt file.
+#[derive(Clone, Debug)]
+pub struct Prompt {
+    pub name: String,
+    pub description: String,
+    pub target: Target,
+    pub system: Option<String>,
+    pub temperature: Option<f64>,
+    pub max_tokens: Option<u32>,
+    pub model: Option<String>,
+    /// The minijinja template of the user message.
+    pub body: String,
+    pub origin: Origin,
+}
+
+impl Prompt {
+    /// Parses a prompt file; errors name the file and line.
+    pub fn parse(name: &str, text: &str, origin: Origin) -> anyhow::Result<Self> {
+        let shown = match &origin {
+            Origin::BuiltIn => format!("built-in prompt {name}"),
+            Origin::File(path) => path.display().to_string(),
+        };
+        let layout = document::split(text).map_err(|e| {
+            anyhow::anyhow!("{shown}:{}:{}: {}", e.pos.line, e.pos.column, e.message)
+        })?;
+        let meta: Meta = crate::review::yaml::from_str(&text[layout.yaml.clone()], layout.base())
+            .map_err(|e| {
+            anyhow::anyhow!("{shown}:{}:{}: {}", e.pos.line, e.pos.column, e.message)
+        })?;
+        let target = Target::parse(&meta.target).map_err(|e| {
+            let line = text[..layout.yaml.end]
+                .lines()
+                .position(|l| l.starts_with("target:"))
+                .map_or(layout.yaml_first_line, |i| i + 1);
+            anyhow::anyhow!("{shown}:{line}: {e}")
+        })?;
+        if let Some(t) = meta.temperature
+            && !(0.0..=2.0).contains(&t)
+        {
+            anyhow::bail!("{shown}: temperature {t} is outside 0 to 2");
+        }
+        let body = text[layout.body_start..].trim_start_matches(['\r', '\n']);
+        if body.trim().is_empty() {
+            anyhow::bail!("{shown}: the prompt has no body (the text after the front matter)");
+        }
+        Ok(Prompt {
+            name: name.to_string(),
+            description: meta.description,
+            target,
+            system: meta.system.map(|s| s.trim().to_string()),
+            temperature: meta.temperature,
+            max_tokens: meta.max_tokens,
+            model: meta.model,
+            body: body.to_string(),
+            origin,
+        })
+    }
+}
+
+/// Every prompt: the built-ins (each replaced by `.pirt/prompts/NAME.md` when that exists)
+/// and the user's additions, sorted by name with the built-ins first.
+pub fn all(config: &Config) -> anyhow::Result<Vec<Prompt>> {
+    let dir = config.override_dir("prompts");
+    let mut prompts = Vec::new();
+    for (name, text) in BUILT_IN {
+        let user = dir.join(format!("{name}.md"));
+        prompts.push(if user.is_file() {
+            from_file(name, &user)?
+        } else {
+            Prompt::parse(name, text, Origin::BuiltIn)?
+        });
+    }
+    let mut added: Vec<Prompt> = Vec::new();
+    if dir.is_dir() {
+        let entries =
+            std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))?;
+        for entry in entries {
+            let path = entry
+                .with_context(|| format!("cannot list {}", dir.display()))?
+                .path();
+            let Some(name) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".md"))
+            else {
+                continue;
+            };
+            if BUILT_IN.iter().any(|(b, _)| *b == name) || !path.is_file() {
+                continue;
+            }
+            added.push(from_file(name, &path)?);
+        }
+    }
+    added.sort_by(|a, b| a.name.cmp(&b.name));
+    prompts.extend(added);
+    Ok(prompts)
+}
+
+fn from_file(name: &str, path: &Path) -> anyhow::Result<Prompt> {
+    let text = crate::review::read_text(path)?;
+    Prompt::parse(name, &text, Origin::File(path.to_path_buf()))
+}
+
+/// Finds prompts by name, with a suggestion for a typo.
+pub fn select<'p>(prompts: &'p [Prompt], names: &[String]) -> anyhow::Result<Vec<&'p Prompt>> {
+    let known: Vec<&str> = prompts.iter().map(|p| p.name.as_str()).collect();
+    let mut chosen: Vec<&Prompt> = Vec::new();
+    for name in names {
+        match prompts.iter().find(|p| &p.name == name) {
+            Some(p) if !chosen.iter().any(|c| c.name == p.name) => chosen.push(p),
+            Some(_) => {}
+            None => {
+                let hint = crate::review::suggest(name, &known)
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                anyhow::bail!(
+                    "no prompt named `{name}`{hint}; `pirt draft --list` shows them: {}",
+                    known.join(", ")
+                );
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+/// Renders a prompt's body with the review. Values from the review are data: they are
+/// inserted as text and never evaluated as template code.
+pub fn render(prompt: &Prompt, review: &Review, config: &Config) -> anyhow::Result<String> {
+    let mut env = crate::render::environment(config, false);
+    env.add_template_owned(prompt.name.clone(), prompt.body.clone())
+        .with_context(|| format!("prompt {} is not a valid template", shown(prompt)))?;
+    let template = env.get_template(&prompt.name)?;
+    let target_section = match &prompt.target {
+        Target::Section(headings) => find_section(review, headings),
+        _ => None,
+    };
+    let (section_text, guide) = target_section.map_or((String::new(), String::new()), |s| {
+        (visible_text(&s.text), guides(&s.text).join("\n"))
+    });
+    let sections: std::collections::BTreeMap<String, String> = review
+        .sections
+        .iter()
+        .filter(|s| !s.heading.is_empty())
+        .map(|s| (s.heading.clone(), visible_text(&s.text)))
+        .collect();
+    let written: Vec<std::collections::BTreeMap<&str, String>> = review
+        .sections
+        .iter()
+        .filter(|s| !s.heading.is_empty())
+        .map(|s| (s.heading.as_str(), visible_text(&s.text)))
+        .filter(|(_, text)| !text.is_empty())
+        .map(|(heading, text)| [("heading", heading.to_string()), ("text", text)].into())
+        .collect();
+    let ctx = minijinja::context! {
+        review => Serde(review),
+        metrics => Serde(review.metrics()),
+        severity => Serde(config.severity(&review.severity)),
+        sections => Serde(&sections),
+        written => Serde(&written),
+        section => section_text,
+        guide => guide,
+        target => prompt.target.describe(),
+        timezone => config.timezone.clone(),
+    };
+    let text = template
+        .render(ctx)
+        .with_context(|| format!("rendering prompt {}", shown(prompt)))?;
+    Ok(text.trim().to_string())
+}
+
+fn shown(prompt: &Prompt) -> String {
+    match &prompt.origin {
+        Origin::BuiltIn => format!("built-in {}", prompt.name),
+        Origin::File(path) => path.display().to_string(),
+    }
+}
+
+/// The section a target names: the first heading of the list that the review has.
+pub fn find_section<'r>(review: &'r Review, headings: &[String]) -> Option<&'r document::Section> {
+    headings.iter().find_map(|h| {
+        review
+            .sections
+            .iter()
+            .find(|s| s.heading.eq_ignore_ascii_case(h.trim()))
+    })
+}
+
+/// A section's text as a reader sees it: no guidance, no draft markers.
+pub fn visible_text(text: &str) -> String {
+    let text = document::strip_guides(text);
+    text.lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            !(t.starts_with("<!-- pirt:draft") || t.starts_with("<!-- /pirt:draft"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+/// The `<!-- guide: ... -->` questions of a section.
+fn guides(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("<!-- guide:") {
+        let after = &rest[start + "<!-- guide:".len()..];
+        let Some(end) = after.find("-->") else { break };
+        out.push(after[..end].trim().to_string());
+        rest = &after[end + 3..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_prompt_parses_and_renders() {
+        let config = Config::default();
+        let review = crate::review::parse_review(
+            Path::new("r.md"),
+            include_str!("../../tests/fixtures/checkout.md"),
+            &config,
+        )
+        .review;
+        for (name, text) in BUILT_IN {
+            let prompt = Prompt::parse(name, text, Origin::BuiltIn).unwrap();
+            assert!(!prompt.description.is_empty(), "{name}");
+            let rendered = render(&prompt, &review, &config).unwrap();
+            assert!(rendered.contains(&review.title), "{name}: {rendered}");
+        }
+    }
+
+    #[test]
+    fn bad_front_matter_is_reported_with_its_line() {
+        let e = Prompt::parse(
+            "x",
+            "---\ndescription: d\ntarget: section:A\ntemprature: 1\n---\nHi\n",
+            Origin::BuiltIn,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("built-in prompt x:4:"), "{e}");
+        let e = Prompt::parse(
+            "x",
+            "---\ndescription: d\ntarget: sections\n---\nHi\n",
+            Origin::BuiltIn,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains(":3: unknown target"), "{e}");
+    }
+
+    #[test]
+    fn review_text_is_never_evaluated_as_a_template() {
+        let config = Config::default();
+        let mut review = Review {
+            title: "{{ 7 * 7 }} {% raw %}".into(),
+            ..Review::default()
+        };
+        review.id = "PIR-1".into();
+        let prompt = Prompt::parse(
+            "x",
+            "---\ndescription: d\ntarget: artefact\n---\n{{ review.title }}\n",
+            Origin::BuiltIn,
+        )
+        .unwrap();
+        assert_eq!(
+            render(&prompt, &review, &config).unwrap(),
+            "{{ 7 * 7 }} {% raw %}"
+        );
+    }
+}

@@ -1,0 +1,809 @@
+//! Talking to a language model: settings (flag > environment > pirt.toml > default), the
+//! two wire formats (OpenAI Chat Completions, Anthropic Messages), streaming, retries.
+//!
+//! Retries happen only before an answer starts to arrive: once text has been shown, a broken
+//! stream is an error, never a silent second answer glued to the first.
+
+mod anthropic;
+mod openai;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use backon::{ExponentialBuilder, Retryable};
+use eventsource_stream::Eventsource;
+use futures_util::StreamExt;
+
+use crate::config::LlmConfig;
+
+pub const OPENAI_URL: &str = "https://api.openai.com/v1";
+pub const ANTHROPIC_URL: &str = "https://api.anthropic.com";
+
+/// The wire format a server speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Provider {
+    OpenAi,
+    Anthropic,
+}
+
+impl Provider {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "openai" => Some(Provider::OpenAi),
+            "anthropic" => Some(Provider::Anthropic),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Provider::OpenAi => "openai",
+            Provider::Anthropic => "anthropic",
+        }
+    }
+
+    fn default_url(self) -> &'static str {
+        match self {
+            Provider::OpenAi => OPENAI_URL,
+            Provider::Anthropic => ANTHROPIC_URL,
+        }
+    }
+
+    fn default_key_env(self) -> &'static str {
+        match self {
+            Provider::OpenAi => "OPENAI_API_KEY",
+            Provider::Anthropic => "ANTHROPIC_API_KEY",
+        }
+    }
+}
+
+/// How JSON answers are asked for from an OpenAI-style server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Structured {
+    JsonSchema,
+    JsonObject,
+    Prompt,
+}
+
+/// An API key. It is never printed: `Debug` shows only that there is one.
+#[derive(Clone)]
+pub struct ApiKey(String);
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApiKey(..)")
+    }
+}
+
+/// Values from the command line that override the config and the environment.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub provider: Option<String>,
+    pub model: Option<String>,
+}
+
+/// Everything needed to reach the model, resolved from flags, environment and config.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub provider: Provider,
+    /// Without a trailing slash.
+    pub base_url: String,
+    /// True when the base URL is the provider's public default (a key is then required).
+    pub default_url: bool,
+    pub model: Option<String>,
+    pub api_key_env: String,
+    key: Option<ApiKey>,
+    pub timeout: Duration,
+    pub retries: u32,
+    pub concurrency: usize,
+    pub stream: bool,
+    pub structured: Structured,
+}
+
+impl Settings {
+    /// Resolves the settings: flag > environment > pirt.toml > built-in default. `env`
+    /// reads an environment variable (injected so tests need not touch the process's).
+    pub fn resolve(
+        config: &LlmConfig,
+        flags: &Overrides,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Self> {
+        let env = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        let (provider_name, from) = match (&flags.provider, env("PIRT_LLM_PROVIDER")) {
+            (Some(p), _) => (p.clone(), "--provider"),
+            (None, Some(p)) => (p, "PIRT_LLM_PROVIDER"),
+            (None, None) => (config.provider.clone(), "[llm] provider"),
+        };
+        let provider = Provider::parse(&provider_name).ok_or_else(|| {
+            anyhow::anyhow!(
+                "unknown provider `{provider_name}` (from {from}); use openai (also for Ollama, llama.cpp, vLLM, LM Studio) or anthropic"
+            )
+        })?;
+        let provider_env_url = match provider {
+            Provider::OpenAi => env("OPENAI_BASE_URL"),
+            Provider::Anthropic => env("ANTHROPIC_BASE_URL"),
+        };
+        let base_url = env("PIRT_LLM_BASE_URL")
+            .or(provider_env_url)
+            .or_else(|| config.base_url.clone());
+        let default_url = base_url.is_none();
+        let base_url = base_url
+            .unwrap_or_else(|| provider.default_url().to_string())
+            .trim()
+            .trim_end_matches('/')
+            .to_string();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            anyhow::bail!(
+                "the LLM base URL `{}` must start with http:// or https://",
+                hide_credentials(&base_url)
+            );
+        }
+        let model = flags
+            .model
+            .clone()
+            .or_else(|| env("PIRT_LLM_MODEL"))
+            .or_else(|| config.model.clone());
+        let api_key_env = config
+            .api_key_env
+            .clone()
+            .unwrap_or_else(|| provider.default_key_env().to_string());
+        let key = env(&api_key_env).map(|k| ApiKey(k.trim().to_string()));
+        let structured = match config.structured_output.as_str() {
+            "json_object" => Structured::JsonObject,
+            "prompt" => Structured::Prompt,
+            _ => Structured::JsonSchema,
+        };
+        Ok(Settings {
+            provider,
+            base_url,
+            default_url,
+            model,
+            api_key_env,
+            key,
+            timeout: Duration::from_secs(config.timeout_secs.max(1)),
+            retries: config.retries,
+            concurrency: config.concurrency.max(1),
+            stream: config.stream,
+            structured,
+        })
+    }
+
+    /// The URL requests are posted to.
+    pub fn endpoint(&self) -> String {
+        match self.provider {
+            Provider::OpenAi => format!("{}/chat/completions", self.base_url),
+            Provider::Anthropic => format!("{}/v1/messages", self.base_url),
+        }
+    }
+
+    /// The endpoint for messages: credentials in the URL are hidden.
+    pub fn shown_endpoint(&self) -> String {
+        hide_credentials(&self.endpoint())
+    }
+
+    /// The model name, or what to set when there is none.
+    pub fn require_model(&self) -> Result<&str, LlmError> {
+        self.model.as_deref().ok_or_else(|| {
+            LlmError::Setup(format!(
+                "no model is set: pass --model NAME, set PIRT_LLM_MODEL, or add `model = \"...\"` under [llm] in pirt.toml (provider {}, {})",
+                self.provider.name(),
+                hide_credentials(&self.base_url)
+            ))
+        })
+    }
+
+    /// Checks that a request can be sent: a model, and a key where the server needs one.
+    pub fn ready(&self) -> Result<(), LlmError> {
+        self.require_model()?;
+        if self.key.is_none() && self.default_url {
+            return Err(LlmError::Setup(format!(
+                "{var} is not set: export {var}=... with your {provider} API key, or set [llm] base_url (or PIRT_LLM_BASE_URL) to a server that needs no key, such as Ollama at http://localhost:11434/v1",
+                var = self.api_key_env,
+                provider = self.provider.name()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The JSON body of a request, exactly as it is sent.
+    pub fn body(&self, request: &Request) -> serde_json::Value {
+        let model = self.model.as_deref().unwrap_or("(no model set)");
+        match self.provider {
+            Provider::OpenAi => openai::body(self, model, request),
+            Provider::Anthropic => anthropic::body(self, model, request),
+        }
+    }
+}
+
+/// One prompt, ready to send.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    pub system: Option<String>,
+    pub user: String,
+    pub temperature: Option<f64>,
+    pub max_tokens: Option<u32>,
+    /// Ask for JSON matching this schema (where the provider supports it).
+    pub json_schema: Option<serde_json::Value>,
+    /// Overrides the configured model for this prompt (a prompt file's `model:`).
+    pub model: Option<String>,
+}
+
+/// A complete answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    pub text: String,
+    /// The model that answered, as the server names it (else the one asked for).
+    pub model: String,
+    /// The answer stopped at the token limit.
+    pub truncated: bool,
+}
+
+/// What went wrong, in words that say what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum LlmError {
+    #[error("{0}")]
+    Setup(String),
+    #[error("cannot connect to {url}: {detail}")]
+    Connect { url: String, detail: String },
+    #[error("{url} did not answer within {secs} s (raise [llm] timeout_secs if the model is slow)")]
+    Timeout { url: String, secs: u64 },
+    #[error("{url} refused the request (HTTP {status}): {message}; check the key in ${env}")]
+    Auth {
+        url: String,
+        status: u16,
+        message: String,
+        env: String,
+    },
+    #[error("{url} answered HTTP {status}: {message}")]
+    Status {
+        url: String,
+        status: u16,
+        message: String,
+        retry_after: Option<Duration>,
+    },
+    #[error("{url} sent an answer pirt cannot read: {detail}")]
+    Malformed { url: String, detail: String },
+    #[error("the answer from {url} broke off after {chars} characters: {detail}")]
+    StreamCut {
+        url: String,
+        chars: usize,
+        detail: String,
+    },
+    #[error("{url} sent an empty answer")]
+    Empty { url: String },
+    #[error("{error} (gave up after {attempts} attempts)")]
+    GaveUp {
+        error: Box<LlmError>,
+        attempts: usize,
+    },
+}
+
+impl LlmError {
+    /// Errors that may pass: the network, time-outs, 408, 409, 429 and 5xx.
+    pub fn retryable(&self) -> bool {
+        match self {
+            LlmError::Connect { .. } | LlmError::Timeout { .. } => true,
+            LlmError::Status { status, .. } => {
+                matches!(status, 408 | 409 | 429) || (500..600).contains(status)
+            }
+            _ => false,
+        }
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            LlmError::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// What the caller sees while an answer arrives.
+pub trait Progress: Send + Sync {
+    /// A piece of the answer (already in order).
+    fn text(&self, piece: &str);
+    /// An attempt failed and another follows after `wait`.
+    fn retry(&self, error: &LlmError, wait: Duration);
+}
+
+/// Longest wait pirt accepts from a Retry-After header before giving up instead.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+
+/// An HTTP client for one provider.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    settings: Arc<Settings>,
+    /// First backoff delay (shortened in tests).
+    min_delay: Duration,
+}
+
+impl Client {
+    pub fn new(settings: Settings) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(settings.timeout.min(Duration::from_secs(30)))
+            .user_agent(concat!("pirt/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        let min_delay = std::env::var("PIRT_RETRY_MIN_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map_or(Duration::from_millis(500), Duration::from_millis);
+        Ok(Client {
+            http,
+            settings: Arc::new(settings),
+            min_delay,
+        })
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Sends a request and returns the whole answer; pieces are passed to `progress` as
+    /// they arrive.
+    pub async fn complete(
+        &self,
+        request: &Request,
+        progress: &dyn Progress,
+    ) -> Result<Answer, LlmError> {
+        self.settings.ready()?;
+        let mut body = self.settings.body(request);
+        if let Some(model) = &request.model {
+            body["model"] = serde_json::Value::String(model.clone());
+        }
+        let attempts = std::sync::atomic::AtomicUsize::new(0);
+        let backoff = ExponentialBuilder::default()
+            .with_min_delay(self.min_delay)
+            .with_max_delay(Duration::from_secs(30))
+            .with_max_times(self.settings.retries as usize)
+            .with_jitter();
+        let result = (|| async {
+            attempts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let response = self.send(&body).await?;
+            if self.settings.stream {
+                Ok(Either::Stream(response))
+            } else {
+                // Nothing has been shown yet, so a failed read may be tried again.
+                self.read_whole(response).await.map(Either::Whole)
+            }
+        })
+        .retry(backoff)
+        .when(LlmError::retryable)
+        .adjust(|error, wait| match (wait, error.retry_after()) {
+            (Some(_), Some(after)) if after <= MAX_RETRY_AFTER => Some(after),
+            (Some(_), Some(_)) => None,
+            (wait, _) => wait,
+        })
+        .notify(|error, wait| progress.retry(error, wait))
+        .await;
+        let attempts = attempts.into_inner();
+        let outcome = match result {
+            Ok(outcome) => outcome,
+            Err(error) if attempts > 1 => {
+                return Err(LlmError::GaveUp {
+                    error: Box::new(error),
+                    attempts,
+                });
+            }
+            Err(error) => return Err(error),
+        };
+        let answer = match outcome {
+            Either::Whole(answer) => {
+                progress.text(&answer.text);
+                answer
+            }
+            Either::Stream(response) => self.read_stream(response, progress).await?,
+        };
+        if answer.text.trim().is_empty() {
+            return Err(LlmError::Empty {
+                url: self.settings.shown_endpoint(),
+            });
+        }
+        Ok(answer)
+    }
+
+    async fn send(&self, body: &serde_json::Value) -> Result<reqwest::Response, LlmError> {
+        let url = self.settings.endpoint();
+        let shown = self.settings.shown_endpoint();
+        let mut builder = self
+            .http
+            .post(&url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(serde_json::to_vec(body).unwrap_or_default());
+        builder = match self.settings.provider {
+            Provider::OpenAi => match &self.settings.key {
+                Some(key) => builder.bearer_auth(&key.0),
+                None => builder,
+            },
+            Provider::Anthropic => {
+                let builder = builder.header("anthropic-version", "2023-06-01");
+                match &self.settings.key {
+                    Some(key) => builder.header("x-api-key", &key.0),
+                    None => builder,
+                }
+            }
+        };
+        if self.settings.stream {
+            builder = builder.header("accept", "text/event-stream");
+        }
+        let timeout = self.settings.timeout;
+        let response = tokio::time::timeout(timeout, builder.send())
+            .await
+            .map_err(|_| LlmError::Timeout {
+                url: shown.clone(),
+                secs: timeout.as_secs(),
+            })?
+            .map_err(|e| transport_error(&shown, timeout, &e))?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after);
+        let text = tokio::time::timeout(timeout, response.text())
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        let message = error_message(&text);
+        let status = status.as_u16();
+        if status == 401 || status == 403 {
+            return Err(LlmError::Auth {
+                url: shown,
+                status,
+                message,
+                env: self.settings.api_key_env.clone(),
+            });
+        }
+        Err(LlmError::Status {
+            url: shown,
+            status,
+            message,
+            retry_after,
+        })
+    }
+
+    async fn read_whole(&self, response: reqwest::Response) -> Result<Answer, LlmError> {
+        let shown = self.settings.shown_endpoint();
+        let timeout = self.settings.timeout;
+        let bytes = tokio::time::timeout(timeout, response.bytes())
+            .await
+            .map_err(|_| LlmError::Timeout {
+                url: shown.clone(),
+                secs: timeout.as_secs(),
+            })?
+            .map_err(|e| transport_error(&shown, timeout, &e))?;
+        let json: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| LlmError::Malformed {
+                url: shown.clone(),
+                detail: format!("the body is not JSON ({e})"),
+            })?;
+        let parsed = match self.settings.provider {
+            Provider::OpenAi => openai::whole(&json),
+            Provider::Anthropic => anthropic::whole(&json),
+        };
+        let mut answer = parsed.map_err(|detail| LlmError::Malformed {
+            url: shown.clone(),
+            detail,
+        })?;
+        if answer.model.is_empty() {
+            answer.model = self.requested_model();
+        }
+        Ok(answer)
+    }
+
+    async fn read_stream(
+        &self,
+        response: reqwest::Response,
+        progress: &dyn Progress,
+    ) -> Result<Answer, LlmError> {
+        let shown = self.settings.shown_endpoint();
+        let timeout = self.settings.timeout;
+        let is_sse = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/event-stream"));
+        if !is_sse {
+            // Some servers ignore `stream: true`; take the whole answer instead.
+            let answer = self.read_whole(response).await?;
+            progress.text(&answer.text);
+            return Ok(answer);
+        }
+        let mut events = response.bytes_stream().eventsource();
+        let mut state = StreamState::new(self.settings.provider);
+        loop {
+            let next = tokio::time::timeout(timeout, events.next())
+                .await
+                .map_err(|_| LlmError::StreamCut {
+                    url: shown.clone(),
+                    chars: state.text.chars().count(),
+                    detail: format!("no data for {} s", timeout.as_secs()),
+                })?;
+            let Some(event) = next else { break };
+            let event = event.map_err(|e| LlmError::StreamCut {
+                url: shown.clone(),
+                chars: state.text.chars().count(),
+                detail: match e {
+                    eventsource_stream::EventStreamError::Transport(e) => error_chain(&e),
+                    other => other.to_string(),
+                },
+            })?;
+            let pieces =
+                state
+                    .event(&event.event, &event.data)
+                    .map_err(|detail| LlmError::Malformed {
+                        url: shown.clone(),
+                        detail,
+                    })?;
+            if let Some(piece) = pieces {
+                progress.text(&piece);
+            }
+            if state.done {
+                break;
+            }
+        }
+        if !state.done {
+            return Err(LlmError::StreamCut {
+                url: shown,
+                chars: state.text.chars().count(),
+                detail: "the stream ended before the answer was complete".into(),
+            });
+        }
+        Ok(Answer {
+            text: state.text,
+            model: state.model.unwrap_or_else(|| self.requested_model()),
+            truncated: state.truncated,
+        })
+    }
+
+    fn requested_model(&self) -> String {
+        self.settings.model.clone().unwrap_or_default()
+    }
+}
+
+/// A response whose body is still to be read, or an answer read whole.
+enum Either {
+    Stream(reqwest::Response),
+    Whole(Answer),
+}
+
+/// The answer assembled from stream events.
+#[derive(Debug)]
+pub struct StreamState {
+    provider: Provider,
+    pub text: String,
+    pub model: Option<String>,
+    pub done: bool,
+    pub truncated: bool,
+}
+
+impl StreamState {
+    pub fn new(provider: Provider) -> Self {
+        StreamState {
+            provider,
+            text: String::new(),
+            model: None,
+            done: false,
+            truncated: false,
+        }
+    }
+
+    /// Takes one server-sent event; returns the new text it carried, if any.
+    pub fn event(&mut self, name: &str, data: &str) -> Result<Option<String>, String> {
+        let piece = match self.provider {
+            Provider::OpenAi => openai::event(self, data)?,
+            Provider::Anthropic => anthropic::event(self, name, data)?,
+        };
+        if let Some(piece) = &piece {
+            self.text.push_str(piece);
+        }
+        Ok(piece.filter(|p| !p.is_empty()))
+    }
+}
+
+/// `Retry-After`: seconds, or an HTTP date.
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<f64>() {
+        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = date.signed_duration_since(chrono::Utc::now());
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
+}
+
+/// The message inside an error body (`{"error": {"message": ...}}` in both formats), else
+/// the start of the body.
+fn error_message(body: &str) -> String {
+    let from_json = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|json| {
+            let error = json.get("error")?;
+            error
+                .get("message")
+                .and_then(|m| m.as_str())
+                .or_else(|| error.as_str())
+                .map(str::to_string)
+        });
+    let text = from_json.unwrap_or_else(|| body.trim().to_string());
+    let text = text.lines().next().unwrap_or("").trim();
+    if text.is_empty() {
+        return "no message".into();
+    }
+    let mut short: String = text.chars().take(300).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    short
+}
+
+fn transport_error(url: &str, timeout: Duration, error: &reqwest::Error) -> LlmError {
+    if error.is_timeout() {
+        return LlmError::Timeout {
+            url: url.to_string(),
+            secs: timeout.as_secs(),
+        };
+    }
+    LlmError::Connect {
+        url: url.to_string(),
+        detail: error_chain(error),
+    }
+}
+
+/// The innermost causes of an error, which say what happened ("Connection refused", "dns
+/// error"), without reqwest's outer text that repeats the URL.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut source = error.source();
+    while let Some(e) = source {
+        let text = e.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = e.source();
+    }
+    if parts.is_empty() {
+        parts.push(error.to_string());
+    }
+    parts
+        .last()
+        .cloned()
+        .map(|last| {
+            if parts.len() > 1 {
+                format!("{} ({last})", parts[0])
+            } else {
+                last
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// `https://user:secret@host/v1` → `https://host/v1`.
+pub fn hide_credentials(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        let authority_end = rest.find('/').unwrap_or(rest.len());
+        if let Some(at) = rest[..authority_end].rfind('@') {
+            return format!("{scheme}://{}", &rest[at + 1..]);
+        }
+    }
+    url.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(config: &LlmConfig, flags: &Overrides, vars: &[(&str, &str)]) -> Settings {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::resolve(config, flags, |name| {
+            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn flags_beat_environment_beats_config() {
+        let config = LlmConfig {
+            model: Some("from-config".into()),
+            base_url: Some("http://config:1/v1/".into()),
+            ..LlmConfig::default()
+        };
+        let s = resolve(&config, &Overrides::default(), &[]);
+        assert_eq!(s.model.as_deref(), Some("from-config"));
+        assert_eq!(s.endpoint(), "http://config:1/v1/chat/completions");
+        let env = [
+            ("PIRT_LLM_MODEL", "from-env"),
+            ("OPENAI_BASE_URL", "http://openai-env/v1"),
+        ];
+        let s = resolve(&config, &Overrides::default(), &env);
+        assert_eq!(s.model.as_deref(), Some("from-env"));
+        assert_eq!(s.base_url, "http://openai-env/v1");
+        let env = [
+            ("PIRT_LLM_BASE_URL", "http://pirt-env/v1"),
+            ("OPENAI_BASE_URL", "http://openai-env/v1"),
+        ];
+        let flags = Overrides {
+            model: Some("from-flag".into()),
+            provider: Some("anthropic".into()),
+        };
+        let s = resolve(&config, &flags, &env);
+        assert_eq!(s.model.as_deref(), Some("from-flag"));
+        assert_eq!(s.provider, Provider::Anthropic);
+        assert_eq!(s.endpoint(), "http://pirt-env/v1/v1/messages");
+        assert_eq!(s.api_key_env, "ANTHROPIC_API_KEY");
+    }
+
+    #[test]
+    fn a_missing_key_or_model_says_what_to_set() {
+        let s = resolve(&LlmConfig::default(), &Overrides::default(), &[]);
+        let e = s.ready().unwrap_err().to_string();
+        assert!(e.contains("--model") && e.contains("PIRT_LLM_MODEL"), "{e}");
+        let flags = Overrides {
+            model: Some("m".into()),
+            ..Overrides::default()
+        };
+        let e = resolve(&LlmConfig::default(), &flags, &[])
+            .ready()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("OPENAI_API_KEY is not set"), "{e}");
+        // A local server needs no key.
+        let local = [("PIRT_LLM_BASE_URL", "http://127.0.0.1:8080/v1")];
+        assert!(
+            resolve(&LlmConfig::default(), &flags, &local)
+                .ready()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn keys_never_show_in_debug_output() {
+        let flags = Overrides {
+            model: Some("m".into()),
+            ..Overrides::default()
+        };
+        let s = resolve(
+            &LlmConfig::default(),
+            &flags,
+            &[("OPENAI_API_KEY", "sk-test-SECRET-123")],
+        );
+        assert!(!format!("{s:?}").contains("SECRET"));
+    }
+
+    #[test]
+    fn retry_after_takes_seconds_and_dates() {
+        assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("0.5"), Some(Duration::from_millis(500)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn credentials_in_urls_are_hidden() {
+        assert_eq!(
+            hide_credentials("https://u:p@host:1/v1?x=@"),
+            "https://host:1/v1?x=@"
+        );
+        assert_eq!(hide_credentials("http://host/v1"), "http://host/v1");
+    }
+
+    #[test]
+    fn error_messages_come_from_the_body() {
+        assert_eq!(
+            error_message(r#"{"error":{"message":"Invalid API key","type":"x"}}"#),
+            "Invalid API key"
+        );
+        assert_eq!(error_message("Bad Gateway\n<html>"), "Bad Gateway");
+        assert_eq!(error_message(""), "no message");
+    }
+}
