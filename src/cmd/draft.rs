@@ -145,11 +145,8 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
     settings.ready()?;
     let client = Client::new(settings.clone())?;
     let to_stdout = |p: &Prompt| options.stdout || p.target == Target::Artefact;
-    let display = Display::new(
-        &jobs,
-        out,
-        options.output.is_none() && jobs.iter().all(|j| to_stdout(j.prompt)),
-    );
+    let destinations: Vec<bool> = jobs.iter().map(|j| to_stdout(j.prompt)).collect();
+    let display = Display::new(&jobs, out, &destinations, options.output.is_some());
     let finished = send_all(&client, &jobs, &display, settings.concurrency)?;
     display.finish();
 
@@ -190,8 +187,6 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
         if to_stdout(p) {
             if !display.streamed_to_stdout() {
                 print_answer(p, &answer, options.output.as_deref(), jobs.len() > 1)?;
-            } else if let Some(file) = &options.output {
-                fsutil::write_atomic(file, answer.text.trim().as_bytes())?;
             }
         } else {
             to_review.push((p, answer));
@@ -260,9 +255,6 @@ fn dry_run(
     let mut stdout = std::io::stdout().lock();
     for job in jobs {
         let mut body = settings.body(&job.request);
-        if let Some(model) = &job.request.model {
-            body["model"] = serde_json::Value::String(model.clone());
-        }
         writeln!(
             stdout,
             "# prompt {} -> {}\n# POST {} ({})",
@@ -353,6 +345,9 @@ fn send_all(
     Ok(runtime.block_on(futures_util::future::join_all(tasks)))
 }
 
+/// The most action items one answer may add: a model stuck in a loop must not flood the file.
+const MAX_NEW_ITEMS: usize = 10;
+
 /// Applies the answers to the review under its lock; returns how many were refused.
 fn write_back(
     config: &Config,
@@ -405,13 +400,33 @@ fn write_back(
                 }
                 Ok(checked) => {
                     let mut valid = Vec::new();
+                    let mut seen: Vec<String> = parsed
+                        .review
+                        .action_items
+                        .iter()
+                        .map(|a| a.title.to_lowercase())
+                        .collect();
                     for item in checked {
                         match item {
+                            Checked::Valid { title, .. }
+                                if seen.contains(&title.to_lowercase()) =>
+                            {
+                                eprintln!("{}: skipped a duplicate: {title}", p.name)
+                            }
+                            Checked::Valid { title, .. } if valid.len() == MAX_NEW_ITEMS => {
+                                eprintln!(
+                                    "{}: skipped {title}: at most {MAX_NEW_ITEMS} items are added at once",
+                                    p.name
+                                )
+                            }
                             Checked::Valid {
                                 title,
                                 kind,
                                 rationale,
-                            } => valid.push((title, kind, rationale)),
+                            } => {
+                                seen.push(title.to_lowercase());
+                                valid.push((title, kind, rationale))
+                            }
                             Checked::Rejected { item, reason } => {
                                 eprintln!("{}: rejected {item}: {reason}", p.name)
                             }
@@ -548,6 +563,8 @@ fn action_items_yaml(answer: &str) -> String {
 struct Display {
     bars: Option<MultiProgress>,
     names: Vec<String>,
+    /// Per job: the answer is printed on standard output at the end anyway.
+    printed: Vec<bool>,
     quiet: bool,
     /// A single answer streamed straight to standard output (artefact or --stdout).
     stream_stdout: bool,
@@ -564,15 +581,17 @@ struct JobState {
 }
 
 impl Display {
-    fn new(jobs: &[Job], out: &Output, answers_to_stdout: bool) -> Self {
+    fn new(jobs: &[Job], out: &Output, to_stdout: &[bool], to_file: bool) -> Self {
         let terminal = std::io::stderr().is_terminal() && !out.quiet;
         let single = jobs.len() == 1;
+        let answers_to_stdout = !to_file && to_stdout.iter().all(|&s| s);
         let bars = terminal.then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
         let names: Vec<String> = jobs.iter().map(|j| j.prompt.name.clone()).collect();
         let state = names.iter().map(|_| JobState::default()).collect();
         Display {
             bars,
             names,
+            printed: to_stdout.to_vec(),
             quiet: out.quiet,
             stream_stdout: single && answers_to_stdout,
             stream_stderr: single && terminal && !answers_to_stdout,
@@ -646,7 +665,7 @@ impl JobProgress<'_> {
             }
             return;
         }
-        if d.quiet {
+        if d.quiet || d.printed[self.index] {
             return;
         }
         // Several prompts, or not a terminal: the complete answer as one block on stderr,
@@ -701,11 +720,14 @@ impl llm::Progress for JobProgress<'_> {
     }
 
     fn retry(&self, error: &LlmError, wait: Duration) {
-        let message = format!(
-            "{}: {error}; trying again in {:.1} s",
-            self.name(),
+        self.note(&format!(
+            "{error}; trying again in {:.1} s",
             wait.as_secs_f64()
-        );
+        ));
+    }
+
+    fn note(&self, message: &str) {
+        let message = format!("{}: {message}", self.name());
         let state = self.display.lock();
         match (&self.display.bars, &state[self.index].bar) {
             (Some(bars), Some(_)) => {

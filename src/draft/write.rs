@@ -222,21 +222,28 @@ pub fn action_items_schema() -> serde_json::Value {
 /// Reads the proposed items from an answer: plain JSON, a fenced ```json block, or the
 /// first JSON value in the text; `{"action_items": [...]}` or a bare list.
 pub fn parse_action_items(answer: &str) -> Result<Vec<Checked>, String> {
-    let value = find_json(answer).ok_or_else(|| {
-        let start: String = answer.trim().chars().take(120).collect();
-        format!("the answer holds no JSON list of action items (it starts: {start:?})")
-    })?;
-    let list = match &value {
-        serde_json::Value::Array(items) => items.clone(),
-        serde_json::Value::Object(map) => match map
-            .get("action_items")
-            .or_else(|| map.values().find(|v| v.is_array()))
+    let list = match find_json(answer) {
+        Some(serde_json::Value::Array(items)) => items,
+        Some(serde_json::Value::Object(map))
+            if map.values().any(serde_json::Value::is_array) && !map.contains_key("title") =>
         {
-            Some(serde_json::Value::Array(items)) => items.clone(),
-            _ => return Err("the JSON answer has no `action_items` list".into()),
-        },
-        _ => return Err("the JSON answer is not a list of action items".into()),
+            match map
+                .get("action_items")
+                .or_else(|| map.values().find(|v| v.is_array()))
+            {
+                Some(serde_json::Value::Array(items)) => items.clone(),
+                _ => Vec::new(),
+            }
+        }
+        // No complete list (an answer cut at the token limit): take the complete items.
+        _ => complete_objects(answer),
     };
+    if list.is_empty() {
+        let start: String = answer.trim().chars().take(120).collect();
+        return Err(format!(
+            "the answer holds no JSON list of action items (it starts: {start:?})"
+        ));
+    }
     Ok(list.into_iter().map(check_item).collect())
 }
 
@@ -320,6 +327,25 @@ fn find_json(text: &str) -> Option<serde_json::Value> {
         }
     }
     None
+}
+
+/// Every complete JSON object with a `title` in a text, innermost lists included.
+fn complete_objects(text: &str) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(found) = text[i..].find('{') {
+        let start = i + found;
+        let mut stream =
+            serde_json::Deserializer::from_str(&text[start..]).into_iter::<serde_json::Value>();
+        match stream.next() {
+            Some(Ok(v)) if v.get("title").is_some() => {
+                out.push(v);
+                i = start + stream.byte_offset();
+            }
+            _ => i = start + 1,
+        }
+    }
+    out
 }
 
 /// Appends new action items (status open, no owner) to the front matter, after a comment

@@ -207,9 +207,17 @@ impl Settings {
 
     /// The JSON body of a request, exactly as it is sent.
     pub fn body(&self, request: &Request) -> serde_json::Value {
-        let model = self.model.as_deref().unwrap_or("(no model set)");
+        self.body_with(request, self.structured)
+    }
+
+    fn body_with(&self, request: &Request, structured: Structured) -> serde_json::Value {
+        let model = request
+            .model
+            .as_deref()
+            .or(self.model.as_deref())
+            .unwrap_or("(no model set)");
         match self.provider {
-            Provider::OpenAi => openai::body(self, model, request),
+            Provider::OpenAi => openai::body(self, model, request, structured),
             Provider::Anthropic => anthropic::body(self, model, request),
         }
     }
@@ -269,7 +277,9 @@ pub enum LlmError {
         chars: usize,
         detail: String,
     },
-    #[error("{url} sent an empty answer")]
+    #[error(
+        "{url} sent an empty answer (a server that runs one request at a time, such as llama-cpp-python, cuts off concurrent ones: set [llm] concurrency = 1)"
+    )]
     Empty { url: String },
     #[error("{error} (gave up after {attempts} attempts)")]
     GaveUp {
@@ -304,6 +314,25 @@ pub trait Progress: Send + Sync {
     fn text(&self, piece: &str);
     /// An attempt failed and another follows after `wait`.
     fn retry(&self, error: &LlmError, wait: Duration);
+    /// Something the user should know that is not an error.
+    fn note(&self, message: &str);
+}
+
+/// True for an error that says the server does not take the `response_format` sent.
+fn rejects_json_mode(error: &LlmError) -> bool {
+    let error = match error {
+        LlmError::GaveUp { error, .. } => error,
+        other => other,
+    };
+    match error {
+        LlmError::Status {
+            status, message, ..
+        } if matches!(status, 400 | 422 | 500) => {
+            let m = message.to_ascii_lowercase();
+            m.contains("response_format") || m.contains("json_schema") || m.contains("json mode")
+        }
+        _ => false,
+    }
 }
 
 /// Longest wait pirt accepts from a Retry-After header before giving up instead.
@@ -347,10 +376,57 @@ impl Client {
         progress: &dyn Progress,
     ) -> Result<Answer, LlmError> {
         self.settings.ready()?;
-        let mut body = self.settings.body(request);
-        if let Some(model) = &request.model {
-            body["model"] = serde_json::Value::String(model.clone());
+        let mut structured = self.settings.structured;
+        let mut empty_answers = 0;
+        loop {
+            let body = self.settings.body_with(request, structured);
+            match self.attempt(&body, progress).await {
+                // Nothing was shown, so an empty answer may be asked for again.
+                Err(error @ LlmError::Empty { .. }) if empty_answers < self.settings.retries => {
+                    empty_answers += 1;
+                    let base = self.min_delay * 2u32.pow(empty_answers.min(6));
+                    // Jitter, so prompts that were cut off together do not collide again.
+                    let nanos = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.subsec_nanos());
+                    let wait = base + base.mul_f64(f64::from(nanos % 1000) / 1000.0);
+                    progress.retry(&error, wait);
+                    tokio::time::sleep(wait).await;
+                }
+                Err(error @ LlmError::Empty { .. }) if empty_answers > 0 => {
+                    return Err(LlmError::GaveUp {
+                        error: Box::new(error),
+                        attempts: empty_answers as usize + 1,
+                    });
+                }
+                // A server that rejects the JSON mode gets the next simpler one.
+                Err(error)
+                    if body.get("response_format").is_some() && rejects_json_mode(&error) =>
+                {
+                    structured = match structured {
+                        Structured::JsonSchema => Structured::JsonObject,
+                        _ => Structured::Prompt,
+                    };
+                    progress.note(&format!(
+                        "the server rejected the JSON mode ({error}); asking again with {}",
+                        match structured {
+                            Structured::JsonObject => "response_format json_object",
+                            _ => "the JSON format described in the prompt only",
+                        }
+                    ));
+                }
+                other => return other,
+            }
         }
+    }
+
+    /// One request with its retries.
+    async fn attempt(
+        &self,
+        body: &serde_json::Value,
+        progress: &dyn Progress,
+    ) -> Result<Answer, LlmError> {
+        let has_json_mode = body.get("response_format").is_some();
         let attempts = std::sync::atomic::AtomicUsize::new(0);
         let backoff = ExponentialBuilder::default()
             .with_min_delay(self.min_delay)
@@ -359,7 +435,7 @@ impl Client {
             .with_jitter();
         let result = (|| async {
             attempts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let response = self.send(&body).await?;
+            let response = self.send(body).await?;
             if self.settings.stream {
                 Ok(Either::Stream(response))
             } else {
@@ -368,7 +444,7 @@ impl Client {
             }
         })
         .retry(backoff)
-        .when(LlmError::retryable)
+        .when(|e| e.retryable() && !(has_json_mode && rejects_json_mode(e)))
         .adjust(|error, wait| match (wait, error.retry_after()) {
             (Some(_), Some(after)) if after <= MAX_RETRY_AFTER => Some(after),
             (Some(_), Some(_)) => None,
@@ -513,56 +589,83 @@ impl Client {
             progress.text(&answer.text);
             return Ok(answer);
         }
-        let mut events = response.bytes_stream().eventsource();
-        let mut state = StreamState::new(self.settings.provider);
-        loop {
-            let next = tokio::time::timeout(timeout, events.next())
-                .await
-                .map_err(|_| LlmError::StreamCut {
-                    url: shown.clone(),
-                    chars: state.text.chars().count(),
-                    detail: format!("no data for {} s", timeout.as_secs()),
-                })?;
-            let Some(event) = next else { break };
-            let event = event.map_err(|e| LlmError::StreamCut {
-                url: shown.clone(),
-                chars: state.text.chars().count(),
-                detail: match e {
-                    eventsource_stream::EventStreamError::Transport(e) => error_chain(&e),
-                    other => other.to_string(),
-                },
-            })?;
-            let pieces =
-                state
-                    .event(&event.event, &event.data)
-                    .map_err(|detail| LlmError::Malformed {
-                        url: shown.clone(),
-                        detail,
-                    })?;
-            if let Some(piece) = pieces {
-                progress.text(&piece);
-            }
-            if state.done {
-                break;
-            }
+        let mut answer = read_events(
+            response.bytes_stream(),
+            self.settings.provider,
+            timeout,
+            &shown,
+            progress,
+        )
+        .await?;
+        if answer.model.is_empty() {
+            answer.model = self.requested_model();
         }
-        if !state.done {
-            return Err(LlmError::StreamCut {
-                url: shown,
-                chars: state.text.chars().count(),
-                detail: "the stream ended before the answer was complete".into(),
-            });
-        }
-        Ok(Answer {
-            text: state.text,
-            model: state.model.unwrap_or_else(|| self.requested_model()),
-            truncated: state.truncated,
-        })
+        Ok(answer)
     }
 
     fn requested_model(&self) -> String {
         self.settings.model.clone().unwrap_or_default()
     }
+}
+
+/// Reads server-sent events from a byte stream (split anywhere) into an answer. The stream
+/// must end the way the provider ends a complete answer, else it was cut off.
+pub async fn read_events<S, B, E>(
+    bytes: S,
+    provider: Provider,
+    timeout: Duration,
+    shown: &str,
+    progress: &dyn Progress,
+) -> Result<Answer, LlmError>
+where
+    S: futures_util::Stream<Item = Result<B, E>> + Unpin,
+    B: AsRef<[u8]>,
+    E: std::error::Error + 'static,
+{
+    let mut events = bytes.eventsource();
+    let mut state = StreamState::new(provider);
+    let cut = |state: &StreamState, detail: String| LlmError::StreamCut {
+        url: shown.to_string(),
+        chars: state.text.chars().count(),
+        detail,
+    };
+    loop {
+        let next = tokio::time::timeout(timeout, events.next())
+            .await
+            .map_err(|_| cut(&state, format!("no data for {} s", timeout.as_secs())))?;
+        let Some(event) = next else { break };
+        let event = event.map_err(|e| {
+            let detail = match e {
+                eventsource_stream::EventStreamError::Transport(e) => error_chain(&e),
+                other => other.to_string(),
+            };
+            cut(&state, detail)
+        })?;
+        let piece =
+            state
+                .event(&event.event, &event.data)
+                .map_err(|detail| LlmError::Malformed {
+                    url: shown.to_string(),
+                    detail,
+                })?;
+        if let Some(piece) = piece {
+            progress.text(&piece);
+        }
+        if state.done {
+            break;
+        }
+    }
+    if !state.done {
+        return Err(cut(
+            &state,
+            "the stream ended before the answer was complete".into(),
+        ));
+    }
+    Ok(Answer {
+        text: state.text,
+        model: state.model.unwrap_or_default(),
+        truncated: state.truncated,
+    })
 }
 
 /// A response whose body is still to be read, or an answer read whole.
@@ -630,7 +733,8 @@ fn error_message(body: &str) -> String {
                 .map(str::to_string)
         });
     let text = from_json.unwrap_or_else(|| body.trim().to_string());
-    let text = text.lines().next().unwrap_or("").trim();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = text.as_str();
     if text.is_empty() {
         return "no message".into();
     }
@@ -797,13 +901,103 @@ mod tests {
         assert_eq!(hide_credentials("http://host/v1"), "http://host/v1");
     }
 
+    struct Quiet;
+    impl Progress for Quiet {
+        fn text(&self, _: &str) {}
+        fn retry(&self, _: &LlmError, _: Duration) {}
+        fn note(&self, _: &str) {}
+    }
+
+    /// Feeds `body` to the SSE reader in the given pieces.
+    fn read(provider: Provider, body: &[u8], cuts: &[usize]) -> Result<Answer, LlmError> {
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        for &cut in cuts.iter().chain(std::iter::once(&body.len())) {
+            pieces.push(Ok::<_, std::io::Error>(body[start..cut].to_vec()));
+            start = cut;
+        }
+        thread_local! {
+            static RUNTIME: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .unwrap();
+        }
+        RUNTIME.with(|runtime| {
+            runtime.block_on(read_events(
+                futures_util::stream::iter(pieces),
+                provider,
+                Duration::from_secs(5),
+                "mock",
+                &Quiet,
+            ))
+        })
+    }
+
+    const OPENAI_SSE: &[u8] = include_bytes!("../../tests/fixtures/llm/openai-stream.sse");
+    const ANTHROPIC_SSE: &[u8] = include_bytes!("../../tests/fixtures/llm/anthropic-stream.sse");
+
+    /// The recorded streams give the same answer however the bytes are split: at every
+    /// single byte boundary, and one byte at a time.
+    #[test]
+    fn sse_split_at_every_byte_boundary_gives_the_same_answer() {
+        for (provider, body) in [
+            (Provider::OpenAi, OPENAI_SSE),
+            (Provider::Anthropic, ANTHROPIC_SSE),
+        ] {
+            let whole = read(provider, body, &[]).unwrap();
+            assert!(whole.text.len() > 20, "{provider:?}: {}", whole.text);
+            assert_eq!(whole.model, "smollm2");
+            for cut in 1..body.len() {
+                let split = read(provider, body, &[cut]).unwrap();
+                assert_eq!(split, whole, "{provider:?} split at byte {cut}");
+            }
+            let bytes: Vec<usize> = (1..body.len()).collect();
+            assert_eq!(read(provider, body, &bytes).unwrap(), whole);
+        }
+    }
+
+    #[test]
+    fn a_stream_cut_before_its_end_is_an_error_at_every_point() {
+        for (provider, body) in [
+            (Provider::OpenAi, OPENAI_SSE),
+            (Provider::Anthropic, ANTHROPIC_SSE),
+        ] {
+            let end = match provider {
+                Provider::OpenAi => "data: [DONE]",
+                Provider::Anthropic => "event: message_stop",
+            };
+            let last = std::str::from_utf8(body).unwrap().rfind(end).unwrap();
+            for cut in (0..last).step_by(97) {
+                match read(provider, &body[..cut], &[]) {
+                    Err(LlmError::StreamCut { .. }) => {}
+                    other => panic!("{provider:?} cut at {cut}: {other:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_error_event_mid_stream_is_reported() {
+        let body = b"event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"m\"}}\n\nevent: ping\ndata: {\"type\": \"ping\"}\n\nevent: error\ndata: {\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", \"message\": \"Overloaded\"}}\n\n";
+        let e = read(Provider::Anthropic, body, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("overloaded_error") && e.contains("Overloaded"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn error_messages_come_from_the_body() {
         assert_eq!(
             error_message(r#"{"error":{"message":"Invalid API key","type":"x"}}"#),
             "Invalid API key"
         );
-        assert_eq!(error_message("Bad Gateway\n<html>"), "Bad Gateway");
+        assert_eq!(
+            error_message("Bad Gateway\n  upstream"),
+            "Bad Gateway upstream"
+        );
         assert_eq!(error_message(""), "no message");
     }
 }

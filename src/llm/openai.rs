@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::{Answer, Request, Settings, StreamState, Structured};
 
-pub fn body(settings: &Settings, model: &str, request: &Request) -> Value {
+pub fn body(settings: &Settings, model: &str, request: &Request, structured: Structured) -> Value {
     let mut messages = Vec::new();
     if let Some(system) = &request.system {
         messages.push(json!({"role": "system", "content": system}));
@@ -22,7 +22,7 @@ pub fn body(settings: &Settings, model: &str, request: &Request) -> Value {
         body["stream"] = json!(true);
     }
     if let Some(schema) = &request.json_schema {
-        match settings.structured {
+        match structured {
             Structured::JsonSchema => {
                 body["response_format"] = json!({
                     "type": "json_schema",
