@@ -52,7 +52,7 @@ struct Finished {
 pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<ExitCode> {
     let prompts = prompt::all(config)?;
     if options.list {
-        print_list(&prompts)?;
+        print_list(config, &prompts)?;
         return Ok(ExitCode::SUCCESS);
     }
     let Some(path) = options.file.as_deref() else {
@@ -210,37 +210,41 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
     })
 }
 
-fn print_list(prompts: &[Prompt]) -> anyhow::Result<()> {
-    let width = prompts
+fn print_list(config: &Config, prompts: &[Prompt]) -> anyhow::Result<()> {
+    let rows: Vec<[String; 4]> = prompts
         .iter()
-        .map(|p| p.name.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let target_width = prompts
-        .iter()
-        .map(|p| p.target.describe().len())
-        .max()
-        .unwrap_or(6)
-        .max(6);
+        .map(|p| {
+            let source = match &p.origin {
+                crate::assets::Origin::BuiltIn => "built-in".to_string(),
+                crate::assets::Origin::File(path) => path
+                    .strip_prefix(&config.root)
+                    .unwrap_or(path)
+                    .display()
+                    .to_string(),
+            };
+            [
+                p.name.clone(),
+                p.target.describe(),
+                source,
+                p.description.clone(),
+            ]
+        })
+        .collect();
+    let header = ["NAME", "TARGET", "SOURCE", "DESCRIPTION"].map(String::from);
+    let width = |i: usize| {
+        rows.iter()
+            .chain(std::iter::once(&header))
+            .map(|r| r[i].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let (w0, w1, w2) = (width(0), width(1), width(2));
     let mut stdout = std::io::stdout().lock();
-    writeln!(
-        stdout,
-        "{:width$}  {:target_width$}  {:8}  DESCRIPTION",
-        "NAME", "TARGET", "SOURCE"
-    )?;
-    for p in prompts {
-        let source = match &p.origin {
-            crate::assets::Origin::BuiltIn => "built-in".to_string(),
-            crate::assets::Origin::File(path) => path.display().to_string(),
-        };
+    for row in std::iter::once(&header).chain(&rows) {
         writeln!(
             stdout,
-            "{:width$}  {:target_width$}  {:8}  {}",
-            p.name,
-            p.target.describe(),
-            source,
-            p.description
+            "{:w0$}  {:w1$}  {:w2$}  {}",
+            row[0], row[1], row[2], row[3]
         )?;
     }
     Ok(())
@@ -488,13 +492,17 @@ fn write_back(
             ));
         }
         fsutil::write_atomic(path, text.as_bytes())?;
-        for note in notes {
+        for note in &notes {
             out.note(note);
         }
         out.note(format!(
             "wrote {}; read the drafts and remove the <!-- pirt:draft --> markers before review (pirt check reports them)",
             path.display()
         ));
+    } else {
+        for note in &notes {
+            out.note(format!("{note} (the text did not change)"));
+        }
     }
     Ok(refused)
 }

@@ -159,7 +159,7 @@ pub fn section(
         let lead = if kept.is_empty() {
             nl.to_string()
         } else {
-            format!("{nl}{kept}{nl}")
+            format!("{kept}{nl}")
         };
         let out = format!("{}{lead}{block}{tail}{}", &text[..start], &text[end..]);
         return Ok((out, SectionOutcome::Filled));

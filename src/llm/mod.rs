@@ -326,8 +326,10 @@ fn rejects_json_mode(error: &LlmError) -> bool {
     };
     match error {
         LlmError::Status {
-            status, message, ..
-        } if matches!(status, 400 | 422 | 500) => {
+            status: 400 | 422 | 500,
+            message,
+            ..
+        } => {
             let m = message.to_ascii_lowercase();
             m.contains("response_format") || m.contains("json_schema") || m.contains("json mode")
         }

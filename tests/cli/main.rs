@@ -1,6 +1,7 @@
 //! Integration tests: the real binary on fixture files, with snapshots of what users see.
 
 mod check;
+mod draft;
 mod errors;
 mod new;
 mod render;
@@ -15,6 +16,13 @@ pub fn pirt(dir: &Path) -> Command {
     let mut cmd = Command::new(insta_cmd::get_cargo_bin("pirt"));
     cmd.current_dir(dir)
         .env_remove("PIRT_CONFIG")
+        .env_remove("PIRT_LLM_PROVIDER")
+        .env_remove("PIRT_LLM_BASE_URL")
+        .env_remove("PIRT_LLM_MODEL")
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("OPENAI_BASE_URL")
+        .env_remove("ANTHROPIC_API_KEY")
+        .env_remove("ANTHROPIC_BASE_URL")
         .env("NO_COLOR", "1")
         .env("TZ", "UTC");
     cmd

@@ -1,0 +1,745 @@
+//! `pirt draft` against a local mock server that replays recorded response bodies.
+
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::{fixtures, pirt};
+
+const REVIEW: &str = "postmortems/review.md";
+
+fn llm_fixture(name: &str) -> Vec<u8> {
+    std::fs::read(fixtures().join("llm").join(name)).unwrap()
+}
+
+/// A scratch repository with the draft review, and a pirt.toml pointing at `base_url`.
+fn repo(base_url: &str, extra: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("postmortems")).unwrap();
+    std::fs::copy(fixtures().join("draft/review.md"), dir.path().join(REVIEW)).unwrap();
+    std::fs::write(
+        dir.path().join("pirt.toml"),
+        format!(
+            "[llm]\nbase_url = \"{base_url}\"\nmodel = \"smollm2\"\n{}{extra}",
+            if extra.contains("retries") {
+                ""
+            } else {
+                "retries = 2\n"
+            }
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+fn original() -> String {
+    std::fs::read_to_string(fixtures().join("draft/review.md")).unwrap()
+}
+
+fn read(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join(REVIEW)).unwrap()
+}
+
+/// Runs pirt off the async runtime's threads (the mock server runs there).
+async fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = pirt(dir);
+    cmd.args(args).env("PIRT_RETRY_MIN_MS", "20");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn sse(body: Vec<u8>) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .insert_header("content-type", "text/event-stream; charset=utf-8")
+        .set_body_raw(body, "text/event-stream")
+}
+
+fn json(body: Vec<u8>) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body, "application/json")
+}
+
+/// The text the recorded OpenAI stream carries.
+fn streamed_text(name: &str) -> String {
+    let body = String::from_utf8(llm_fixture(name)).unwrap();
+    body.lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .filter(|d| *d != "[DONE]")
+        .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+        .filter_map(|v| {
+            v.pointer("/choices/0/delta/content")
+                .or_else(|| v.pointer("/delta/text"))
+                .and_then(|c| c.as_str())
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// Asserts that `after` is `before` with one block inserted, and returns the block.
+fn inserted(before: &str, after: &str) -> String {
+    let prefix = before
+        .bytes()
+        .zip(after.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let suffix = before[prefix..]
+        .bytes()
+        .rev()
+        .zip(after[prefix..].bytes().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    assert_eq!(
+        prefix + suffix,
+        before.len(),
+        "more than one place changed:\n{after}"
+    );
+    after[prefix..after.len() - suffix].to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn openai_stream_fills_an_empty_section_and_keeps_the_rest_byte_for_byte() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(sse(llm_fixture("openai-stream.sse")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let out = run(dir.path(), &["draft", REVIEW, "--prompt", "summary"], &[]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = read(dir.path());
+    let block = inserted(&original(), &after);
+    assert!(block.contains("<!-- pirt:draft prompt=summary model=smollm2 at="));
+    assert!(block.contains(streamed_text("openai-stream.sse").trim()));
+    assert!(block.contains("<!-- /pirt:draft -->"));
+    // The guidance stays above the draft.
+    assert!(after.contains(
+        "<!-- guide: Two or three sentences: what happened, how long, how bad. -->\n<!-- pirt:draft"
+    ));
+
+    // What was sent: the model, a system message, the facts, streaming on.
+    let requests = server.received_requests().await.unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(body["model"], "smollm2");
+    assert_eq!(body["stream"], true);
+    assert_eq!(body["messages"][0]["role"], "system");
+    let user = body["messages"][1]["content"].as_str().unwrap();
+    assert!(user.contains("2026-11-24 14:41 UTC [mitigation] db-2 promoted by hand"));
+    // Redacted before sending.
+    assert!(!user.contains("hunter2-prod") && !user.contains("ana.lopez@example.com"));
+    assert!(!user.contains("10.20.0.7"));
+    assert!(user.contains("<PASSWORD_1>") && user.contains("<EMAIL_1>"));
+
+    // The draft passes check in a draft review, and check reports the marker once past draft.
+    let check = run(dir.path(), &["check", REVIEW], &[]).await;
+    assert!(check.status.success(), "{}", stdout(&check));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redrafting_replaces_only_pirts_block() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(sse(llm_fixture("openai-stream.sse")))
+        .mount(&server)
+        .await;
+    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let out = run(dir.path(), &["draft", REVIEW, "--prompt", "summary"], &[]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    // A person adds text after the draft block.
+    let first = read(dir.path());
+    let human = "\nAna: the failover runbook was last tested in 2024.\n";
+    let edited = first.replacen(
+        "<!-- /pirt:draft -->\n",
+        &format!("<!-- /pirt:draft -->\n{human}"),
+        1,
+    );
+    std::fs::write(dir.path().join(REVIEW), &edited).unwrap();
+    let out = run(dir.path(), &["draft", REVIEW, "--prompt", "summary"], &[]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let second = read(dir.path());
+    assert!(second.contains(human), "{second}");
+    assert_eq!(second.matches("<!-- pirt:draft").count(), 1);
+    assert!(
+        stderr(&out).contains("re-drafted section \"Summary\""),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn human_text_is_left_alone_without_force_and_kept_in_history_with_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(sse(llm_fixture("openai-stream.sse")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let out = run(dir.path(), &["draft", REVIEW, "--prompt", "impact"], &[]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("section \"Impact\" (line 48) holds text a person wrote"));
+    assert_eq!(read(dir.path()), original());
+
+    let out = run(
+        dir.path(),
+        &["draft", REVIEW, "--prompt", "impact", "--force"],
+        &[],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = read(dir.path());
+    assert!(!after.contains("written by Ana"));
+    let history: Vec<_> = std::fs::read_dir(dir.path().join(".pirt/history"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(history.len(), 1);
+    assert_eq!(std::fs::read_to_string(&history[0]).unwrap(), original());
+    assert!(stderr(&out).contains("the replaced text is kept in"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stdout_prints_instead_of_writing() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(sse(llm_fixture("openai-stream.sse")))
+        .mount(&server)
+        .await;
+    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let out = run(
+        dir.path(),
+        &["draft", REVIEW, "--prompt", "impact", "--stdout"],
+        &[],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out).trim(),
+        streamed_text("openai-stream.sse").trim()
+    );
+    assert_eq!(read(dir.path()), original());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn openai_without_streaming_reads_the_whole_answer() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(json(llm_fixture("openai-nonstream.json")))
+        .mount(&server)
+        .await;
+    let dir = repo(&format!("{}/v1", server.uri()), "stream = false\n");
+    let out = run(dir.path(), &["draft", REVIEW, "--prompt", "summary"], &[]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(read(dir.path()).contains("The orders database failed over to order 2"));
+    let requests = server.received_requests().await.unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert!(body.get("stream").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn anthropic_streamed_and_whole_with_its_headers() {
+    for (stream, response) in [
+        (true, sse(llm_fixture("anthropic-stream.sse"))),
+        (false, json(llm_fixture("anthropic-nonstream.json"))),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/v1/messages"))
+            .and(header("x-api-key", "sk-ant-test-key-0123456789abcdef"))
+            .and(header("anthropic-version", "2023-06-01"))
+            .respond_with(response)
+            .expect(1)
+            .mount(&server)
+            .await;
+        let dir = repo(
+            &server.uri(),
+            &format!("provider = \"anthropic\"\nstream = {stream}\n"),
+        );
+        let out = run(
+            dir.path(),
+            &["draft", REVIEW, "--prompt", "summary"],
+            &[("ANTHROPIC_API_KEY", "sk-ant-test-key-0123456789abcdef")],
+        )
+        .await;
+        assert!(out.status.success(), "stream={stream}: {}", stderr(&out));
+        let after = read(dir.path());
+        assert!(after.contains("The order database failed"), "{after}");
+        let requests = server.received_requests().await.unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+        assert!(body["system"].as_str().unwrap().contains("blameless"));
+        assert_eq!(body["max_tokens"], 500);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn action_items_are_validated_and_appended_with_status_open() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(sse(llm_fixture("openai-json-stream.sse")))
+        .mount(&server)
+        .await;
+    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let out = run(
+        dir.path(),
+        &["draft", REVIEW, "--prompt", "action-items"],
+        &[],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = read(dir.path());
+    let added = inserted(&original(), &after);
+    assert!(
+        added.contains("# drafted by pirt (prompt action-items, model smollm2"),
+        "{added}"
+    );
+    assert!(added.contains("- id: AI-2\n"), "{added}");
+    assert!(
+        added.contains("    owner: null\n    status: open\n"),
+        "{added}"
+    );
+    let json = run(dir.path(), &["render", REVIEW, "--format", "json"], &[]).await;
+    let review: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let items = review["action_items"].as_array().unwrap();
+    assert!(items.len() >= 2);
+    assert!(
+        items[1..]
+            .iter()
+            .all(|i| i["status"] == "open" && i["owner"].is_null())
+    );
+    // The request asked for structured output.
+    let requests = server.received_requests().await.unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(body["response_format"]["type"], "json_schema");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invalid_action_items_are_rejected_and_never_written() {
+    let answer = r#"Here you go:
+```json
+{"action_items": [
+  {"title": "Alert on replica lag above 10 s", "type": "detect"},
+  {"title": "Page the database team on failover stalls", "type": "detect"},
+  {"title": "", "type": "prevent"},
+  {"title": "Blame someone", "type": "punish"},
+  {"title": "Test failover monthly", "type": "process", "owner": "bob"}
+]}
+```"#;
+    let body = serde_json::json!({
+        "model": "smollm2",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}]
+    });
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(json(body.to_string().into_bytes()))
+        .mount(&server)
+        .await;
+    let dir = repo(&format!("{}/v1", server.uri()), "stream = false\n");
+    let out = run(
+        dir.path(),
+        &["draft", REVIEW, "--prompt", "action-items"],
+        &[],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("skipped a duplicate: Alert on replica lag above 10 s"),
+        "{err}"
+    );
+    assert!(err.contains("the title is empty"), "{err}");
+    assert!(
+        err.contains("type `punish` is not one of prevent, detect, mitigate, process"),
+        "{err}"
+    );
+    assert!(err.contains("added action items AI-2, AI-3"), "{err}");
+    let after = read(dir.path());
+    assert!(after.contains("title: Test failover monthly\n    type: process\n    owner: null"));
+    assert!(!after.contains("bob"));
+
+    // An answer without any JSON is refused and changes nothing.
+    let server = MockServer::start().await;
+    let body = serde_json::json!({"model": "m", "choices": [{"message": {"content": "I think you should be more careful."}, "finish_reason": "stop"}]});
+    Mock::given(method("POST"))
+        .respond_with(json(body.to_string().into_bytes()))
+        .mount(&server)
+        .await;
+    let dir = repo(&format!("{}/v1", server.uri()), "stream = false\n");
+    let out = run(
+        dir.path(),
+        &["draft", REVIEW, "--prompt", "action-items"],
+        &[],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no JSON list of action items"));
+    assert_eq!(read(dir.path()), original());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_without_json_schema_gets_json_object() {
+    let server = MockServer::start().await;
+    // Like llama-cpp-python: 500 for `json_schema`, fine with `json_object`.
+    Mock::given(method("POST"))
+        .and(wiremock::matchers::body_partial_json(
+            serde_json::json!({"response_format": {"type": "json_schema"}}),
+        ))
+        .respond_with(ResponseTemplate::new(500).set_body_raw(
+            r#"{"error":{"message":"1 validation error: ('body', 'response_format', 'type') Input should be 'text' or 'json_object'"}}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(wiremock::matchers::body_partial_json(
+            serde_json::json!({"response_format": {"type": "json_object"}}),
+        ))
+        .respond_with(sse(llm_fixture("openai-json-stream.sse")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let out = run(
+        dir.path(),
+        &["draft", REVIEW, "--prompt", "action-items"],
+        &[],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("asking again with response_format json_object"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn artefacts_print_or_go_to_a_file() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(sse(llm_fixture("openai-stream.sse")))
+        .mount(&server)
+        .await;
+    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let out = run(
+        dir.path(),
+        &["draft", REVIEW, "--prompt", "status-update"],
+        &[],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out).trim(),
+        streamed_text("openai-stream.sse").trim()
+    );
+    let out = run(
+        dir.path(),
+        &["draft", REVIEW, "--prompt", "exec-brief", "-o", "brief.md"],
+        &[],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    let brief = std::fs::read_to_string(dir.path().join("brief.md")).unwrap();
+    assert_eq!(brief.trim(), streamed_text("openai-stream.sse").trim());
+    assert_eq!(read(dir.path()), original());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn several_prompts_each_get_their_block() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(sse(llm_fixture("openai-stream.sse")).set_delay(Duration::from_millis(200)))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let out = run(
+        dir.path(),
+        &[
+            "draft",
+            REVIEW,
+            "-p",
+            "summary",
+            "-p",
+            "root-cause",
+            "-p",
+            "lessons",
+        ],
+        &[],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = read(dir.path());
+    for prompt in ["summary", "root-cause", "lessons"] {
+        assert!(after.contains(&format!("prompt={prompt} ")), "{prompt}");
+        assert!(stderr(&out).contains(&format!("==> {prompt} <==")));
+    }
+    assert!(after.ends_with("<!-- /pirt:draft -->\n"));
+    assert!(after.contains("## Lessons learned\n\n<!-- pirt:draft prompt=lessons"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dry_run_shows_the_redacted_messages_and_sends_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let out = run(
+        dir.path(),
+        &["draft", REVIEW, "--prompt", "root-cause", "--dry-run"],
+        &[("OPENAI_API_KEY", "sk-proj-SHOULDNEVERAPPEAR0123456789")],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out).replace(&server.uri(), "http://[mock]");
+    assert!(!text.contains("SHOULDNEVERAPPEAR"));
+    insta::assert_snapshot!(text);
+}
+
+/// Every fault: a clear error, bounded retries, and the review unchanged.
+#[tokio::test(flavor = "multi_thread")]
+async fn faults_give_clear_errors_and_leave_the_file_unchanged() {
+    struct Case {
+        name: &'static str,
+        response: ResponseTemplate,
+        config: &'static str,
+        expect_calls: u64,
+        message: &'static str,
+    }
+    let cut = {
+        let body = llm_fixture("openai-stream.sse");
+        body[..body.len() / 2].to_vec()
+    };
+    let empty = b"data: {\"model\": \"m\", \"choices\": [{\"index\": 0, \"delta\": {\"role\": \"assistant\"}, \"finish_reason\": null}]}\n\ndata: [DONE]\n\n".to_vec();
+    let cases = vec![
+        Case {
+            name: "401",
+            response: ResponseTemplate::new(401).set_body_raw(
+                r#"{"error":{"message":"Incorrect API key provided","type":"invalid_request_error"}}"#,
+                "application/json",
+            ),
+            config: "",
+            expect_calls: 1,
+            message: "refused the request (HTTP 401): Incorrect API key provided; check the key in $OPENAI_API_KEY",
+        },
+        Case {
+            name: "403",
+            response: ResponseTemplate::new(403),
+            config: "",
+            expect_calls: 1,
+            message: "refused the request (HTTP 403)",
+        },
+        Case {
+            name: "500 from the recorded server",
+            response: ResponseTemplate::new(500)
+                .set_body_raw(llm_fixture("openai-error.json"), "application/json"),
+            config: "",
+            expect_calls: 3,
+            message: "answered HTTP 500: 1 validation error:",
+        },
+        Case {
+            name: "503",
+            response: ResponseTemplate::new(503).set_body_string("upstream overloaded"),
+            config: "",
+            expect_calls: 3,
+            message: "answered HTTP 503: upstream overloaded (gave up after 3 attempts)",
+        },
+        Case {
+            name: "malformed JSON",
+            response: json(b"{\"choices\": [".to_vec()),
+            config: "stream = false\n",
+            expect_calls: 1,
+            message: "sent an answer pirt cannot read: the body is not JSON",
+        },
+        Case {
+            name: "stream cut mid-way",
+            response: sse(cut),
+            config: "",
+            expect_calls: 1,
+            message: "broke off after",
+        },
+        Case {
+            name: "empty answer",
+            response: sse(empty),
+            config: "",
+            expect_calls: 3,
+            message: "sent an empty answer",
+        },
+        Case {
+            name: "timeout",
+            response: sse(llm_fixture("openai-stream.sse")).set_delay(Duration::from_secs(3)),
+            config: "timeout_secs = 1\nretries = 0\n",
+            expect_calls: 1,
+            message: "did not answer within 1 s",
+        },
+    ];
+    for case in cases {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(case.response)
+            .expect(case.expect_calls)
+            .named(case.name)
+            .mount(&server)
+            .await;
+        let dir = repo(&format!("{}/v1", server.uri()), case.config);
+        let out = run(
+            dir.path(),
+            &["draft", REVIEW, "--prompt", "summary"],
+            &[("OPENAI_API_KEY", "sk-proj-SHOULDNEVERAPPEAR0123456789")],
+        )
+        .await;
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{}: {err}", case.name);
+        assert!(err.contains(case.message), "{}: {err}", case.name);
+        assert!(!err.contains("SHOULDNEVERAPPEAR") && !stdout(&out).contains("SHOULDNEVERAPPEAR"));
+        assert_eq!(read(dir.path()), original(), "{}", case.name);
+        server.verify().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_429_is_retried_after_the_time_the_server_asks_for() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "1")
+                .set_body_raw(
+                    r#"{"error":{"message":"Rate limit reached"}}"#,
+                    "application/json",
+                ),
+        )
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(sse(llm_fixture("openai-stream.sse")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let started = std::time::Instant::now();
+    let out = run(dir.path(), &["draft", REVIEW, "--prompt", "summary"], &[]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("HTTP 429: Rate limit reached; trying again in 1.0 s"));
+    // The wait is the server's (1 s), not the 20 ms backoff of the test settings.
+    assert!(started.elapsed() >= Duration::from_secs(1));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connection_refused_and_missing_settings_say_what_to_do() {
+    // A port nobody listens on: bind, note, drop.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = repo(&format!("http://127.0.0.1:{port}/v1"), "retries = 1\n");
+    let out = run(dir.path(), &["draft", REVIEW, "--prompt", "summary"], &[]).await;
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "cannot connect to http://127.0.0.1:{port}/v1/chat/completions"
+        )),
+        "{err}"
+    );
+    assert!(err.to_lowercase().contains("connection refused"), "{err}");
+    assert!(err.contains("(gave up after 2 attempts)"), "{err}");
+    assert_eq!(read(dir.path()), original());
+
+    // No config at all: the default endpoint needs a key, and there is no model.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixtures().join("draft/review.md"), dir.path().join("r.md")).unwrap();
+    let out = run(dir.path(), &["draft", "r.md", "--prompt", "summary"], &[]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no model is set: pass --model NAME, set PIRT_LLM_MODEL"));
+    let out = run(
+        dir.path(),
+        &["draft", "r.md", "--prompt", "summary", "--model", "gpt-x"],
+        &[],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("OPENAI_API_KEY is not set: export OPENAI_API_KEY=..."));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn prompts_are_listed_overridden_and_added() {
+    let dir = repo("http://127.0.0.1:9/v1", "");
+    let prompts = dir.path().join(".pirt/prompts");
+    std::fs::create_dir_all(&prompts).unwrap();
+    std::fs::write(
+        prompts.join("summary.md"),
+        "---\ndescription: Our summary\ntarget: section:Summary\n---\nSummarise {{ review.title }}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        prompts.join("slack-update.md"),
+        "---\ndescription: A Slack message\ntarget: artefact\n---\nWrite a Slack update on {{ review.id }}\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["draft", "--list"], &[]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out).replace(&dir.path().display().to_string(), "[repo]");
+    insta::assert_snapshot!(text);
+    let out = run(
+        dir.path(),
+        &["draft", REVIEW, "-p", "slack-update", "--dry-run"],
+        &[],
+    )
+    .await;
+    assert!(stdout(&out).contains("Write a Slack update on PIR-2026-021"));
+    let out = run(dir.path(), &["draft", REVIEW, "-p", "sumary"], &[]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no prompt named `sumary` (did you mean `summary`?)"));
+
+    // A broken prompt file is reported with its line.
+    std::fs::write(
+        prompts.join("broken.md"),
+        "---\ndescription: x\ntarget: section:A\nmax_tokens: lots\n---\nHi\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["draft", "--list"], &[]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("broken.md:4:"), "{}", stderr(&out));
+}
+
+/// A CRLF file gets CRLF lines, and nothing else changes.
+#[tokio::test(flavor = "multi_thread")]
+async fn crlf_files_stay_crlf() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(|_: &Request| sse(llm_fixture("openai-json-stream.sse")))
+        .mount(&server)
+        .await;
+    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let crlf = original().replace('\n', "\r\n");
+    std::fs::write(dir.path().join(REVIEW), &crlf).unwrap();
+    let out = run(
+        dir.path(),
+        &["draft", REVIEW, "--prompt", "action-items"],
+        &[],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = read(dir.path());
+    let added = inserted(&crlf, &after);
+    assert!(!added.replace("\r\n", "").contains('\n'), "{added:?}");
+}
