@@ -657,35 +657,35 @@ impl JobProgress<'_> {
     fn done(&self, result: &Result<llm::Answer, LlmError>) {
         let mut state = self.display.lock();
         let job = &mut state[self.index];
-        if let Some(bar) = job.bar.take() {
-            bar.finish_and_clear();
-        }
+        let bar = job.bar.take();
         let d = self.display;
-        if d.stream_stdout {
-            if result.is_ok() {
-                println!();
+        if d.stream_stdout || d.stream_stderr {
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
             }
-            return;
-        }
-        if d.stream_stderr {
             if result.is_ok() {
-                eprintln!();
+                if d.stream_stdout {
+                    println!();
+                } else {
+                    eprintln!();
+                }
             }
-            return;
-        }
-        if d.quiet || d.printed[self.index] {
             return;
         }
         // Several prompts, or not a terminal: the complete answer as one block on stderr,
         // unless it goes to stdout anyway.
-        if let Ok(answer) = result {
+        if let Ok(answer) = result
+            && !d.quiet
+            && !d.printed[self.index]
+        {
             let block = format!("==> {} <==\n{}\n", self.name(), answer.text.trim());
             match &d.bars {
-                Some(bars) => {
-                    let _ = bars.println(block);
-                }
+                Some(bars) => bars.suspend(|| eprintln!("{block}")),
                 None => eprintln!("{block}"),
             }
+        }
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
         }
     }
 }
@@ -736,13 +736,10 @@ impl llm::Progress for JobProgress<'_> {
 
     fn note(&self, message: &str) {
         let message = format!("{}: {message}", self.name());
-        let state = self.display.lock();
-        match (&self.display.bars, &state[self.index].bar) {
-            (Some(bars), Some(_)) => {
-                let _ = bars.println(message);
-            }
-            _ if !self.display.quiet => eprintln!("{message}"),
-            _ => {}
+        match &self.display.bars {
+            Some(bars) => bars.suspend(|| eprintln!("{message}")),
+            None if !self.display.quiet => eprintln!("{message}"),
+            None => {}
         }
     }
 }

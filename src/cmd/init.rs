@@ -35,9 +35,16 @@ pub fn run(
         out.note(format!("folder {}", dir.display()));
     }
     if eject {
-        let dir = config.override_dir("templates");
-        for (name, text) in TEMPLATES {
-            let path = dir.join(name);
+        let templates = TEMPLATES
+            .iter()
+            .map(|(name, text)| (config.override_dir("templates").join(name), *text));
+        let prompts = crate::draft::prompt::BUILT_IN.iter().map(|(name, text)| {
+            (
+                config.override_dir("prompts").join(format!("{name}.md")),
+                *text,
+            )
+        });
+        for (path, text) in templates.chain(prompts) {
             if path.exists() {
                 out.note(format!("kept {} (it exists)", path.display()));
                 continue;
@@ -45,7 +52,6 @@ pub fn run(
             fsutil::create_new(&path, text.as_bytes())?;
             out.note(format!("wrote {}", path.display()));
         }
-        std::fs::create_dir_all(config.override_dir("prompts"))?;
         out.note("edit the files in .pirt/ to change what pirt writes; delete one to get the built-in back");
     }
     Ok(ExitCode::SUCCESS)

@@ -174,9 +174,15 @@ fn init_writes_config_and_folders_and_ejects() {
         "problems",
         ".pirt/templates/review.html.j2",
         ".pirt/templates/concise.md.j2",
+        ".pirt/templates/facts.md.j2",
+        ".pirt/prompts/summary.md",
+        ".pirt/prompts/action-items.md",
     ] {
         assert!(dir.path().join(path).exists(), "{path}");
     }
+    // The ejected prompts are the ones in use.
+    let list = pirt(dir.path()).args(["draft", "--list"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&list.stdout).contains(".pirt/prompts/summary.md"));
     // A second run keeps what is there.
     std::fs::write(dir.path().join("pirt.toml"), "timezone = \"Asia/Tokyo\"\n").unwrap();
     let out = pirt(dir.path()).args(["init"]).output().unwrap();
