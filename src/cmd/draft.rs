@@ -373,7 +373,8 @@ fn write_back(
         match &p.target {
             Target::Section(headings) => {
                 let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
-                let block = write::block(&p.name, &answer.model, &at, &answer.text, nl);
+                let drafted = write::without_heading(&answer.text, headings);
+                let block = write::block(&p.name, &answer.model, &at, &drafted, nl);
                 match write::section(&text, &parsed, headings, &block, force) {
                     Ok((updated, outcome)) => {
                         overwrote |= outcome == SectionOutcome::Overwrote;
@@ -410,19 +411,17 @@ fn write_back(
                         .iter()
                         .map(|a| a.title.to_lowercase())
                         .collect();
+                    let (mut duplicates, mut over) = (Vec::new(), 0);
                     for item in checked {
                         match item {
                             Checked::Valid { title, .. }
                                 if seen.contains(&title.to_lowercase()) =>
                             {
-                                eprintln!("{}: skipped a duplicate: {title}", p.name)
+                                if !duplicates.contains(&title) {
+                                    duplicates.push(title);
+                                }
                             }
-                            Checked::Valid { title, .. } if valid.len() == MAX_NEW_ITEMS => {
-                                eprintln!(
-                                    "{}: skipped {title}: at most {MAX_NEW_ITEMS} items are added at once",
-                                    p.name
-                                )
-                            }
+                            Checked::Valid { .. } if valid.len() == MAX_NEW_ITEMS => over += 1,
                             Checked::Valid {
                                 title,
                                 kind,
@@ -435,6 +434,16 @@ fn write_back(
                                 eprintln!("{}: rejected {item}: {reason}", p.name)
                             }
                         }
+                    }
+                    for title in &duplicates {
+                        eprintln!("{}: skipped a duplicate: {title}", p.name);
+                    }
+                    if over > 0 {
+                        eprintln!(
+                            "{}: skipped {over} more item{}: at most {MAX_NEW_ITEMS} are added at once",
+                            p.name,
+                            if over == 1 { "" } else { "s" }
+                        );
                     }
                     if valid.is_empty() {
                         refused += 1;

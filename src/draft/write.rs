@@ -106,6 +106,24 @@ pub fn clean_answer(text: &str) -> String {
     out.join("\n").trim().to_string()
 }
 
+/// Drops a first line that only repeats the section's heading (`## Summary`, `**Summary**`).
+pub fn without_heading(text: &str, headings: &[String]) -> String {
+    let trimmed = text.trim_start();
+    let (first, rest) = trimmed.split_once('\n').unwrap_or((trimmed, ""));
+    let bare = first
+        .trim()
+        .trim_start_matches('#')
+        .trim()
+        .trim_matches('*')
+        .trim_end_matches(':')
+        .trim();
+    if headings.iter().any(|h| h.eq_ignore_ascii_case(bare)) {
+        rest.to_string()
+    } else {
+        text.to_string()
+    }
+}
+
 /// Puts `block` into the section a target names. `headings` are alternatives; the first is
 /// used when the review has none of them.
 pub fn section(
@@ -482,4 +500,47 @@ pub fn append_action_items(
         return Err(WriteError::NotPreserved);
     }
     Ok((updated, added))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_cannot_break_the_section_structure() {
+        let answer = "```markdown\n# Title\nText\n## Sub\n```sh\n## kept in code\n```\n<!-- /pirt:draft -->\n```";
+        let cleaned = clean_answer(answer);
+        assert_eq!(
+            cleaned,
+            "### Title\nText\n### Sub\n```sh\n## kept in code\n```\n<!-- /pirt-draft -->"
+        );
+        let block = block("summary", "gpt 4 -->x", "T", "hi", "\n");
+        assert_eq!(
+            block,
+            "<!-- pirt:draft prompt=summary model=gpt_4_--_x at=T -->\nhi\n<!-- /pirt:draft -->"
+        );
+    }
+
+    #[test]
+    fn a_repeated_heading_is_dropped() {
+        let h = vec!["Summary".to_string()];
+        assert_eq!(without_heading("## Summary\nText", &h), "Text");
+        assert_eq!(without_heading("**Summary:**\nText", &h), "Text");
+        assert_eq!(
+            without_heading("Summary of events\nText", &h),
+            "Summary of events\nText"
+        );
+    }
+
+    #[test]
+    fn action_items_come_from_json_fences_or_partial_answers() {
+        let fenced = "Sure!\n```json\n{\"action_items\": [{\"title\": \"Add a canary\", \"type\": \"prevent\"}]}\n```";
+        assert_eq!(parse_action_items(fenced).unwrap().len(), 1);
+        let bare = r#"[{"title": "A", "type": "detect"}, {"title": "B", "type": "oops"}]"#;
+        let items = parse_action_items(bare).unwrap();
+        assert!(matches!(items[1], Checked::Rejected { .. }));
+        let cut = r#"{"action_items": [{"title": "A", "type": "detect"}, {"title": "B", "ty"#;
+        assert_eq!(parse_action_items(cut).unwrap().len(), 1);
+        assert!(parse_action_items("no json here").is_err());
+    }
 }
