@@ -23,6 +23,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "review.html.j2",
         include_str!("../templates/review.html.j2"),
     ),
+    ("stats.html.j2", include_str!("../templates/stats.html.j2")),
 ];
 
 /// Names of the built-in scaffold templates, for `pirt new --template`.

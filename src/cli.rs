@@ -104,6 +104,49 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Counts, MTTD/MTTA/MTTM/MTTR (mean, median, p90), action items and recurring failures
+    #[command(
+        after_help = "Figures rest only on reviews that have both timestamps (each says how many); a review\nwith errors is left out (pirt check explains). Recurrence: [stats] in pirt.toml.\n\nExamples:\n  pirt stats\n  pirt stats --by month --since 2026-01-01\n  pirt stats --by service --format json | jq '.groups[] | {key, incidents}'\n  pirt stats --format html -o stats.html"
+    )]
+    Stats {
+        /// Files or folders of reviews (default: the reviews folder)
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = StatsBy::Severity)]
+        by: StatsBy,
+        /// Only incidents that started on or after this date (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        since: Option<chrono::NaiveDate>,
+        /// Only incidents that started on or before this date (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        until: Option<chrono::NaiveDate>,
+        #[arg(long, value_enum, default_value_t = StatsFormatArg::Table)]
+        format: StatsFormatArg,
+        /// Write to this file instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Every action item across reviews, with owner, due date, status and age
+    #[command(
+        after_help = "Overdue: open or in progress and past `due`, or past the severity's action_item_days\nafter the incident when there is no due date. PIRT_TODAY=YYYY-MM-DD fixes today.\n\nExamples:\n  pirt actions --open\n  pirt actions --overdue --owner li.wei\n  pirt actions --service checkout-api --format csv > actions.csv"
+    )]
+    Actions {
+        /// Files or folders of reviews (default: the reviews folder)
+        paths: Vec<PathBuf>,
+        /// Only open and in-progress items
+        #[arg(long)]
+        open: bool,
+        /// Only overdue items
+        #[arg(long)]
+        overdue: bool,
+        /// Only items of this owner
+        #[arg(long, value_name = "X")]
+        owner: Option<String>,
+        /// Only items of reviews of this service
+        #[arg(long, value_name = "X")]
+        service: Option<String>,
+        #[arg(long, value_enum, default_value_t = ActionsFormatArg::Table)]
+        format: ActionsFormatArg,
+    },
     /// Print the JSON Schema (draft 2020-12) of the front matter, for editors and tools
     #[command(
         after_help = "Examples:\n  pirt schema > .pirt/review.schema.json\n  pirt schema --problem > .pirt/problem.schema.json\n\nThen start each review with a modeline for the YAML language server:\n  # yaml-language-server: $schema=../.pirt/review.schema.json"
@@ -206,6 +249,33 @@ Examples:
   pirt check postmortems/2026-11-20-checkout.md --deny-warnings
   pirt check --format github
   pirt check --format sarif > pirt.sarif";
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum StatsBy {
+    Severity,
+    Service,
+    Month,
+    Quarter,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum StatsFormatArg {
+    Table,
+    Json,
+    Html,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ActionsFormatArg {
+    Table,
+    Json,
+    Csv,
+}
+
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date; write YYYY-MM-DD"))
+}
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum RenderFormat {
@@ -417,6 +487,60 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                 today(&config)?,
                 &out,
             )
+        }
+        Command::Stats {
+            paths,
+            by,
+            since,
+            until,
+            format,
+            output,
+        } => {
+            use crate::insights::stats::By;
+            let options = cmd::stats::StatsOptions {
+                paths,
+                by: match by {
+                    StatsBy::Severity => By::Severity,
+                    StatsBy::Service => By::Service,
+                    StatsBy::Month => By::Month,
+                    StatsBy::Quarter => By::Quarter,
+                },
+                since,
+                until,
+                format: match format {
+                    StatsFormatArg::Table => cmd::stats::StatsFormat::Table,
+                    StatsFormatArg::Json => cmd::stats::StatsFormat::Json,
+                    StatsFormatArg::Html => cmd::stats::StatsFormat::Html,
+                },
+                output,
+                today: today(&config)?,
+            };
+            cmd::stats::stats(&config, options, &out)
+        }
+        Command::Actions {
+            paths,
+            open,
+            overdue,
+            owner,
+            service,
+            format,
+        } => {
+            let options = cmd::stats::ActionsOptions {
+                paths,
+                filter: crate::insights::actions::Filter {
+                    open,
+                    overdue,
+                    owner,
+                    service,
+                },
+                format: match format {
+                    ActionsFormatArg::Table => cmd::stats::ActionsFormat::Table,
+                    ActionsFormatArg::Json => cmd::stats::ActionsFormat::Json,
+                    ActionsFormatArg::Csv => cmd::stats::ActionsFormat::Csv,
+                },
+                today: today(&config)?,
+            };
+            cmd::stats::actions(&config, options, &out)
         }
         Command::Schema { problem } => {
             let schema = if problem {

@@ -26,6 +26,7 @@ pub struct Config {
     pub severity: Vec<SeverityLevel>,
     pub check: CheckConfig,
     pub llm: LlmConfig,
+    pub stats: StatsConfig,
     #[serde(skip)]
     pub zone: Tz,
     /// The folder the config lives in (the working directory when there is none).
@@ -80,6 +81,26 @@ pub struct SeverityLevel {
     pub requires_problem: bool,
     /// Days after the incident by which action items are due when they have no `due`.
     pub action_item_days: Option<u32>,
+}
+
+/// `[stats]`: how `pirt stats` finds recurring failures.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StatsConfig {
+    /// A service or tag with at least this many incidents in the window, not all linked to
+    /// one problem record, is listed as a candidate problem.
+    pub recurrence_min: usize,
+    /// The window, in days.
+    pub recurrence_window_days: u32,
+}
+
+impl Default for StatsConfig {
+    fn default() -> Self {
+        StatsConfig {
+            recurrence_min: 3,
+            recurrence_window_days: 90,
+        }
+    }
 }
 
 /// `[llm]`: the model `pirt draft` talks to. Flags and environment variables override it
@@ -272,6 +293,7 @@ impl Default for Config {
             new: NewDefaults::default(),
             check: CheckConfig::default(),
             llm: LlmConfig::default(),
+            stats: StatsConfig::default(),
             severity: vec![
                 level(
                     "SEV1",
@@ -548,6 +570,7 @@ mod tests {
         assert_eq!(parsed.severity, builtin.severity);
         assert_eq!(parsed.check, builtin.check);
         assert_eq!(parsed.llm, builtin.llm);
+        assert_eq!(parsed.stats, builtin.stats);
     }
 
     #[test]

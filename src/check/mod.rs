@@ -250,7 +250,7 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 /// The `.md` files under `paths`, sorted; unreadable paths become messages.
-fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+pub(crate) fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {

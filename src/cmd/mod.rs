@@ -5,6 +5,7 @@ pub mod draft;
 pub mod init;
 pub mod new;
 pub mod render;
+pub mod stats;
 pub mod timeline;
 
 use crate::review::ReviewFile;

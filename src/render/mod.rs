@@ -163,9 +163,9 @@ pub fn environment(config: &Config, html: bool) -> Environment<'static> {
     });
     env.add_filter("time", move |v: Value| format_time(&v, zone, "%H:%M"));
     env.add_filter("date", move |v: Value| format_time(&v, zone, "%Y-%m-%d"));
-    env.add_filter("duration", |v: Value| match v.as_i64() {
-        Some(seconds) => human_duration(seconds),
-        None => "—".into(),
+    env.add_filter("duration", |v: Value| match f64::try_from(v) {
+        Ok(seconds) if seconds.is_finite() => human_duration(seconds.round() as i64),
+        _ => "—".into(),
     });
     env.add_filter("markdown", |text: String| {
         Value::from_safe_string(markdown_to_html(&text))

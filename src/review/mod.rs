@@ -159,6 +159,33 @@ impl Review {
     pub fn metrics(&self) -> Metrics {
         Metrics::of(self)
     }
+
+    /// When an action item is due: its `due`, else the incident's start plus the
+    /// severity's `action_item_days`.
+    pub fn deadline(&self, item: &ActionItem, config: &crate::config::Config) -> Option<NaiveDate> {
+        item.due.or_else(|| {
+            let days = config.severity(&self.severity)?.action_item_days?;
+            let started = self.started_at?.with_timezone(&config.zone).date_naive();
+            Some(started + chrono::Duration::days(i64::from(days)))
+        })
+    }
+
+    /// An open item past its deadline.
+    pub fn is_overdue(
+        &self,
+        item: &ActionItem,
+        config: &crate::config::Config,
+        today: NaiveDate,
+    ) -> bool {
+        item.is_open() && self.deadline(item, config).is_some_and(|d| d < today)
+    }
+}
+
+impl ActionItem {
+    /// `open` or `in-progress`.
+    pub fn is_open(&self) -> bool {
+        matches!(self.status.as_str(), "open" | "in-progress")
+    }
 }
 
 /// A review read from disk: its text, where it came from, and what parsing found.

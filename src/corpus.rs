@@ -1,0 +1,158 @@
+//! Every review and problem record of a repository, read in parallel: the input of
+//! `stats`, `actions`, `problem list` and `site`.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::Level;
+use crate::review::problem::{Problem, parse_problem};
+use crate::review::{Review, parse_review, read_text};
+
+/// A review and where it lives.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub path: PathBuf,
+    pub review: Review,
+}
+
+/// A problem record and where it lives.
+#[derive(Clone, Debug)]
+pub struct ProblemEntry {
+    pub path: PathBuf,
+    pub problem: Problem,
+}
+
+/// The reviews and problems that could be read, and why others could not.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    pub reviews: Vec<Entry>,
+    pub problems: Vec<ProblemEntry>,
+    /// One line per file left out (unreadable, or with errors `pirt check` explains).
+    pub skipped: Vec<String>,
+}
+
+enum Loaded {
+    Review(Entry),
+    Problem(ProblemEntry),
+    Skipped(String),
+}
+
+impl Corpus {
+    /// Reads the reviews under `paths` (default: the reviews folder) and every problem
+    /// record of the problems folder. `sections`: keep the body text (rendering needs it;
+    /// figures do not, and dropping it keeps memory small on large corpora).
+    pub fn load(config: &Config, paths: &[PathBuf], sections: bool) -> Corpus {
+        let problems_dir = absolute(&config.problems_dir());
+        let mut roots: Vec<PathBuf> = if paths.is_empty() {
+            vec![config.reviews_dir()]
+        } else {
+            paths.to_vec()
+        };
+        if problems_dir.is_dir() && !roots.iter().any(|p| absolute(p) == problems_dir) {
+            roots.push(problems_dir.clone());
+        }
+        let (files, errors) = crate::check::collect_files(&roots);
+        let loaded: Vec<Loaded> = files
+            .par_iter()
+            .map(|path| {
+                load_one(
+                    config,
+                    path,
+                    absolute(path).starts_with(&problems_dir),
+                    sections,
+                )
+            })
+            .collect();
+        let mut corpus = Corpus {
+            skipped: errors,
+            ..Corpus::default()
+        };
+        for item in loaded {
+            match item {
+                Loaded::Review(e) => corpus.reviews.push(e),
+                Loaded::Problem(p) => corpus.problems.push(p),
+                Loaded::Skipped(s) => corpus.skipped.push(s),
+            }
+        }
+        corpus
+    }
+
+    /// The problem record with this id.
+    pub fn problem(&self, id: &str) -> Option<&ProblemEntry> {
+        self.problems.iter().find(|p| p.problem.id == id)
+    }
+
+    /// The reviews that point at a problem record, oldest first.
+    pub fn incidents_of(&self, problem: &str) -> Vec<&Entry> {
+        let mut found: Vec<&Entry> = self
+            .reviews
+            .iter()
+            .filter(|e| e.review.problem.as_deref() == Some(problem))
+            .collect();
+        found.sort_by_key(|e| (e.review.started_at, e.review.id.clone()));
+        found
+    }
+
+    /// A short note for standard error when files were left out.
+    pub fn skipped_note(&self) -> Option<String> {
+        match self.skipped.len() {
+            0 => None,
+            n => Some(format!(
+                "left out {n} file{} that could not be read as reviews or problems (run `pirt check` for details); first: {}",
+                if n == 1 { "" } else { "s" },
+                self.skipped[0]
+            )),
+        }
+    }
+}
+
+fn load_one(config: &Config, path: &Path, is_problem: bool, sections: bool) -> Loaded {
+    let text = match read_text(path) {
+        Ok(text) => text,
+        Err(e) => return Loaded::Skipped(format!("{e:#}")),
+    };
+    let max = config.check.max_file_mb.saturating_mul(1024 * 1024);
+    if text.len() as u64 > max {
+        return Loaded::Skipped(format!(
+            "{}: larger than {} MB",
+            path.display(),
+            config.check.max_file_mb
+        ));
+    }
+    let first_error = |diagnostics: &[crate::diagnostic::Diagnostic]| {
+        diagnostics
+            .iter()
+            .find(|d| d.level == Level::Error)
+            .map(|d| format!("{}:{}:{}: {}", path.display(), d.line, d.column, d.message))
+    };
+    if is_problem {
+        let (mut problem, diagnostics) = parse_problem(path, &text);
+        if let Some(e) = first_error(&diagnostics) {
+            return Loaded::Skipped(e);
+        }
+        if !sections {
+            problem.sections.clear();
+        }
+        return Loaded::Problem(ProblemEntry {
+            path: path.to_path_buf(),
+            problem,
+        });
+    }
+    let mut parsed = parse_review(path, &text, config);
+    if let Some(e) = first_error(&parsed.diagnostics) {
+        return Loaded::Skipped(e);
+    }
+    if !sections {
+        parsed.review.sections.clear();
+    }
+    Loaded::Review(Entry {
+        path: path.to_path_buf(),
+        review: parsed.review,
+    })
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
