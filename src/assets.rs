@@ -24,6 +24,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/review.html.j2"),
     ),
     ("stats.html.j2", include_str!("../templates/stats.html.j2")),
+    ("problem.md.j2", include_str!("../templates/problem.md.j2")),
 ];
 
 /// Names of the built-in scaffold templates, for `pirt new --template`.

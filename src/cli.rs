@@ -147,6 +147,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ActionsFormatArg::Table)]
         format: ActionsFormatArg,
     },
+    /// Problem records: the cause behind one or more incidents
+    #[command(subcommand)]
+    Problem(ProblemCommand),
     /// Print the JSON Schema (draft 2020-12) of the front matter, for editors and tools
     #[command(
         after_help = "Examples:\n  pirt schema > .pirt/review.schema.json\n  pirt schema --problem > .pirt/problem.schema.json\n\nThen start each review with a modeline for the YAML language server:\n  # yaml-language-server: $schema=../.pirt/review.schema.json"
@@ -342,6 +345,36 @@ struct NewArgs {
     /// Never ask; fail naming the flag of a missing answer
     #[arg(long)]
     no_input: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum ProblemCommand {
+    /// Create problems/PRB-NNNN-slug.md and link reviews to it (`problem:` in each)
+    #[command(
+        after_help = "The incidents of a problem are derived from the reviews' `problem:` fields; the record\nnever lists them itself. A review that already links another record is refused.\n\nExamples:\n  pirt problem new \"Connection-pool limits are not validated\" \\\n      --from postmortems/2026-11-20-checkout.md --from postmortems/2026-10-02-orders.md"
+    )]
+    New {
+        /// What the underlying problem is (not who caused it)
+        title: String,
+        /// A review to link to the new record (repeat)
+        #[arg(long, value_name = "REVIEW")]
+        from: Vec<PathBuf>,
+        /// Who owns the problem investigation
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+    },
+    /// List problem records with the incidents that point at them
+    #[command(after_help = "Examples:\n  pirt problem list\n  pirt problem list --format json")]
+    List {
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ListFormat {
+    Table,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
@@ -541,6 +574,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                 today: today(&config)?,
             };
             cmd::stats::actions(&config, options, &out)
+        }
+        Command::Problem(ProblemCommand::New { title, from, owner }) => cmd::problem::new(
+            &config,
+            cmd::problem::NewOptions { title, from, owner },
+            &out,
+        ),
+        Command::Problem(ProblemCommand::List { format }) => {
+            cmd::problem::list(&config, matches!(format, ListFormat::Json), &out)
         }
         Command::Schema { problem } => {
             let schema = if problem {

@@ -4,6 +4,7 @@ pub mod check;
 pub mod draft;
 pub mod init;
 pub mod new;
+pub mod problem;
 pub mod render;
 pub mod stats;
 pub mod timeline;

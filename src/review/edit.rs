@@ -418,6 +418,108 @@ pub fn add_timeline_entries(
     Ok(updated)
 }
 
+/// Sets a top-level scalar key of the front matter (`problem: PRB-0007`): the old value is
+/// replaced in place, or a line is added at the end of the front matter. Everything else
+/// stays byte for byte, and the result must read back as the same review with only that
+/// field changed (`check` compares the two).
+pub fn set_top_level_scalar(
+    text: &str,
+    parsed: &crate::review::ParsedFile,
+    key: &str,
+    value: &str,
+    check: impl Fn(&Review, &Review) -> bool,
+    path: &std::path::Path,
+    config: &crate::config::Config,
+) -> Result<String, EditError> {
+    let (Some(layout), Some(root)) = (&parsed.layout, &parsed.front_matter) else {
+        return Err(EditError::NotPreserved);
+    };
+    let nl = newline_of(&text[layout.yaml.clone()]);
+    let scalar = yaml_scalar(value);
+    let updated = match root.entry(key) {
+        Some((k, v)) => {
+            let after_key = k.pos.offset + k.name.len();
+            let line_end = text[after_key..]
+                .find('\n')
+                .map_or(text.len(), |i| after_key + i);
+            if v.pos.len > 0 && v.pos.offset >= after_key && v.pos.offset < line_end {
+                // `key: old` (plain or quoted), a comment after it is kept.
+                let end = value_end(text, v.pos.offset, line_end);
+                splice(text, v.pos.offset..end, &scalar)
+            } else if matches!(v.value, Value::Null) {
+                // `key:` with nothing after the colon (or only a comment).
+                let colon = text[after_key..line_end]
+                    .find(':')
+                    .map_or(after_key, |i| after_key + i + 1);
+                splice(text, colon..colon, &format!(" {scalar}"))
+            } else {
+                return Err(EditError::NotPreserved);
+            }
+        }
+        None => {
+            let at = layout.yaml.end;
+            let lead = if at > layout.yaml.start && !text[..at].ends_with('\n') {
+                nl
+            } else {
+                ""
+            };
+            splice(text, at..at, &format!("{lead}{key}: {scalar}{nl}"))
+        }
+    };
+    let again = crate::review::parse_review(path, &updated, config);
+    let errors = |d: &[crate::diagnostic::Diagnostic]| {
+        d.iter()
+            .filter(|d| d.level == crate::diagnostic::Level::Error)
+            .count()
+    };
+    if errors(&again.diagnostics) > errors(&parsed.diagnostics)
+        || !check(&parsed.review, &again.review)
+    {
+        return Err(EditError::NotPreserved);
+    }
+    Ok(updated)
+}
+
+/// The end of a scalar value that starts at `start` on a line ending at `line_end`: the
+/// closing quote of a quoted scalar, else the start of a ` #` comment or trailing spaces.
+fn value_end(text: &str, start: usize, line_end: usize) -> usize {
+    let line = &text[start..line_end];
+    match line.as_bytes().first() {
+        Some(b'"') => {
+            let mut i = 1;
+            let bytes = line.as_bytes();
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'\\' => i += 1,
+                    b'"' => return start + i + 1,
+                    _ => {}
+                }
+                i += 1;
+            }
+            line_end
+        }
+        Some(b'\'') => {
+            let bytes = line.as_bytes();
+            let mut i = 1;
+            while i < bytes.len() {
+                if bytes[i] == b'\'' {
+                    if bytes.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    return start + i + 1;
+                }
+                i += 1;
+            }
+            line_end
+        }
+        _ => {
+            let content = line.find(" #").map_or(line, |i| &line[..i]);
+            start + content.trim_end().len()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -460,6 +562,48 @@ mod tests {
     }
 
     const HEAD: &str = "---\nid: PIR-1 # keep me\ntitle: 'Quoted: title'\nstatus: draft\nseverity: SEV2\nstarted_at: 2026-11-20T14:02:00Z\n";
+
+    #[test]
+    fn a_top_level_scalar_is_set_in_place_or_added() {
+        let config = Config::default();
+        let same_but_problem = |a: &Review, b: &Review| {
+            Review {
+                problem: None,
+                sections: Vec::new(),
+                ..a.clone()
+            } == Review {
+                problem: None,
+                sections: Vec::new(),
+                ..b.clone()
+            } && b.problem.as_deref() == Some("PRB-0009")
+        };
+        let base = "---\nid: PIR-1\ntitle: T\nstatus: draft\nseverity: SEV3\nstarted_at: 2026-01-01T00:00:00Z\n";
+        for (front, expected) in [
+            ("problem: PRB-0001   # old\n", "problem: PRB-0009   # old\n"),
+            ("problem: \"PRB-0001\" # q\n", "problem: PRB-0009 # q\n"),
+            ("problem:\n", "problem: PRB-0009\n"),
+            ("problem: ~\n", "problem: PRB-0009\n"),
+            ("", "problem: PRB-0009\n"),
+        ] {
+            let text = format!("{base}{front}---\n## Summary\nx\n");
+            let parsed = parse_review(Path::new("t.md"), &text, &config);
+            let out = set_top_level_scalar(
+                &text,
+                &parsed,
+                "problem",
+                "PRB-0009",
+                same_but_problem,
+                Path::new("t.md"),
+                &config,
+            )
+            .unwrap_or_else(|e| panic!("{front:?}: {e}"));
+            assert_eq!(
+                out,
+                format!("{base}{expected}---\n## Summary\nx\n"),
+                "{front:?}"
+            );
+        }
+    }
 
     #[test]
     fn inserts_in_time_order_and_keeps_every_other_byte() {

@@ -1,0 +1,237 @@
+//! `pirt problem new` and `pirt problem list`
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use chrono::Datelike;
+use serde::Serialize;
+
+use crate::cmd::Output;
+use crate::config::Config;
+use crate::corpus::Corpus;
+use crate::fsutil::{self, EditLock};
+use crate::review::edit::set_top_level_scalar;
+use crate::review::{Review, ReviewFile};
+
+pub struct NewOptions {
+    pub title: String,
+    pub from: Vec<PathBuf>,
+    pub owner: Option<String>,
+}
+
+/// Creates `problems/PRB-NNNN-slug.md` and links each `--from` review to it. Every review
+/// is read and its edit prepared before anything is written.
+pub fn new(config: &Config, options: NewOptions, out: &Output) -> anyhow::Result<ExitCode> {
+    let title = options.title.trim();
+    if title.is_empty() {
+        bail!("the problem title is empty");
+    }
+    let dir = config.problems_dir();
+    let used = crate::review::scan_ids(&dir, |_| true);
+    let id = crate::scaffold::next_id(
+        &config.ids.problem,
+        chrono::Utc::now().with_timezone(&config.zone).year(),
+        used.iter().map(|(id, _)| id.as_str()),
+    );
+
+    // Prepare every review edit first: nothing is written if one of them cannot be made.
+    let mut edits: Vec<(PathBuf, String, EditLock)> = Vec::new();
+    let mut reviews: Vec<Review> = Vec::new();
+    for path in &options.from {
+        let lock = EditLock::acquire(path)?;
+        let file = ReviewFile::load(path, config)?;
+        out.warnings(&file);
+        if let Some(existing) = &file.review().problem
+            && existing != &id
+        {
+            bail!(
+                "{} already links problem record {existing}; change its `problem:` by hand if this incident belongs to the new record",
+                path.display()
+            );
+        }
+        let updated = set_top_level_scalar(
+            &file.text,
+            &file.parsed,
+            "problem",
+            &id,
+            |old, new| {
+                new.problem.as_deref() == Some(id.as_str())
+                    && Review {
+                        problem: None,
+                        sections: Vec::new(),
+                        ..old.clone()
+                    } == Review {
+                        problem: None,
+                        sections: Vec::new(),
+                        ..new.clone()
+                    }
+            },
+            path,
+            config,
+        )
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        reviews.push(file.parsed.review.clone());
+        edits.push((path.clone(), updated, lock));
+    }
+
+    let mut services: Vec<String> = Vec::new();
+    let mut tags: Vec<String> = Vec::new();
+    for r in &reviews {
+        for s in &r.services {
+            if !services.contains(s) {
+                services.push(s.clone());
+            }
+        }
+        for t in &r.tags {
+            if !tags.contains(t) {
+                tags.push(t.clone());
+            }
+        }
+    }
+    let env = crate::render::environment(config, false);
+    let template = crate::assets::template(config, "problem.md.j2")?;
+    let text = env
+        .render_str(
+            &template.text,
+            minijinja::context! {
+                id => &id,
+                title => title,
+                owner => options.owner,
+                services => services,
+                tags => tags,
+                incidents => reviews.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+            },
+        )
+        .context("rendering the problem template")?;
+    let (problem, diagnostics) = crate::review::problem::parse_problem(Path::new("new.md"), &text);
+    if problem.id != id
+        || diagnostics
+            .iter()
+            .any(|d| d.level == crate::diagnostic::Level::Error)
+    {
+        bail!(
+            "the problem template did not produce a valid record with id {id}; check .pirt/templates/problem.md.j2"
+        );
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let slug = crate::scaffold::slug(title);
+    let path = dir.join(format!("{id}-{slug}.md"));
+    fsutil::create_new(&path, text.as_bytes())?;
+    out.note(format!("created {} ({id})", path.display()));
+    for (review, updated, _lock) in edits {
+        fsutil::write_atomic(&review, updated.as_bytes())?;
+        out.note(format!("linked {} to {id}", review.display()));
+    }
+    println!("{}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct Listed<'a> {
+    id: &'a str,
+    title: &'a str,
+    status: &'a str,
+    owner: Option<&'a str>,
+    path: String,
+    incidents: Vec<IncidentLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct IncidentLink<'a> {
+    id: &'a str,
+    title: &'a str,
+    severity: &'a str,
+    started_at: Option<String>,
+    path: String,
+}
+
+/// Each problem with the incidents that point at it, and links to records that do not exist.
+pub fn list(config: &Config, json: bool, out: &Output) -> anyhow::Result<ExitCode> {
+    let corpus = Corpus::load(config, &[], false);
+    if let Some(note) = corpus.skipped_note() {
+        out.note(note);
+    }
+    let mut problems: Vec<&crate::corpus::ProblemEntry> = corpus.problems.iter().collect();
+    problems.sort_by(|a, b| a.problem.id.cmp(&b.problem.id));
+    let listed: Vec<Listed> = problems
+        .iter()
+        .map(|p| Listed {
+            id: &p.problem.id,
+            title: &p.problem.title,
+            status: &p.problem.status,
+            owner: p.problem.owner.as_deref(),
+            path: p.path.display().to_string(),
+            incidents: corpus
+                .incidents_of(&p.problem.id)
+                .into_iter()
+                .map(|e| IncidentLink {
+                    id: &e.review.id,
+                    title: &e.review.title,
+                    severity: &e.review.severity,
+                    started_at: e
+                        .review
+                        .started_at
+                        .map(|t| crate::review::edit::format_timestamp(&t)),
+                    path: e.path.display().to_string(),
+                })
+                .collect(),
+        })
+        .collect();
+    let dangling: Vec<(&str, &str)> = corpus
+        .reviews
+        .iter()
+        .filter_map(|e| {
+            let p = e.review.problem.as_deref()?;
+            corpus
+                .problem(p)
+                .is_none()
+                .then_some((e.review.id.as_str(), p))
+        })
+        .collect();
+    let mut stdout = std::io::stdout().lock();
+    if json {
+        let doc = serde_json::json!({
+            "schema_version": 1,
+            "problems": listed,
+            "links_to_missing_records": dangling.iter().map(|(r, p)| serde_json::json!({"review": r, "problem": p})).collect::<Vec<_>>(),
+        });
+        writeln!(stdout, "{}", serde_json::to_string_pretty(&doc)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut rows: Vec<Vec<String>> = vec![
+        ["PROBLEM", "STATUS", "INCIDENTS", "TITLE"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for p in &listed {
+        let ids: Vec<&str> = p.incidents.iter().map(|i| i.id).collect();
+        rows.push(vec![
+            p.id.to_string(),
+            p.status.to_string(),
+            if ids.is_empty() {
+                "—".into()
+            } else {
+                ids.join(", ")
+            },
+            p.title.to_string(),
+        ]);
+    }
+    write!(
+        stdout,
+        "{}",
+        crate::insights::stats::align(&rows, &[false; 4])
+    )?;
+    if listed.is_empty() {
+        writeln!(
+            stdout,
+            "No problem records in {}.",
+            config.problems_dir().display()
+        )?;
+    }
+    for (review, problem) in &dangling {
+        writeln!(stdout, "{review} links {problem}, which does not exist")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
