@@ -34,7 +34,7 @@ pub struct Corpus {
 }
 
 enum Loaded {
-    Review(Entry),
+    Review(Box<Entry>),
     Problem(ProblemEntry),
     Skipped(String),
 }
@@ -71,7 +71,7 @@ impl Corpus {
         };
         for item in loaded {
             match item {
-                Loaded::Review(e) => corpus.reviews.push(e),
+                Loaded::Review(e) => corpus.reviews.push(*e),
                 Loaded::Problem(p) => corpus.problems.push(p),
                 Loaded::Skipped(s) => corpus.skipped.push(s),
             }
@@ -147,10 +147,10 @@ fn load_one(config: &Config, path: &Path, is_problem: bool, sections: bool) -> L
     if !sections {
         parsed.review.sections.clear();
     }
-    Loaded::Review(Entry {
+    Loaded::Review(Box::new(Entry {
         path: path.to_path_buf(),
         review: parsed.review,
-    })
+    }))
 }
 
 fn absolute(path: &Path) -> PathBuf {

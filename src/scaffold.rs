@@ -1,7 +1,6 @@
 //! Creating a new review: the answers of `pirt new`, the next free id, the file name, and
 //! past reviews that look alike.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -311,52 +310,6 @@ pub fn allocate_id(config: &Config, started: Option<Timestamp>) -> String {
         year,
         used.iter().map(|(id, _)| id.as_str()),
     )
-}
-
-/// A past review that shares services or tags with a new one.
-#[derive(Debug, Serialize)]
-pub struct Similar<'a> {
-    pub review: &'a Review,
-    pub path: &'a Path,
-    pub shared: Vec<String>,
-}
-
-/// Past reviews sharing a service or tag, most shared first, then most recent; at most 5.
-pub fn similar<'a>(
-    services: &[String],
-    tags: &[String],
-    exclude_id: &str,
-    existing: &'a [(PathBuf, Review)],
-) -> Vec<Similar<'a>> {
-    let wanted: BTreeSet<&str> = services.iter().chain(tags).map(String::as_str).collect();
-    let mut found: Vec<Similar> = existing
-        .iter()
-        .filter(|(_, r)| r.id != exclude_id)
-        .filter_map(|(path, review)| {
-            let shared: Vec<String> = review
-                .services
-                .iter()
-                .chain(&review.tags)
-                .filter(|s| wanted.contains(s.as_str()))
-                .cloned()
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            (!shared.is_empty()).then_some(Similar {
-                review,
-                path,
-                shared,
-            })
-        })
-        .collect();
-    found.sort_by(|a, b| {
-        b.shared
-            .len()
-            .cmp(&a.shared.len())
-            .then(b.review.started_at.cmp(&a.review.started_at))
-    });
-    found.truncate(5);
-    found
 }
 
 #[cfg(test)]

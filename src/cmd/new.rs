@@ -70,23 +70,29 @@ pub fn run(config: &Config, opts: Options, out: &Output) -> anyhow::Result<ExitC
         "created {id} ({} template)",
         template.name.trim_end_matches(".md.j2")
     ));
-    let similar = scaffold::similar(&answers.services, &answers.tags, &id, &existing);
+    let this = crate::review::Review {
+        id: id.clone(),
+        title: answers.title.clone(),
+        services: answers.services.clone(),
+        tags: answers.tags.clone(),
+        trigger: answers.trigger.clone(),
+        started_at: answers.started_at,
+        ..Default::default()
+    };
+    let corpus: Vec<crate::corpus::Entry> = existing
+        .into_iter()
+        .map(|(path, review)| crate::corpus::Entry { path, review })
+        .collect();
+    let similar = crate::insights::similar::find(&this, &corpus, config);
     if !similar.is_empty() {
         out.note("similar past incidents:");
         for s in similar {
-            let date = s
-                .review
-                .started_at
-                .map(|t| t.with_timezone(&config.zone).format("%Y-%m-%d").to_string());
             out.note(format!(
-                "  {:<14} {}  {}  (shares {})",
-                s.review.id,
-                date.unwrap_or_else(|| "          ".into()),
-                s.review.title,
-                s.shared.join(", ")
+                "  {:<14} {:<10}  {}  ({})",
+                s.id, s.date, s.title, s.why
             ));
             if out.verbose {
-                out.note(format!("  {:<14} {}", "", s.path.display()));
+                out.note(format!("  {:<14} {}", "", s.path));
             }
         }
     }

@@ -34,6 +34,11 @@ pub fn run(
     }
     check_destinations(files, &target, format)?;
     let renderer = Renderer::new(config, format, template)?;
+    // Similar past incidents come from the reviews folder (read once for all files).
+    let corpus = match format {
+        Format::Json => Vec::new(),
+        _ => crate::corpus::Corpus::load(config, &[], false).reviews,
+    };
     if let Target::Dir(dir) = &target {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
@@ -41,7 +46,11 @@ pub fn run(
     for path in files {
         let file = ReviewFile::load(path, config)?;
         out.warnings(&file);
-        let text = renderer.render(file.review())?;
+        let extras = crate::render::Extras {
+            similar: crate::insights::similar::find(file.review(), &corpus, config),
+            ..Default::default()
+        };
+        let text = renderer.render_with(file.review(), &extras)?;
         match &target {
             Target::Stdout => stdout
                 .write_all(text.as_bytes())

@@ -2,4 +2,5 @@
 
 pub mod actions;
 pub mod charts;
+pub mod similar;
 pub mod stats;

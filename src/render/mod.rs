@@ -98,6 +98,11 @@ impl<'c> Renderer<'c> {
     }
 
     pub fn render(&self, review: &Review) -> anyhow::Result<String> {
+        self.render_with(review, &Extras::default())
+    }
+
+    /// Renders with links to other pages, site navigation and similar incidents.
+    pub fn render_with(&self, review: &Review, extras: &Extras) -> anyhow::Result<String> {
         if self.template.is_empty() {
             let doc = JsonReview {
                 schema_version: 1,
@@ -116,11 +121,31 @@ impl<'c> Renderer<'c> {
             lifecycle => Serde(Lifecycle::of(review, self.config.zone)),
             timezone => self.config.timezone.clone(),
             generator => format!("pirt {}", env!("CARGO_PKG_VERSION")),
+            links => Serde(&extras.links),
+            nav => Serde(&extras.nav),
+            similar => Serde(&extras.similar),
         };
         template
             .render(ctx)
             .with_context(|| format!("rendering {} with template {}", review.id, self.template))
     }
+}
+
+/// What a page may show beyond the review itself.
+#[derive(Clone, Debug, Default)]
+pub struct Extras {
+    /// Id of a review or problem → the page's address (the site fills it).
+    pub links: std::collections::BTreeMap<String, String>,
+    pub nav: Option<SiteNav>,
+    pub similar: Vec<crate::insights::similar::Similar>,
+}
+
+/// Links back to the site's index pages.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SiteNav {
+    pub index: String,
+    pub problems: String,
+    pub stats: String,
 }
 
 fn describe(origin: &assets::Origin, name: &str) -> String {
