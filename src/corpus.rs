@@ -35,7 +35,7 @@ pub struct Corpus {
 
 enum Loaded {
     Review(Box<Entry>),
-    Problem(ProblemEntry),
+    Problem(Box<ProblemEntry>),
     Skipped(String),
 }
 
@@ -72,7 +72,7 @@ impl Corpus {
         for item in loaded {
             match item {
                 Loaded::Review(e) => corpus.reviews.push(*e),
-                Loaded::Problem(p) => corpus.problems.push(p),
+                Loaded::Problem(p) => corpus.problems.push(*p),
                 Loaded::Skipped(s) => corpus.skipped.push(s),
             }
         }
@@ -135,10 +135,10 @@ fn load_one(config: &Config, path: &Path, is_problem: bool, sections: bool) -> L
         if !sections {
             problem.sections.clear();
         }
-        return Loaded::Problem(ProblemEntry {
+        return Loaded::Problem(Box::new(ProblemEntry {
             path: path.to_path_buf(),
             problem,
-        });
+        }));
     }
     let mut parsed = parse_review(path, &text, config);
     if let Some(e) = first_error(&parsed.diagnostics) {
