@@ -25,6 +25,15 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("stats.html.j2", include_str!("../templates/stats.html.j2")),
     ("problem.md.j2", include_str!("../templates/problem.md.j2")),
+    ("index.html.j2", include_str!("../templates/index.html.j2")),
+    (
+        "problem.html.j2",
+        include_str!("../templates/problem.html.j2"),
+    ),
+    (
+        "problems.html.j2",
+        include_str!("../templates/problems.html.j2"),
+    ),
 ];
 
 /// Names of the built-in scaffold templates, for `pirt new --template`.

@@ -147,6 +147,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ActionsFormatArg::Table)]
         format: ActionsFormatArg,
     },
+    /// Build a static knowledge base: every review, problem record and the statistics
+    #[command(
+        after_help = "OUT_DIR gets index.html (all reviews, filterable by severity, service, tag and status),\nstats.html, reviews/ID.html and problems/ID.html. No page makes an external request.\nUnchanged pages are not rewritten; pages of deleted reviews are removed.\n\nExamples:\n  pirt site public/\n  pirt site public/ --title \"Payments incident reviews\""
+    )]
+    Site {
+        /// The folder to build into
+        out_dir: PathBuf,
+        /// The site's title
+        #[arg(long, value_name = "T", default_value = "Post-incident reviews")]
+        title: String,
+    },
     /// Problem records: the cause behind one or more incidents
     #[command(subcommand)]
     Problem(ProblemCommand),
@@ -574,6 +585,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                 today: today(&config)?,
             };
             cmd::stats::actions(&config, options, &out)
+        }
+        Command::Site { out_dir, title } => {
+            cmd::site::run(&config, &out_dir, &title, today(&config)?, &out)
         }
         Command::Problem(ProblemCommand::New { title, from, owner }) => cmd::problem::new(
             &config,

@@ -6,6 +6,7 @@ pub mod init;
 pub mod new;
 pub mod problem;
 pub mod render;
+pub mod site;
 pub mod stats;
 pub mod timeline;
 

@@ -9,7 +9,7 @@ use crate::review::time::human_duration;
 
 const W: f64 = 640.0;
 const H: f64 = 220.0;
-const LEFT: f64 = 44.0;
+const LEFT: f64 = 64.0;
 const BOTTOM: f64 = 34.0;
 const TOP: f64 = 12.0;
 
@@ -82,7 +82,9 @@ pub fn incidents_per_month(months: &[Month], severities: &[String]) -> String {
         .iter()
         .map(|m| m.by_severity.values().sum())
         .collect();
-    let max = nice_max(totals.iter().copied().max().unwrap_or(1) as f64);
+    // Whole numbers on the axis: at least 0..4 in steps of one.
+    let max = nice_max(totals.iter().copied().max().unwrap_or(1) as f64).max(4.0);
+    let max = (max / 4.0).ceil() * 4.0;
     y_axis(&mut svg, max, |v| format!("{v:.0}"));
     let plot_h = H - TOP - BOTTOM;
     let slot = (W - LEFT - 8.0) / months.len() as f64;
@@ -138,7 +140,13 @@ pub fn ttr_trend(months: &[Month]) -> String {
         return svg;
     }
     let max = nice_max(points.iter().map(|p| p.2).fold(0.0, f64::max) / 3600.0) * 3600.0;
-    y_axis(&mut svg, max, |v| human_duration(v as i64));
+    y_axis(&mut svg, max, |v| {
+        if v >= 3600.0 {
+            format!("{:.0}h", v / 3600.0)
+        } else {
+            format!("{:.0}m", v / 60.0)
+        }
+    });
     let plot_h = H - TOP - BOTTOM;
     let slot = (W - LEFT - 8.0) / months.len() as f64;
     let xy = |i: usize, v: f64| {
@@ -199,7 +207,7 @@ pub fn distribution(values: &[Vec<i64>; 4], figures: [&Figure; 4]) -> String {
     let mut svg = open("Distribution of time to detect, acknowledge, mitigate and resolve");
     let names = ["TTD", "TTA", "TTM", "TTR"];
     let panel = (W - 8.0) / 4.0;
-    let plot_h = H - TOP - BOTTOM - 18.0;
+    let plot_h = H - TOP - BOTTOM - 22.0;
     for (p, vals) in values.iter().enumerate() {
         let counts: Vec<usize> = BUCKETS
             .iter()
@@ -217,16 +225,17 @@ pub fn distribution(values: &[Vec<i64>; 4], figures: [&Figure; 4]) -> String {
         });
         let _ = write!(
             svg,
-            "<text class=\"label\" x=\"{:.1}\" y=\"{TOP}\" dy=\"4\">{} · n={} · {}</text>",
-            x0 + 4.0,
+            "<text class=\"label\" x=\"{:.1}\" y=\"{TOP}\" dy=\"4\">{} · n={}</text><text class=\"axis\" x=\"{:.1}\" y=\"{TOP}\" dy=\"17\">{}</text>",
+            x0 + 8.0,
             names[p],
             figures[p].n,
+            x0 + 8.0,
             escape(&median)
         );
         for (b, &n) in counts.iter().enumerate() {
             let h = plot_h * n as f64 / max;
             let x = x0 + 8.0 + bar * b as f64;
-            let y = TOP + 14.0 + plot_h - h;
+            let y = TOP + 22.0 + plot_h - h;
             let _ = write!(
                 svg,
                 "<rect class=\"bar\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\"><title>{} {}: {n}</title></rect>",

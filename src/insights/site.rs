@@ -1,0 +1,359 @@
+//! `pirt site OUT_DIR`: a static knowledge base of every review and problem record.
+//!
+//! Layout: `index.html` (all reviews, filterable), `stats.html`, `reviews/<id>.html` (the
+//! same page as `pirt render --format html`), `problems/index.html`, `problems/<id>.html`.
+//! No page makes an external request; the index's one inline script is allowed by its
+//! hash in the Content-Security-Policy. A file whose content did not change is not
+//! written again, so rebuilding an unchanged corpus leaves every timestamp alone.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use base64::Engine;
+use chrono::NaiveDate;
+use minijinja::value::{Serde, Value};
+use serde::Serialize;
+use sha2::Digest;
+
+use crate::config::Config;
+use crate::corpus::{Corpus, Entry};
+use crate::insights::similar;
+use crate::insights::stats::{self, By, Query};
+use crate::render::{Extras, Format, Renderer, SiteNav};
+
+const SCRIPT: &str = include_str!("../../templates/site.js");
+const CSS: &str = include_str!("../../templates/site.css");
+/// Marks a folder as pirt's output, so stale pages may be removed from it.
+const MARKER: &str = ".pirt-site";
+
+/// What a build did.
+#[derive(Debug, Default)]
+pub struct Built {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+    pub reviews: usize,
+    pub problems: usize,
+    pub skipped: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    title: String,
+    href: String,
+    date: String,
+    rank: usize,
+    severity: String,
+    services: Vec<String>,
+    tags: Vec<String>,
+    status: String,
+    ttr: Option<i64>,
+    /// Sortable form of the TTR (zero-padded seconds; empty when unknown).
+    ttr_key: String,
+    problem: Option<String>,
+    problem_href: Option<String>,
+}
+
+/// A file name for an id: letters, digits, `.`, `_` and `-`; anything else becomes `_`.
+fn file_name(id: &str, taken: &mut BTreeSet<String>) -> String {
+    let mut base: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    base = base.trim_start_matches('.').chars().take(100).collect();
+    if base.is_empty() || base.eq_ignore_ascii_case("index") {
+        base = format!("page-{base}");
+    }
+    let mut name = format!("{base}.html");
+    let mut n = 2;
+    while !taken.insert(name.to_ascii_lowercase()) {
+        name = format!("{base}-{n}.html");
+        n += 1;
+    }
+    name
+}
+
+/// Writes `contents` unless the file already holds exactly that.
+fn write_if_changed(path: &Path, contents: &str, built: &mut Built) -> anyhow::Result<()> {
+    if std::fs::read(path).is_ok_and(|old| old == contents.as_bytes()) {
+        built.unchanged += 1;
+        return Ok(());
+    }
+    crate::fsutil::write_atomic(path, contents.as_bytes())?;
+    built.written += 1;
+    Ok(())
+}
+
+/// Builds the site into `out`.
+pub fn build(config: &Config, out: &Path, title: &str, today: NaiveDate) -> anyhow::Result<Built> {
+    let corpus = Corpus::load(config, &[], true);
+    let mut built = Built {
+        reviews: corpus.reviews.len(),
+        problems: corpus.problems.len(),
+        skipped: corpus.skipped.clone(),
+        ..Built::default()
+    };
+    for dir in [out.to_path_buf(), out.join("reviews"), out.join("problems")] {
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let marker = out.join(MARKER);
+    let ours = marker.exists() || is_empty_dir(out, &marker);
+
+    // Page names, and links as seen from the top folder and from a subfolder.
+    let mut taken = BTreeSet::new();
+    let mut reviews: Vec<&Entry> = corpus.reviews.iter().collect();
+    reviews.sort_by(|a, b| {
+        b.review
+            .started_at
+            .cmp(&a.review.started_at)
+            .then(a.review.id.cmp(&b.review.id))
+    });
+    let review_pages: Vec<String> = reviews
+        .iter()
+        .map(|e| file_name(&e.review.id, &mut taken))
+        .collect();
+    let mut taken = BTreeSet::new();
+    taken.insert("index.html".to_string());
+    let mut problems: Vec<&crate::corpus::ProblemEntry> = corpus.problems.iter().collect();
+    problems.sort_by(|a, b| a.problem.id.cmp(&b.problem.id));
+    let problem_pages: Vec<String> = problems
+        .iter()
+        .map(|p| file_name(&p.problem.id, &mut taken))
+        .collect();
+    let mut top: BTreeMap<String, String> = BTreeMap::new();
+    for (e, page) in reviews.iter().zip(&review_pages) {
+        top.entry(e.review.id.clone())
+            .or_insert(format!("reviews/{page}"));
+    }
+    for (p, page) in problems.iter().zip(&problem_pages) {
+        top.entry(p.problem.id.clone())
+            .or_insert(format!("problems/{page}"));
+    }
+    let sub: BTreeMap<String, String> = top
+        .iter()
+        .map(|(k, v)| (k.clone(), format!("../{v}")))
+        .collect();
+    let sub_nav = SiteNav {
+        index: "../index.html".into(),
+        problems: "../problems/index.html".into(),
+        stats: "../stats.html".into(),
+    };
+    let rank = |severity: &str| {
+        config
+            .severity
+            .iter()
+            .position(|s| s.id == severity)
+            .map_or(9, |i| i + 1)
+    };
+    let date = |e: &Entry| {
+        e.review
+            .started_at
+            .map(|t| t.with_timezone(&config.zone).format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
+
+    // Review pages.
+    let renderer = Renderer::new(config, Format::Html, None)?;
+    let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
+    for (e, page) in reviews.iter().zip(&review_pages) {
+        let extras = Extras {
+            links: sub.clone(),
+            nav: Some(sub_nav.clone()),
+            similar: similar::find(&e.review, &corpus.reviews, config),
+        };
+        let html = renderer.render_with(&e.review, &extras)?;
+        let path = out.join("reviews").join(page);
+        write_if_changed(&path, &html, &mut built)?;
+        wanted.insert(path);
+    }
+
+    // Problem pages and their list.
+    let env = crate::render::environment(config, true);
+    let generator = format!("pirt {}", env!("CARGO_PKG_VERSION"));
+    let incident_rows = |id: &str| -> Vec<Row> {
+        corpus
+            .incidents_of(id)
+            .into_iter()
+            .map(|e| row(e, &sub, rank(&e.review.severity), date(e)))
+            .collect()
+    };
+    let mut listed = Vec::new();
+    for (p, page) in problems.iter().zip(&problem_pages) {
+        let incidents = incident_rows(&p.problem.id);
+        let sections: Vec<_> = p
+            .problem
+            .sections
+            .iter()
+            .filter(|s| !s.heading.is_empty() && !s.is_empty())
+            .map(|s| {
+                BTreeMap::from([
+                    ("heading", s.heading.clone()),
+                    ("text", crate::review::document::strip_guides(&s.text)),
+                ])
+            })
+            .collect();
+        let html = env
+            .get_template("problem.html.j2")?
+            .render(minijinja::context! {
+                problem => Serde(&p.problem),
+                incidents => Serde(&incidents),
+                sections => Serde(&sections),
+                nav => Serde(&sub_nav),
+                css => Value::from_safe_string(CSS.to_string()),
+                generator => &generator,
+            })?;
+        let path = out.join("problems").join(page);
+        write_if_changed(&path, &html, &mut built)?;
+        wanted.insert(path);
+        listed.push(minijinja::context! {
+            id => &p.problem.id,
+            title => &p.problem.title,
+            status => &p.problem.status,
+            href => page,
+            incidents => Serde(incidents.iter().map(|r| BTreeMap::from([("id", r.id.clone()), ("href", r.href.clone())])).collect::<Vec<_>>()),
+        });
+    }
+    let html = env
+        .get_template("problems.html.j2")?
+        .render(minijinja::context! {
+            problems => listed,
+            title => title,
+            nav => Serde(&sub_nav),
+            css => Value::from_safe_string(CSS.to_string()),
+            generator => &generator,
+        })?;
+    let path = out.join("problems").join("index.html");
+    write_if_changed(&path, &html, &mut built)?;
+    wanted.insert(path);
+
+    // Statistics.
+    let query = Query {
+        by: By::Severity,
+        since: None,
+        until: None,
+        today,
+    };
+    let figures = stats::compute(&corpus.reviews, config, &query);
+    let nav = stats::Nav {
+        index: "index.html".into(),
+        problems: "problems/index.html".into(),
+    };
+    let html = stats::html(
+        config,
+        &figures,
+        &format!("{title}: statistics"),
+        &top,
+        Some(&nav),
+        corpus.skipped.len(),
+    )?;
+    write_if_changed(&out.join("stats.html"), &html, &mut built)?;
+
+    // The index.
+    let rows: Vec<Row> = reviews
+        .iter()
+        .map(|e| row(e, &top, rank(&e.review.severity), date(e)))
+        .collect();
+    let mut facets: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for r in &rows {
+        facets
+            .entry("severity")
+            .or_default()
+            .insert(r.severity.clone());
+        facets.entry("status").or_default().insert(r.status.clone());
+        facets
+            .entry("services")
+            .or_default()
+            .extend(r.services.iter().cloned());
+        facets
+            .entry("tags")
+            .or_default()
+            .extend(r.tags.iter().cloned());
+    }
+    for key in ["severity", "status", "services", "tags"] {
+        facets.entry(key).or_default();
+    }
+    let hash = sha2::Sha256::digest(SCRIPT.as_bytes());
+    let script_hash = format!(
+        "sha256-{}",
+        base64::engine::general_purpose::STANDARD.encode(hash)
+    );
+    let html = env
+        .get_template("index.html.j2")?
+        .render(minijinja::context! {
+            title => title,
+            reviews => Serde(&rows),
+            problems => Serde(&problem_pages),
+            facets => Serde(&facets),
+            skipped => corpus.skipped.len(),
+            script => Value::from_safe_string(SCRIPT.to_string()),
+            script_hash => script_hash,
+            generator => &generator,
+        })?;
+    write_if_changed(&out.join("index.html"), &html, &mut built)?;
+
+    // Pages of reviews and problems that are gone, in a folder pirt built.
+    if ours {
+        for dir in [out.join("reviews"), out.join("problems")] {
+            for entry in
+                std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))?
+            {
+                let path = entry?.path();
+                if path.extension().is_some_and(|e| e == "html") && !wanted.contains(&path) {
+                    std::fs::remove_file(&path)
+                        .with_context(|| format!("cannot remove {}", path.display()))?;
+                    built.removed += 1;
+                }
+            }
+        }
+        if !marker.exists() {
+            std::fs::write(&marker, "This folder is built by `pirt site`; pages of deleted reviews are removed from it.\n")
+                .with_context(|| format!("cannot write {}", marker.display()))?;
+        }
+    }
+    Ok(built)
+}
+
+fn row(e: &Entry, links: &BTreeMap<String, String>, rank: usize, date: String) -> Row {
+    let r = &e.review;
+    // `|` separates values in the filter attributes.
+    let clean = |v: &[String]| v.iter().map(|s| s.replace('|', "/")).collect::<Vec<_>>();
+    let ttr = r.metrics().time_to_resolve.filter(|&s| s >= 0);
+    Row {
+        id: r.id.clone(),
+        title: r.title.clone(),
+        href: links.get(&r.id).cloned().unwrap_or_default(),
+        date,
+        rank,
+        severity: r.severity.replace('|', "/"),
+        services: clean(&r.services),
+        tags: clean(&r.tags),
+        status: r.status.as_str().to_string(),
+        ttr,
+        ttr_key: ttr.map(|s| format!("{s:012}")).unwrap_or_default(),
+        problem: r.problem.clone(),
+        problem_href: r.problem.as_ref().and_then(|p| links.get(p).cloned()),
+    }
+}
+
+/// True when `dir` holds nothing yet (so pirt may treat it as its own).
+fn is_empty_dir(dir: &Path, marker: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut entries| {
+        entries.all(|e| {
+            e.is_ok_and(|e| {
+                let p = e.path();
+                p == marker
+                    || ((p.ends_with("reviews") || p.ends_with("problems"))
+                        && std::fs::read_dir(&p).is_ok_and(|mut d| d.next().is_none()))
+            })
+        })
+    })
+}
