@@ -3,6 +3,7 @@
 mod check;
 mod draft;
 mod errors;
+mod insights;
 mod new;
 mod render;
 mod timeline;

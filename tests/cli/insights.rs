@@ -1,0 +1,308 @@
+//! `stats`, `actions`, `problem` and `site` on a small corpus whose figures are computed by
+//! hand in the fixture comments (tests/fixtures/insights).
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::{fixtures, pirt};
+
+/// A copy of the insights corpus in a scratch folder.
+fn corpus() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("insights"), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    pirt(dir)
+        .args(args)
+        .env("PIRT_TODAY", "2026-06-15")
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+#[test]
+fn stats_figures_match_the_hand_computed_ones() {
+    let dir = corpus();
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&run(dir.path(), &["stats", "--format", "json"]))).unwrap();
+    let total = &json["total"];
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(total["incidents"], 4);
+    // TTD 10m (zones differ), 30m, 20m, 5m.
+    assert_eq!(total["time_to_detect"]["mean"], 975.0);
+    assert_eq!(total["time_to_detect"]["median"], 900.0);
+    assert_eq!(total["time_to_detect"]["p90"], 1800.0);
+    assert_eq!(total["time_to_detect"]["n"], 4);
+    // PIR-2026-003 has no acknowledged/mitigated/resolved time: left out, not zero.
+    assert_eq!(total["time_to_acknowledge"]["n"], 3);
+    assert_eq!(total["time_to_resolve"]["mean"], 12000.0);
+    assert_eq!(total["time_to_resolve"]["n"], 3);
+    assert_eq!(
+        total["action_items"],
+        serde_json::json!({"total": 5, "open": 4, "done": 1, "overdue": 4})
+    );
+    let recurrence = &json["recurrence"][0];
+    assert_eq!(recurrence["name"], "checkout-api");
+    assert_eq!(recurrence["problems"], serde_json::json!(["PRB-0001"]));
+    assert_eq!(json["recurrence"].as_array().unwrap().len(), 1);
+
+    insta::assert_snapshot!(ok(&run(dir.path(), &["stats", "--by", "month"])));
+    let since = run(
+        dir.path(),
+        &["stats", "--since", "2026-02-01", "--format", "json"],
+    );
+    let since: serde_json::Value = serde_json::from_str(&ok(&since)).unwrap();
+    assert_eq!(since["total"]["incidents"], 2);
+    let bad = run(dir.path(), &["stats", "--since", "last week"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("`last week` is not a date"));
+}
+
+#[test]
+fn stats_html_is_self_contained() {
+    let dir = corpus();
+    let html = ok(&run(dir.path(), &["stats", "--format", "html"]));
+    assert!(html.contains("<svg") && html.contains("Content-Security-Policy"));
+    assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"));
+}
+
+#[test]
+fn actions_overdue_by_due_date_or_severity_deadline_with_filters() {
+    let dir = corpus();
+    insta::assert_snapshot!(ok(&run(dir.path(), &["actions"])));
+    let csv = ok(&run(
+        dir.path(),
+        &[
+            "actions",
+            "--overdue",
+            "--owner",
+            "LI.WEI",
+            "--format",
+            "csv",
+        ],
+    ));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[1].starts_with(
+        "PIR-2026-001,AI-1,Alert on pool saturation,detect,li.wei,2026-02-01,2026-02-01,open,"
+    ));
+    // SEV3 deadline: 90 days after 2026-01-20.
+    assert!(
+        lines[2].contains(",,2026-04-20,in-progress,"),
+        "{}",
+        lines[2]
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(&run(
+        dir.path(),
+        &["actions", "--service", "dns", "--format", "json"],
+    )))
+    .unwrap();
+    let items = json["action_items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    // Started 22:00 UTC on 2 May = 3 May in Berlin; SEV1 gives 30 days.
+    assert_eq!(items[0]["deadline"], "2026-06-02");
+    let open = ok(&run(dir.path(), &["actions", "--open"]));
+    assert!(!open.contains("Validate pool sizes"));
+}
+
+#[test]
+fn problem_new_links_reviews_byte_for_byte_and_list_derives_the_incidents() {
+    let dir = corpus();
+    let review = dir
+        .path()
+        .join("postmortems/2026-01-20-checkout-latency.md");
+    let before = std::fs::read_to_string(&review).unwrap();
+    let out = ok(&run(
+        dir.path(),
+        &[
+            "problem",
+            "new",
+            "Checkout capacity is not planned for sales",
+            "--from",
+            "postmortems/2026-01-20-checkout-latency.md",
+            "--owner",
+            "li.wei",
+        ],
+    ));
+    assert_eq!(
+        out.trim(),
+        dir.path()
+            .join("problems/PRB-0003-checkout-capacity-is-not-planned-for-sales.md")
+            .display()
+            .to_string()
+    );
+    let after = std::fs::read_to_string(&review).unwrap();
+    assert_eq!(
+        after,
+        before.replacen(
+            "\n---\n## Summary",
+            "\nproblem: PRB-0003\n---\n## Summary",
+            1
+        )
+    );
+    let list: serde_json::Value = serde_json::from_str(&ok(&run(
+        dir.path(),
+        &["problem", "list", "--format", "json"],
+    )))
+    .unwrap();
+    let problems = list["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 3);
+    assert_eq!(problems[2]["id"], "PRB-0003");
+    assert_eq!(problems[2]["owner"], "li.wei");
+    assert_eq!(problems[2]["incidents"][0]["id"], "PIR-2026-002");
+    assert_eq!(problems[0]["incidents"][0]["id"], "PIR-2026-001");
+    insta::assert_snapshot!(ok(&run(dir.path(), &["problem", "list"])));
+    // The new record passes check.
+    let check = run(dir.path(), &["check", "problems"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+
+    // A review already linked elsewhere is refused, and nothing is created.
+    let out = run(
+        dir.path(),
+        &[
+            "problem",
+            "new",
+            "Another",
+            "--from",
+            "postmortems/2026-01-05-checkout-pool.md",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already links problem record PRB-0001"));
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("problems"))
+            .unwrap()
+            .count(),
+        3
+    );
+}
+
+/// A page with minijinja's `&#x2f;` (an escaped `/`, same meaning in HTML) decoded.
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .replace("&#x2f;", "/")
+}
+
+#[test]
+fn site_builds_links_everything_and_rewrites_nothing_when_unchanged() {
+    let dir = corpus();
+    // A hostile title must come out as text.
+    let hostile = dir
+        .path()
+        .join("postmortems/2026-01-20-checkout-latency.md");
+    let text = std::fs::read_to_string(&hostile).unwrap().replace(
+        "title: Checkout latency during the sale",
+        "title: \"<script>alert(1)</script> <img src=x onerror=alert(2)>\"",
+    );
+    std::fs::write(&hostile, text).unwrap();
+    let out = run(
+        dir.path(),
+        &["site", "public", "--title", "Payments reviews"],
+    );
+    ok(&out);
+    let site = dir.path().join("public");
+    for page in [
+        "index.html",
+        "stats.html",
+        "problems/index.html",
+        "problems/PRB-0001.html",
+        "reviews/PIR-2026-001.html",
+    ] {
+        let html = read(&site.join(page));
+        assert!(html.contains("Content-Security-Policy"), "{page}");
+        assert!(
+            !html.contains("<script>alert") && !html.contains("<img src=x"),
+            "{page}"
+        );
+        assert!(
+            !html.contains("src=\"http") && !html.contains("href=\"http"),
+            "{page}"
+        );
+    }
+    let index = read(&site.join("index.html"));
+    assert!(index.contains("href=\"reviews/PIR-2026-001.html\""));
+    assert!(index.contains("href=\"problems/PRB-0001.html\""));
+    assert!(index.contains("data-services=\"checkout-api|orders-db\""));
+    // The only script is pirt's, allowed by its hash.
+    assert_eq!(index.matches("<script>").count(), 1);
+    assert!(index.contains("script-src 'sha256-"));
+    let review = read(&site.join("reviews/PIR-2026-001.html"));
+    assert!(review.contains("href=\"../problems/PRB-0001.html\""));
+    assert!(review.contains("href=\"../index.html\""));
+    assert!(!review.contains("<script"));
+    let problem = read(&site.join("problems/PRB-0001.html"));
+    assert!(problem.contains("href=\"../reviews/PIR-2026-001.html\""));
+
+    // Rebuilding an unchanged corpus rewrites nothing.
+    let stamp = |p: &str| std::fs::metadata(site.join(p)).unwrap().modified().unwrap();
+    let before: Vec<_> = ["index.html", "stats.html", "reviews/PIR-2026-004.html"]
+        .iter()
+        .map(|p| stamp(p))
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let again = run(
+        dir.path(),
+        &["site", "public", "--title", "Payments reviews"],
+    );
+    ok(&again);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("0 page(s) written, 9 unchanged"));
+    let after: Vec<_> = ["index.html", "stats.html", "reviews/PIR-2026-004.html"]
+        .iter()
+        .map(|p| stamp(p))
+        .collect();
+    assert_eq!(before, after);
+
+    // A deleted review's page goes away.
+    std::fs::remove_file(dir.path().join("postmortems/2026-05-02-dns.md")).unwrap();
+    let again = run(dir.path(), &["site", "public"]);
+    ok(&again);
+    assert!(!site.join("reviews/PIR-2026-004.html").exists());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("1 removed"));
+}
+
+#[test]
+fn render_shows_similar_past_incidents() {
+    let dir = corpus();
+    let md = ok(&run(
+        dir.path(),
+        &["render", "postmortems/2026-02-10-checkout-deploy.md"],
+    ));
+    let similar = md.split("## Similar past incidents").nth(1).unwrap();
+    let first = similar.lines().find(|l| l.starts_with("- ")).unwrap();
+    assert!(
+        first.starts_with("- PIR-2026-001 Checkout errors after connection-pool change"),
+        "{similar}"
+    );
+    assert!(
+        !similar.contains("PIR-2026-004"),
+        "a later, unrelated incident: {similar}"
+    );
+}
