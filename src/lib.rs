@@ -22,3 +22,12 @@ pub mod scaffold;
 pub mod schema;
 
 pub use cli::run;
+
+/// How an error is shown: a file's own diagnostics as they are (`path:line:col: ...` with
+/// the source line), anything else as `error: ...` with its causes.
+pub fn error_text(err: &anyhow::Error) -> String {
+    match err.downcast_ref::<diagnostic::InvalidFile>() {
+        Some(invalid) => invalid.to_string(),
+        None => format!("error: {err:#}"),
+    }
+}

@@ -13,11 +13,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            match err.downcast_ref::<pirt::diagnostic::InvalidFile>() {
-                // Already `path:line:col: error[rule]: message` with the source line.
-                Some(invalid) => eprintln!("{invalid}"),
-                None => eprintln!("error: {err:#}"),
-            }
+            eprintln!("{}", pirt::error_text(&err));
             ExitCode::from(2)
         }
     }

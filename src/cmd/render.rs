@@ -42,12 +42,23 @@ pub fn run(
     if let Target::Dir(dir) = &target {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
+    let index = crate::insights::similar::Index::new(&corpus);
     let mut stdout = std::io::stdout().lock();
+    let mut failed = 0;
     for path in files {
-        let file = ReviewFile::load(path, config)?;
+        // With several files, one that cannot be read is reported and the others rendered.
+        let file = match ReviewFile::load(path, config) {
+            Ok(file) => file,
+            Err(e) if files.len() > 1 => {
+                failed += 1;
+                eprintln!("{}", crate::error_text(&e));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         out.warnings(&file);
         let extras = crate::render::Extras {
-            similar: crate::insights::similar::find(file.review(), &corpus, config),
+            similar: index.find(file.review(), config),
             ..Default::default()
         };
         let text = renderer.render_with(file.review(), &extras)?;
@@ -74,9 +85,16 @@ pub fn run(
     if let Target::Dir(dir) = &target {
         out.note(format!(
             "rendered {} review(s) into {}",
-            files.len(),
+            files.len() - failed,
             dir.display()
         ));
+    }
+    if failed > 0 {
+        out.note(format!(
+            "{failed} of {} files could not be rendered (errors above)",
+            files.len()
+        ));
+        return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
 }

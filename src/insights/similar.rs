@@ -54,24 +54,46 @@ fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
 /// each) and word overlap of title and trigger (up to 4), ranked, at most [`LIMIT`].
 /// "Past": started before `review` (all others when either start is unknown).
 pub fn find(review: &Review, corpus: &[Entry], config: &Config) -> Vec<Similar> {
-    let text = |r: &Review| {
-        words(&format!(
-            "{} {}",
-            r.title,
-            r.trigger.as_deref().unwrap_or_default()
-        ))
-    };
+    Index::new(corpus).find(review, config)
+}
+
+fn text(r: &Review) -> BTreeSet<String> {
+    words(&format!(
+        "{} {}",
+        r.title,
+        r.trigger.as_deref().unwrap_or_default()
+    ))
+}
+
+/// The corpus with each review's words computed once, for many lookups (render, site).
+pub struct Index<'a> {
+    entries: &'a [Entry],
+    words: Vec<BTreeSet<String>>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(entries: &'a [Entry]) -> Self {
+        Index {
+            entries,
+            words: entries.iter().map(|e| text(&e.review)).collect(),
+        }
+    }
+
+    /// See [`find`].
+    pub fn find(&self, review: &Review, config: &Config) -> Vec<Similar> {
     let mine = text(review);
     let services: BTreeSet<&str> = review.services.iter().map(String::as_str).collect();
     let tags: BTreeSet<&str> = review.tags.iter().map(String::as_str).collect();
-    let mut found: Vec<Similar> = corpus
+    let mut found: Vec<Similar> = self
+        .entries
         .iter()
-        .filter(|e| e.review.id != review.id)
-        .filter(|e| match (e.review.started_at, review.started_at) {
+        .zip(&self.words)
+        .filter(|(e, _)| e.review.id != review.id)
+        .filter(|(e, _)| match (e.review.started_at, review.started_at) {
             (Some(theirs), Some(ours)) => theirs <= ours,
             _ => true,
         })
-        .filter_map(|e| {
+        .filter_map(|(e, their_words)| {
             let r = &e.review;
             let shared_services: Vec<&str> = r
                 .services
@@ -89,7 +111,7 @@ pub fn find(review: &Review, corpus: &[Entry], config: &Config) -> Vec<Similar> 
                 .collect::<BTreeSet<_>>()
                 .into_iter()
                 .collect();
-            let overlap = jaccard(&mine, &text(r));
+            let overlap = jaccard(&mine, their_words);
             let close_text = overlap >= TEXT_THRESHOLD;
             if shared_services.is_empty() && shared_tags.is_empty() && !close_text {
                 return None;
@@ -127,6 +149,7 @@ pub fn find(review: &Review, corpus: &[Entry], config: &Config) -> Vec<Similar> 
     });
     found.truncate(LIMIT);
     found
+    }
 }
 
 #[cfg(test)]

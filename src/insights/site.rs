@@ -163,12 +163,13 @@ pub fn build(config: &Config, out: &Path, title: &str, today: NaiveDate) -> anyh
 
     // Review pages.
     let renderer = Renderer::new(config, Format::Html, None)?;
+    let index = similar::Index::new(&corpus.reviews);
     let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
     for (e, page) in reviews.iter().zip(&review_pages) {
         let extras = Extras {
             links: sub.clone(),
             nav: Some(sub_nav.clone()),
-            similar: similar::find(&e.review, &corpus.reviews, config),
+            similar: index.find(&e.review, config),
         };
         let html = renderer.render_with(&e.review, &extras)?;
         let path = out.join("reviews").join(page);
