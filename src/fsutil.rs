@@ -11,6 +11,30 @@ use anyhow::{Context, bail};
 /// is followed: its target is replaced, the link stays. A new file is readable by all
 /// (0644), like one written by an editor.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    write_replacing(path, contents, true)
+}
+
+/// Like [`write_atomic`] for files pirt generates from others (rendered pages, the site):
+/// the rename still means a reader sees the old or the new page, but the data is not
+/// forced to disk first. After a power cut the page may need building again; the
+/// sources are never written this way.
+pub fn write_generated(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    // A new page has no old version to protect: write it in place (one file, not two).
+    if fs::symlink_metadata(path).is_err() {
+        match OpenOptions::new().write(true).create_new(true).open(path) {
+            Ok(mut file) => {
+                return file.write_all(contents).with_context(|| {
+                    format!("cannot write {} (is the disk full?)", path.display())
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e).with_context(|| format!("cannot create {}", path.display())),
+        }
+    }
+    write_replacing(path, contents, false)
+}
+
+fn write_replacing(path: &Path, contents: &[u8], durable: bool) -> anyhow::Result<()> {
     let resolved;
     let path = match fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => {
@@ -45,7 +69,13 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     tmp.write_all(contents)
-        .and_then(|()| tmp.as_file().sync_all())
+        .and_then(|()| {
+            if durable {
+                tmp.as_file().sync_all()
+            } else {
+                Ok(())
+            }
+        })
         .with_context(|| format!("cannot write {} (is the disk full?)", path.display()))?;
     if let Ok(meta) = fs::metadata(path) {
         if meta.permissions().readonly() {

@@ -43,41 +43,52 @@ pub fn run(
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let index = crate::insights::similar::Index::new(&corpus);
+    // Pages are rendered in parallel (in chunks, to bound memory) and written in order.
     let mut stdout = std::io::stdout().lock();
     let mut failed = 0;
-    for path in files {
-        // With several files, one that cannot be read is reported and the others rendered.
-        let file = match ReviewFile::load(path, config) {
-            Ok(file) => file,
-            Err(e) if files.len() > 1 => {
-                failed += 1;
-                eprintln!("{}", crate::error_text(&e));
-                continue;
-            }
-            Err(e) => return Err(e),
-        };
-        out.warnings(&file);
-        let extras = crate::render::Extras {
-            similar: index.find(file.review(), config),
-            ..Default::default()
-        };
-        let text = renderer.render_with(file.review(), &extras)?;
-        match &target {
-            Target::Stdout => stdout
-                .write_all(text.as_bytes())
-                .context("writing to standard output")?,
-            Target::File(dest) => {
-                fsutil::write_atomic(dest, text.as_bytes())?;
-                out.note(format!("wrote {}", dest.display()));
-            }
-            Target::Dir(dir) => {
-                let stem = path
-                    .file_stem()
-                    .map_or_else(|| "review".into(), |s| s.to_string_lossy().into_owned());
-                let dest = dir.join(format!("{stem}.{}", format.extension()));
-                fsutil::write_atomic(&dest, text.as_bytes())?;
-                if out.verbose {
+    for chunk in files.chunks(256) {
+        use rayon::prelude::*;
+        let pages: Vec<anyhow::Result<(ReviewFile, String)>> = chunk
+            .par_iter()
+            .map(|path| {
+                let file = ReviewFile::load(path, config)?;
+                let extras = crate::render::Extras {
+                    similar: index.find(file.review(), config),
+                    ..Default::default()
+                };
+                let text = renderer.render_with(file.review(), &extras)?;
+                Ok((file, text))
+            })
+            .collect();
+        for (path, page) in chunk.iter().zip(pages) {
+            // With several files, one that cannot be read is reported and the others rendered.
+            let (file, text) = match page {
+                Ok(page) => page,
+                Err(e) if files.len() > 1 => {
+                    failed += 1;
+                    eprintln!("{}", crate::error_text(&e));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            out.warnings(&file);
+            match &target {
+                Target::Stdout => stdout
+                    .write_all(text.as_bytes())
+                    .context("writing to standard output")?,
+                Target::File(dest) => {
+                    fsutil::write_generated(dest, text.as_bytes())?;
                     out.note(format!("wrote {}", dest.display()));
+                }
+                Target::Dir(dir) => {
+                    let stem = path
+                        .file_stem()
+                        .map_or_else(|| "review".into(), |s| s.to_string_lossy().into_owned());
+                    let dest = dir.join(format!("{stem}.{}", format.extension()));
+                    fsutil::write_generated(&dest, text.as_bytes())?;
+                    if out.verbose {
+                        out.note(format!("wrote {}", dest.display()));
+                    }
                 }
             }
         }

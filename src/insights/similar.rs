@@ -42,12 +42,25 @@ fn words(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
-fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
-    if a.is_empty() || b.is_empty() {
+/// Jaccard similarity of two sorted word-number lists; `a_count` also counts words of `a`
+/// that have no number.
+fn jaccard(a: &[u32], a_count: usize, b: &[u32]) -> f64 {
+    if a_count == 0 || b.is_empty() {
         return 0.0;
     }
-    let shared = a.intersection(b).count() as f64;
-    shared / (a.len() as f64 + b.len() as f64 - shared)
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared as f64 / (a_count + b.len() - shared) as f64
 }
 
 /// The past incidents most like `review`: shared services (3 points each), shared tags (2
@@ -65,90 +78,135 @@ fn text(r: &Review) -> BTreeSet<String> {
     ))
 }
 
-/// The corpus with each review's words computed once, for many lookups (render, site).
+/// The corpus with each review's words computed once, as sorted numbers, for many lookups
+/// (render and site compare every review with every other).
 pub struct Index<'a> {
     entries: &'a [Entry],
-    words: Vec<BTreeSet<String>>,
+    words: Vec<Vec<u32>>,
+    vocabulary: std::collections::HashMap<String, u32>,
 }
 
 impl<'a> Index<'a> {
     pub fn new(entries: &'a [Entry]) -> Self {
+        let mut vocabulary = std::collections::HashMap::new();
+        let words = entries
+            .iter()
+            .map(|e| {
+                let mut ids: Vec<u32> = text(&e.review)
+                    .into_iter()
+                    .map(|w| {
+                        let next = vocabulary.len() as u32;
+                        *vocabulary.entry(w).or_insert(next)
+                    })
+                    .collect();
+                ids.sort_unstable();
+                ids
+            })
+            .collect();
         Index {
             entries,
-            words: entries.iter().map(|e| text(&e.review)).collect(),
+            words,
+            vocabulary,
         }
+    }
+
+    /// A review's words as numbers (words no other review has are only counted).
+    fn numbered(&self, review: &Review) -> (Vec<u32>, usize) {
+        let words = text(review);
+        let mut ids: Vec<u32> = words
+            .iter()
+            .filter_map(|w| self.vocabulary.get(w).copied())
+            .collect();
+        ids.sort_unstable();
+        (ids, words.len())
     }
 
     /// See [`find`].
     pub fn find(&self, review: &Review, config: &Config) -> Vec<Similar> {
-    let mine = text(review);
-    let services: BTreeSet<&str> = review.services.iter().map(String::as_str).collect();
-    let tags: BTreeSet<&str> = review.tags.iter().map(String::as_str).collect();
-    let mut found: Vec<Similar> = self
-        .entries
-        .iter()
-        .zip(&self.words)
-        .filter(|(e, _)| e.review.id != review.id)
-        .filter(|(e, _)| match (e.review.started_at, review.started_at) {
-            (Some(theirs), Some(ours)) => theirs <= ours,
-            _ => true,
-        })
-        .filter_map(|(e, their_words)| {
+        let (mine, my_count) = self.numbered(review);
+        let services: BTreeSet<&str> = review.services.iter().map(String::as_str).collect();
+        let tags: BTreeSet<&str> = review.tags.iter().map(String::as_str).collect();
+        let shared = |list: &'a [String], wanted: &BTreeSet<&str>| -> BTreeSet<&'a str> {
+            list.iter()
+                .map(String::as_str)
+                .filter(|s| wanted.contains(s))
+                .collect()
+        };
+        // Score every candidate cheaply; build the shown entries for the best few only.
+        let mut scored: Vec<(f64, Option<crate::review::Timestamp>, usize)> = Vec::new();
+        for (i, (e, their_words)) in self.entries.iter().zip(&self.words).enumerate() {
             let r = &e.review;
-            let shared_services: Vec<&str> = r
+            if r.id == review.id {
+                continue;
+            }
+            if let (Some(theirs), Some(ours)) = (r.started_at, review.started_at)
+                && theirs > ours
+            {
+                continue;
+            }
+            let s = r
                 .services
                 .iter()
-                .map(String::as_str)
-                .filter(|s| services.contains(s))
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            let shared_tags: Vec<&str> = r
-                .tags
-                .iter()
-                .map(String::as_str)
-                .filter(|t| tags.contains(t))
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            let overlap = jaccard(&mine, their_words);
-            let close_text = overlap >= TEXT_THRESHOLD;
-            if shared_services.is_empty() && shared_tags.is_empty() && !close_text {
-                return None;
+                .filter(|x| services.contains(x.as_str()))
+                .count();
+            let t = r.tags.iter().filter(|x| tags.contains(x.as_str())).count();
+            let overlap = jaccard(&mine, my_count, their_words);
+            if s == 0 && t == 0 && overlap < TEXT_THRESHOLD {
+                continue;
             }
-            let mut why = Vec::new();
-            if !shared_services.is_empty() {
-                why.push(format!("services {}", shared_services.join(", ")));
-            }
-            if !shared_tags.is_empty() {
-                why.push(format!("tags {}", shared_tags.join(", ")));
-            }
-            if close_text {
-                why.push("similar title or trigger".into());
-            }
-            Some(Similar {
-                id: r.id.clone(),
-                title: r.title.clone(),
-                date: r
-                    .started_at
-                    .map(|t| t.with_timezone(&config.zone).format("%Y-%m-%d").to_string())
-                    .unwrap_or_default(),
-                why: why.join("; "),
-                path: e.path.display().to_string(),
-                score: 3.0 * shared_services.len() as f64
-                    + 2.0 * shared_tags.len() as f64
-                    + 4.0 * overlap,
+            scored.push((
+                3.0 * s as f64 + 2.0 * t as f64 + 4.0 * overlap,
+                r.started_at,
+                i,
+            ));
+        }
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| b.1.cmp(&a.1))
+                .then_with(|| {
+                    self.entries[a.2]
+                        .review
+                        .id
+                        .cmp(&self.entries[b.2].review.id)
+                })
+        });
+        scored.truncate(LIMIT);
+        scored
+            .into_iter()
+            .map(|(score, _, i)| {
+                let e = &self.entries[i];
+                let r = &e.review;
+                let shared_services = shared(&r.services, &services);
+                let shared_tags = shared(&r.tags, &tags);
+                let mut why = Vec::new();
+                if !shared_services.is_empty() {
+                    why.push(format!(
+                        "services {}",
+                        shared_services.into_iter().collect::<Vec<_>>().join(", ")
+                    ));
+                }
+                if !shared_tags.is_empty() {
+                    why.push(format!(
+                        "tags {}",
+                        shared_tags.into_iter().collect::<Vec<_>>().join(", ")
+                    ));
+                }
+                if jaccard(&mine, my_count, &self.words[i]) >= TEXT_THRESHOLD {
+                    why.push("similar title or trigger".into());
+                }
+                Similar {
+                    id: r.id.clone(),
+                    title: r.title.clone(),
+                    date: r
+                        .started_at
+                        .map(|t| t.with_timezone(&config.zone).format("%Y-%m-%d").to_string())
+                        .unwrap_or_default(),
+                    why: why.join("; "),
+                    path: e.path.display().to_string(),
+                    score,
+                }
             })
-        })
-        .collect();
-    found.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| b.date.cmp(&a.date))
-            .then_with(|| a.id.cmp(&b.id))
-    });
-    found.truncate(LIMIT);
-    found
+            .collect()
     }
 }
 

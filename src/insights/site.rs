@@ -87,7 +87,7 @@ fn write_if_changed(path: &Path, contents: &str, built: &mut Built) -> anyhow::R
         built.unchanged += 1;
         return Ok(());
     }
-    crate::fsutil::write_atomic(path, contents.as_bytes())?;
+    crate::fsutil::write_generated(path, contents.as_bytes())?;
     built.written += 1;
     Ok(())
 }
@@ -165,16 +165,24 @@ pub fn build(config: &Config, out: &Path, title: &str, today: NaiveDate) -> anyh
     let renderer = Renderer::new(config, Format::Html, None)?;
     let index = similar::Index::new(&corpus.reviews);
     let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
-    for (e, page) in reviews.iter().zip(&review_pages) {
-        let extras = Extras {
-            links: sub.clone(),
-            nav: Some(sub_nav.clone()),
-            similar: index.find(&e.review, config),
-        };
-        let html = renderer.render_with(&e.review, &extras)?;
-        let path = out.join("reviews").join(page);
-        write_if_changed(&path, &html, &mut built)?;
-        wanted.insert(path);
+    {
+        use rayon::prelude::*;
+        let pages: Vec<anyhow::Result<String>> = reviews
+            .par_iter()
+            .map(|e| {
+                let extras = Extras {
+                    links: sub.clone(),
+                    nav: Some(sub_nav.clone()),
+                    similar: index.find(&e.review, config),
+                };
+                renderer.render_with(&e.review, &extras)
+            })
+            .collect();
+        for (html, page) in pages.into_iter().zip(&review_pages) {
+            let path = out.join("reviews").join(page);
+            write_if_changed(&path, &html?, &mut built)?;
+            wanted.insert(path);
+        }
     }
 
     // Problem pages and their list.
