@@ -8,8 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-$(mktemp -d)}
 command -v chromium >/dev/null || { echo "install chromium first (apt-get install chromium)" >&2; exit 2; }
-cargo build --release --quiet
-./target/release/pirt --config examples/pirt.toml site "$out/site" -q
+# PIRT_BIN: a pirt binary that is already built (else the release build is made here).
+bin=${PIRT_BIN:-}
+if [[ -z $bin ]]; then cargo build --release --quiet && bin=./target/release/pirt; fi
+"$bin" --config examples/pirt.toml site "$out/site" -q
 browse() { # url, extra flags...
   local url=$1; shift
   timeout 60 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars "$@" "$url" 2>/dev/null
