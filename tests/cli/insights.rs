@@ -260,6 +260,12 @@ fn site_builds_links_everything_and_rewrites_nothing_when_unchanged() {
     assert!(!review.contains("<script"));
     let problem = read(&site.join("problems/PRB-0001.html"));
     assert!(problem.contains("href=\"../reviews/PIR-2026-001.html\""));
+    let body = |html: &str| html[html.find("<main>").unwrap()..].to_string();
+    insta::assert_snapshot!("site_problem_page", body(&problem));
+    insta::assert_snapshot!(
+        "site_problems_index",
+        body(&read(&site.join("problems/index.html")))
+    );
 
     // Rebuilding an unchanged corpus rewrites nothing.
     let stamp = |p: &str| std::fs::metadata(site.join(p)).unwrap().modified().unwrap();

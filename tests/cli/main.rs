@@ -3,6 +3,7 @@
 mod check;
 mod draft;
 mod errors;
+mod hardening;
 mod insights;
 mod new;
 mod render;

@@ -137,7 +137,7 @@ fn import_csv_and_json_lines() {
 #[test]
 fn concurrent_adds_lose_no_entry() {
     let dir = scratch(&["checkout.md"]);
-    let children: Vec<_> = (0..20)
+    let children: Vec<_> = (0..50)
         .map(|i| {
             pirt(dir.path())
                 .args([
@@ -157,7 +157,7 @@ fn concurrent_adds_lose_no_entry() {
         assert!(child.wait().unwrap().success());
     }
     let text = read(&dir, "checkout.md");
-    for i in 0..20 {
+    for i in 0..50 {
         assert!(
             text.contains(&format!("text: parallel entry {i}\n")),
             "entry {i} lost"
