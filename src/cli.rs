@@ -19,8 +19,10 @@ use crate::render::Format;
     about = "Post-incident reviews as plain files: scaffold, render, draft and check them",
     long_about = "pirt keeps post-incident reviews as Markdown files with YAML front matter in your \
                   git repository. It scaffolds a review in a minute, keeps the timeline in order, \
-                  renders Markdown, HTML or JSON, and checks reviews in CI.",
-    after_help = "Examples:\n  pirt init\n  pirt new\n  pirt timeline add postmortems/2026-11-20-checkout.md \"Rolled back\" --at 14:41 --kind mitigation\n  pirt render postmortems/2026-11-20-checkout.md --format html -o review.html\n  pirt check --format github"
+                  drafts sections with an LLM from prompt files, renders Markdown, HTML or JSON, \
+                  checks reviews in CI, and shows MTTx, overdue action items, recurring failures \
+                  and problem records across reviews, as a table or a static site.",
+    after_help = "Examples:\n  pirt init\n  pirt new\n  pirt timeline add postmortems/2026-11-20-checkout.md \"Rolled back\" --at 14:41 --kind mitigation\n  pirt draft postmortems/2026-11-20-checkout.md --all\n  pirt render postmortems/2026-11-20-checkout.md --format html -o review.html\n  pirt check --format github\n  pirt stats\n  pirt site public/"
 )]
 struct Cli {
     /// Use this config file instead of searching for pirt.toml
@@ -170,6 +172,9 @@ enum Command {
         #[arg(long)]
         problem: bool,
     },
+    /// Print the man page (roff) of pirt
+    #[command(after_help = "Example:\n  pirt man > ~/.local/share/man/man1/pirt.1 && man pirt")]
+    Man,
     /// Print a shell completion script
     #[command(
         after_help = "Example:\n  pirt completions bash > ~/.local/share/bash-completion/completions/pirt"
@@ -440,6 +445,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
         color: colour(std::io::stderr().is_terminal()),
         stdout_color: colour(std::io::stdout().is_terminal()),
     };
+    if let Command::Man = cli.command {
+        let mut page = Vec::new();
+        clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+        std::io::Write::write_all(&mut std::io::stdout().lock(), &page)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Command::Completions { shell } = cli.command {
         // Generated into memory first: clap_complete panics on a failed write.
         let mut script = Vec::new();
@@ -608,7 +619,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             std::io::Write::write_all(&mut stdout, b"\n")?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Completions { .. } => unreachable!("handled above"),
+        Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     }
 }
 
