@@ -743,3 +743,60 @@ async fn crlf_files_stay_crlf() {
     let added = inserted(&crlf, &after);
     assert!(!added.replace("\r\n", "").contains('\n'), "{added:?}");
 }
+
+/// SIGKILL at random moments of a draft against a slow server: the review is always the old
+/// or the new complete file.
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_drafts_leave_the_old_or_the_new_file() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(sse(llm_fixture("openai-stream.sse")).set_delay(Duration::from_millis(150)))
+        .mount(&server)
+        .await;
+    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let path = dir.path().join(REVIEW);
+    let old = original();
+    let mut new: Option<String> = None;
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let (mut finished, mut killed) = (0, 0);
+    for _ in 0..24 {
+        std::fs::write(&path, &old).unwrap();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let delay = Duration::from_millis(100 + seed % 250);
+        let mut cmd = pirt(dir.path());
+        cmd.args(["draft", REVIEW, "-p", "summary", "-q"]);
+        let mut child = cmd.spawn().unwrap();
+        tokio::time::sleep(delay).await;
+        let _ = child.kill();
+        let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+            .await
+            .unwrap();
+        let now = std::fs::read_to_string(&path).unwrap();
+        if now == old {
+            killed += 1;
+            continue;
+        }
+        assert!(status.success() || status.code().is_none(), "{status:?}");
+        inserted(&old, &now);
+        match &new {
+            // Only the time in the marker differs between complete drafts.
+            Some(n) => assert_eq!(n.len(), now.len()),
+            None => new = Some(now),
+        }
+        finished += 1;
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("postmortems"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        // A kill inside the atomic write may leave its hidden temporary file, never a review.
+        .filter(|n| !(n.starts_with(".pirt-") && n.ends_with(".tmp")))
+        .collect();
+    assert_eq!(leftovers, ["review.md"]);
+    assert!(
+        killed > 0,
+        "no run was killed before it wrote ({finished} finished)"
+    );
+}
