@@ -436,3 +436,138 @@ fn killed_timeline_adds_leave_the_old_or_the_new_file() {
         "every run finished before the kill; the delays are too long"
     );
 }
+
+/// Hostile files through every command that reads reviews: a clear error naming the file,
+/// exit 1 or 2, never a panic, and the file untouched.
+#[test]
+fn hostile_files_through_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let reviews = dir.path().join("postmortems");
+    std::fs::create_dir_all(&reviews).unwrap();
+    std::fs::copy(fixtures().join("checkout.md"), reviews.join("ok.md")).unwrap();
+    let mut bomb = String::from("---\na: &a [x,x,x,x,x,x,x,x,x]\n");
+    for (i, name) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().enumerate() {
+        let prev = ["a", "b", "c", "d", "e", "f", "g", "h"][i];
+        bomb.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{prev}"); 9].join(",")
+        ));
+    }
+    bomb.push_str("---\n");
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("alias-bomb.md", bomb.into_bytes()),
+        ("deep.md", format!("---\nx: {}\n---\n", "[".repeat(100_000)).into_bytes()),
+        ("binary.md", (0..=255u8).cycle().take(4096).collect()),
+        ("utf16.md", vec![0xff, 0xfe, b'-', 0, b'-', 0, b'-', 0]),
+        ("invalid-utf8.md", b"---\nid: \xff\xfe\n---\n".to_vec()),
+        ("duplicate-keys.md", b"---\nid: A\nid: B\n---\n".to_vec()),
+        ("empty.md", Vec::new()),
+        ("front-matter-only.md", b"---\nid: A\n---\n".to_vec()),
+        ("unterminated.md", b"---\nid: A\n".to_vec()),
+        ("tabs.md", b"---\nid: A\n\ttitle: T\n---\n".to_vec()),
+        ("wrong-types.md", b"---\nid: [1]\ntitle: {a: b}\nstatus: 7\nseverity: true\nstarted_at: yesterday\ntimeline: 5\naction_items: {x: 1}\n---\n".to_vec()),
+        ("no-offset.md", b"---\nid: PIR-1\ntitle: T\nstatus: draft\nseverity: SEV3\nstarted_at: 2026-11-02T09:00:00\n---\n".to_vec()),
+        ("year-0.md", b"---\nid: PIR-1\ntitle: T\nstatus: draft\nseverity: SEV3\nstarted_at: 0000-01-01T00:00:00Z\nresolved_at: 9999-12-31T23:59:59Z\n---\n".to_vec()),
+    ];
+    for (name, bytes) in &files {
+        std::fs::write(reviews.join(name), bytes).unwrap();
+    }
+    std::fs::File::create(reviews.join("huge.md"))
+        .unwrap()
+        .set_len(50 * 1024 * 1024)
+        .unwrap();
+    std::fs::create_dir(reviews.join("folder.md")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("loop.md", reviews.join("loop.md")).unwrap();
+
+    let no_panic = |args: &[&str], out: &Output| {
+        let code = out.status.code();
+        assert!(
+            matches!(code, Some(0..=2)),
+            "pirt {} exited with {code:?}:\n{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    // Whole-corpus commands: the broken files are left out and named.
+    // (actions and problem list read the corpus the same way as stats.)
+    for args in [
+        vec!["stats"],
+        vec!["site", "public"],
+        vec!["check", "--format", "json"],
+    ] {
+        let out = run(dir.path(), &args);
+        no_panic(&args, &out);
+        if args[0] != "check" {
+            assert!(
+                out.status.success(),
+                "pirt {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                String::from_utf8_lossy(&out.stderr).contains("left out"),
+                "pirt {}",
+                args.join(" ")
+            );
+        }
+    }
+    // One file at a time, from a folder outside the reviews folder (so the similar-incident
+    // scan of `render` reads only the valid review, and each command meets one bad file).
+    let one_by_one = dir.path().join("other");
+    std::fs::rename(&reviews, &one_by_one).unwrap();
+    std::fs::create_dir_all(&reviews).unwrap();
+    std::fs::rename(one_by_one.join("ok.md"), reviews.join("ok.md")).unwrap();
+    #[cfg(unix)]
+    {
+        std::fs::remove_file(one_by_one.join("loop.md")).unwrap();
+        std::os::unix::fs::symlink("loop.md", one_by_one.join("loop.md")).unwrap();
+    }
+    let names: Vec<&str> = files
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(["huge.md", "folder.md", "loop.md", "missing.md"])
+        .collect();
+    for name in names {
+        let file = format!("other/{name}");
+        let before = std::fs::read(dir.path().join(&file)).ok();
+        for args in [
+            vec!["render", file.as_str(), "--format", "html"],
+            vec![
+                "timeline",
+                "add",
+                file.as_str(),
+                "x",
+                "--at",
+                "2026-11-20T14:30:00Z",
+            ],
+            vec!["draft", file.as_str(), "-p", "summary", "--dry-run"],
+        ] {
+            let out = run(dir.path(), &args);
+            no_panic(&args, &out);
+            let err = String::from_utf8_lossy(&out.stderr);
+            if !out.status.success() {
+                assert!(
+                    err.contains(name),
+                    "pirt {}: the error does not name the file:\n{err}",
+                    args.join(" ")
+                );
+            }
+            if name != "front-matter-only.md" && name != "no-offset.md" && name != "year-0.md" {
+                assert_eq!(
+                    out.status.code(),
+                    Some(2),
+                    "pirt {}:\n{err}",
+                    args.join(" ")
+                );
+            }
+        }
+        if !matches!(name, "no-offset.md" | "year-0.md" | "front-matter-only.md") {
+            assert_eq!(
+                std::fs::read(dir.path().join(&file)).ok(),
+                before,
+                "{name} was changed"
+            );
+        }
+    }
+}
