@@ -420,6 +420,22 @@ fn parse_toml(text: &str, path: &Path) -> anyhow::Result<Config> {
     }
     validate_check(&config.check, text, path)?;
     validate_llm(&config.llm, text, path)?;
+    let at = |needle: &str| {
+        let (line, column) = text.find(needle).map_or((1, 1), |o| line_col(text, o));
+        format!("{}:{line}:{column}", path.display())
+    };
+    if config.stats.recurrence_min < 2 {
+        bail!(
+            "{}: [stats] recurrence_min must be at least 2 (a failure recurs when it happens twice)",
+            at("recurrence_min")
+        );
+    }
+    if config.stats.recurrence_window_days == 0 {
+        bail!(
+            "{}: [stats] recurrence_window_days must be at least 1",
+            at("recurrence_window_days")
+        );
+    }
     for (key, format) in [
         ("review", &config.ids.review),
         ("problem", &config.ids.problem),

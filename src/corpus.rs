@@ -46,7 +46,9 @@ impl Corpus {
     pub fn load(config: &Config, paths: &[PathBuf], sections: bool) -> Corpus {
         let problems_dir = absolute(&config.problems_dir());
         let mut roots: Vec<PathBuf> = if paths.is_empty() {
-            vec![config.reviews_dir()]
+            // No reviews folder yet is an empty corpus, not an unreadable file.
+            let dir = config.reviews_dir();
+            if dir.exists() { vec![dir] } else { Vec::new() }
         } else {
             paths.to_vec()
         };

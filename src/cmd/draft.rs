@@ -50,10 +50,18 @@ struct Finished {
 }
 
 pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<ExitCode> {
-    let prompts = prompt::all(config)?;
+    let loaded = prompt::all(config)?;
+    for (_, error) in &loaded.broken {
+        out.note(format!("warning: {error} (this prompt is left out)"));
+    }
+    let prompts = &loaded.prompts;
     if options.list {
-        print_list(config, &prompts)?;
-        return Ok(ExitCode::SUCCESS);
+        print_list(config, prompts)?;
+        return Ok(if loaded.broken.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
     }
     let Some(path) = options.file.as_deref() else {
         bail!("name the review to draft: pirt draft FILE --prompt NAME (or --list)");
@@ -63,7 +71,7 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
             .iter()
             .filter(|p| p.target != Target::Artefact)
             .collect();
-        for extra in prompt::select(&prompts, &options.prompts)? {
+        for extra in prompt::select(&loaded, &options.prompts)? {
             if !chosen.iter().any(|c| c.name == extra.name) {
                 chosen.push(extra);
             }
@@ -74,8 +82,18 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
             "name what to draft with --prompt NAME (repeatable) or --all; `pirt draft --list` shows the prompts"
         );
     } else {
-        prompt::select(&prompts, &options.prompts)?
+        prompt::select(&loaded, &options.prompts)?
     };
+    if let Some(file) = &options.output {
+        let parent = file.parent().filter(|p| !p.as_os_str().is_empty());
+        if parent.is_some_and(|p| !p.is_dir()) {
+            bail!(
+                "-o {}: the folder {} does not exist",
+                file.display(),
+                parent.unwrap_or(Path::new(".")).display()
+            );
+        }
+    }
     if options.output.is_some()
         && (selected.len() != 1 || selected[0].target != Target::Artefact && !options.stdout)
     {

@@ -39,7 +39,18 @@ pub fn new(config: &Config, options: NewOptions, out: &Output) -> anyhow::Result
     // Prepare every review edit first: nothing is written if one of them cannot be made.
     let mut edits: Vec<(PathBuf, String, EditLock)> = Vec::new();
     let mut reviews: Vec<Review> = Vec::new();
+    // The same review named twice (even by another path) is linked once: locking it twice
+    // would wait forever.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut from = Vec::new();
     for path in &options.from {
+        let canonical = std::fs::canonicalize(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        if seen.insert(canonical) {
+            from.push(path.clone());
+        }
+    }
+    for path in &from {
         let lock = EditLock::acquire(path)?;
         let file = ReviewFile::load(path, config)?;
         out.warnings(&file);

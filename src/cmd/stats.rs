@@ -37,6 +37,11 @@ pub struct StatsOptions {
 }
 
 pub fn stats(config: &Config, options: StatsOptions, out: &Output) -> anyhow::Result<ExitCode> {
+    if let (Some(since), Some(until)) = (options.since, options.until)
+        && since > until
+    {
+        anyhow::bail!("--since {since} is after --until {until}");
+    }
     let corpus = Corpus::load(config, &options.paths, false);
     if let Some(note) = corpus.skipped_note() {
         out.note(note);

@@ -149,17 +149,22 @@ impl Prompt {
 }
 
 /// Every prompt: the built-ins (each replaced by `.pirt/prompts/NAME.md` when that exists)
-/// and the user's additions, sorted by name with the built-ins first.
-pub fn all(config: &Config) -> anyhow::Result<Vec<Prompt>> {
+/// and the user's additions, sorted by name with the built-ins first. A prompt file that
+/// cannot be read is returned in `broken` with its error, so the others stay usable.
+pub fn all(config: &Config) -> anyhow::Result<Prompts> {
     let dir = config.override_dir("prompts");
     let mut prompts = Vec::new();
+    let mut broken = Vec::new();
     for (name, text) in BUILT_IN {
         let user = dir.join(format!("{name}.md"));
-        prompts.push(if user.is_file() {
-            from_file(name, &user)?
+        if user.is_file() {
+            match from_file(name, &user) {
+                Ok(p) => prompts.push(p),
+                Err(e) => broken.push((name.to_string(), format!("{e:#}"))),
+            }
         } else {
-            Prompt::parse(name, text, Origin::BuiltIn)?
-        });
+            prompts.push(Prompt::parse(name, text, Origin::BuiltIn)?);
+        }
     }
     let mut added: Vec<Prompt> = Vec::new();
     if dir.is_dir() {
@@ -179,12 +184,23 @@ pub fn all(config: &Config) -> anyhow::Result<Vec<Prompt>> {
             if BUILT_IN.iter().any(|(b, _)| *b == name) || !path.is_file() {
                 continue;
             }
-            added.push(from_file(name, &path)?);
+            match from_file(name, &path) {
+                Ok(p) => added.push(p),
+                Err(e) => broken.push((name.to_string(), format!("{e:#}"))),
+            }
         }
     }
     added.sort_by(|a, b| a.name.cmp(&b.name));
     prompts.extend(added);
-    Ok(prompts)
+    broken.sort();
+    Ok(Prompts { prompts, broken })
+}
+
+/// The usable prompts, and the prompt files that could not be read (name, error).
+#[derive(Debug)]
+pub struct Prompts {
+    pub prompts: Vec<Prompt>,
+    pub broken: Vec<(String, String)>,
 }
 
 fn from_file(name: &str, path: &Path) -> anyhow::Result<Prompt> {
@@ -193,10 +209,14 @@ fn from_file(name: &str, path: &Path) -> anyhow::Result<Prompt> {
 }
 
 /// Finds prompts by name, with a suggestion for a typo.
-pub fn select<'p>(prompts: &'p [Prompt], names: &[String]) -> anyhow::Result<Vec<&'p Prompt>> {
+pub fn select<'p>(all: &'p Prompts, names: &[String]) -> anyhow::Result<Vec<&'p Prompt>> {
+    let prompts = &all.prompts;
     let known: Vec<&str> = prompts.iter().map(|p| p.name.as_str()).collect();
     let mut chosen: Vec<&Prompt> = Vec::new();
     for name in names {
+        if let Some((_, error)) = all.broken.iter().find(|(b, _)| b == name) {
+            anyhow::bail!("prompt `{name}` cannot be used: {error}");
+        }
         match prompts.iter().find(|p| &p.name == name) {
             Some(p) if !chosen.iter().any(|c| c.name == p.name) => chosen.push(p),
             Some(_) => {}

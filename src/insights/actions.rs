@@ -148,20 +148,20 @@ pub fn csv(rows: &[Row]) -> anyhow::Result<String> {
     ])?;
     for r in rows {
         writer.write_record([
-            r.review.as_str(),
-            &r.id,
-            &no_formula(&r.title),
-            r.kind.as_deref().unwrap_or(""),
-            &no_formula(r.owner.as_deref().unwrap_or("")),
+            no_formula(&r.review).as_str(),
+            no_formula(&r.id).as_str(),
+            no_formula(&r.title).as_str(),
+            no_formula(r.kind.as_deref().unwrap_or("")).as_str(),
+            no_formula(r.owner.as_deref().unwrap_or("")).as_str(),
             &r.due.map(|d| d.to_string()).unwrap_or_default(),
             &r.deadline.map(|d| d.to_string()).unwrap_or_default(),
-            &r.status,
-            &no_formula(r.tracker.as_deref().unwrap_or("")),
+            no_formula(&r.status).as_str(),
+            no_formula(r.tracker.as_deref().unwrap_or("")).as_str(),
             &r.age_days.map(|d| d.to_string()).unwrap_or_default(),
             if r.overdue { "true" } else { "false" },
-            &r.severity,
-            &r.services.join(";"),
-            &r.path,
+            no_formula(&r.severity).as_str(),
+            no_formula(&r.services.join(";")).as_str(),
+            no_formula(&r.path).as_str(),
         ])?;
     }
     Ok(String::from_utf8(writer.into_inner()?)?)
@@ -169,7 +169,7 @@ pub fn csv(rows: &[Row]) -> anyhow::Result<String> {
 
 /// A cell a spreadsheet would run as a formula (`=HYPERLINK(...)`) gets a leading `'`.
 fn no_formula(text: &str) -> String {
-    if text.starts_with(['=', '+', '@', '\t', '\r']) {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) && !text.starts_with("- ") {
         format!("'{text}")
     } else {
         text.to_string()

@@ -101,12 +101,25 @@ pub fn build(config: &Config, out: &Path, title: &str, today: NaiveDate) -> anyh
         skipped: corpus.skipped.clone(),
         ..Built::default()
     };
+    let marker = out.join(MARKER);
+    // Only an empty folder or one pirt built: never overwrite someone else's index.html.
+    if out.exists() && !marker.exists() && !is_empty_dir(out, &marker) {
+        anyhow::bail!(
+            "{} already holds files that pirt did not write; build the site into an empty folder (or one pirt built before)",
+            out.display()
+        );
+    }
     for dir in [out.to_path_buf(), out.join("reviews"), out.join("problems")] {
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let marker = out.join(MARKER);
-    let ours = marker.exists() || is_empty_dir(out, &marker);
+    // The pages the last build wrote: only those may be removed when they are gone.
+    let previous: BTreeSet<PathBuf> = std::fs::read_to_string(&marker)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.ends_with(".html") && !l.contains(".."))
+        .map(|l| out.join(l))
+        .collect();
 
     // Page names, and links as seen from the top folder and from a subfolder.
     let mut taken = BTreeSet::new();
@@ -309,25 +322,24 @@ pub fn build(config: &Config, out: &Path, title: &str, today: NaiveDate) -> anyh
         })?;
     write_if_changed(&out.join("index.html"), &html, &mut built)?;
 
-    // Pages of reviews and problems that are gone, in a folder pirt built.
-    if ours {
-        for dir in [out.join("reviews"), out.join("problems")] {
-            for entry in
-                std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))?
-            {
-                let path = entry?.path();
-                if path.extension().is_some_and(|e| e == "html") && !wanted.contains(&path) {
-                    std::fs::remove_file(&path)
-                        .with_context(|| format!("cannot remove {}", path.display()))?;
-                    built.removed += 1;
-                }
-            }
-        }
-        if !marker.exists() {
-            std::fs::write(&marker, "This folder is built by `pirt site`; pages of deleted reviews are removed from it.\n")
-                .with_context(|| format!("cannot write {}", marker.display()))?;
+    // Pages of reviews and problems that are gone, if the last build wrote them.
+    for path in previous.difference(&wanted) {
+        if path.is_file() {
+            std::fs::remove_file(path)
+                .with_context(|| format!("cannot remove {}", path.display()))?;
+            built.removed += 1;
         }
     }
+    let mut manifest = String::from(
+        "# Built by `pirt site`. The pages below are pirt's; pages of deleted reviews are removed.\n",
+    );
+    for path in &wanted {
+        if let Ok(relative) = path.strip_prefix(out) {
+            manifest.push_str(&relative.to_string_lossy());
+            manifest.push('\n');
+        }
+    }
+    write_if_changed(&marker, &manifest, &mut Built::default())?;
     Ok(built)
 }
 

@@ -141,8 +141,10 @@ impl Settings {
         let model = flags
             .model
             .clone()
+            .filter(|m| !m.trim().is_empty())
             .or_else(|| env("PIRT_LLM_MODEL"))
-            .or_else(|| config.model.clone());
+            .or_else(|| config.model.clone())
+            .map(|m| m.trim().to_string());
         let api_key_env = config
             .api_key_env
             .clone()

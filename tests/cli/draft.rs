@@ -716,9 +716,23 @@ async fn prompts_are_listed_overridden_and_added() {
         "---\ndescription: x\ntarget: section:A\nmax_tokens: lots\n---\nHi\n",
     )
     .unwrap();
+    // ...and the others stay usable.
     let out = run(dir.path(), &["draft", "--list"], &[]).await;
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("broken.md:4:"), "{}", stderr(&out));
+    assert!(stdout(&out).contains("slack-update"));
+    let out = run(
+        dir.path(),
+        &["draft", REVIEW, "-p", "broken", "--dry-run"],
+        &[],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("prompt `broken` cannot be used"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// A CRLF file gets CRLF lines, and nothing else changes.

@@ -312,3 +312,64 @@ fn render_shows_similar_past_incidents() {
         "a later, unrelated incident: {similar}"
     );
 }
+
+#[test]
+fn the_same_review_twice_is_linked_once_without_waiting_on_its_own_lock() {
+    let dir = corpus();
+    let mut child = pirt(dir.path())
+        .args([
+            "problem",
+            "new",
+            "Dup",
+            "--from",
+            "postmortems/2026-01-20-checkout-latency.md",
+            "--from",
+            "./postmortems/2026-01-20-checkout-latency.md",
+            "-q",
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut waited = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        waited += 1;
+        if waited > 300 {
+            let _ = child.kill();
+            panic!("pirt problem new hangs on a review named twice");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(status.success());
+    let text = std::fs::read_to_string(
+        dir.path()
+            .join("postmortems/2026-01-20-checkout-latency.md"),
+    )
+    .unwrap();
+    assert_eq!(text.matches("problem: PRB-0003").count(), 1);
+}
+
+#[test]
+fn site_never_overwrites_or_removes_files_it_did_not_write() {
+    let dir = corpus();
+    let foreign = dir.path().join("theirs");
+    std::fs::create_dir_all(&foreign).unwrap();
+    std::fs::write(foreign.join("index.html"), "mine").unwrap();
+    let out = run(dir.path(), &["site", "theirs"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("already holds files that pirt did not write")
+    );
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("index.html")).unwrap(),
+        "mine"
+    );
+    // In pirt's own folder, a page a person added stays.
+    ok(&run(dir.path(), &["site", "public"]));
+    std::fs::write(dir.path().join("public/reviews/notes.html"), "mine").unwrap();
+    ok(&run(dir.path(), &["site", "public"]));
+    assert!(dir.path().join("public/reviews/notes.html").exists());
+}
