@@ -84,11 +84,18 @@ pub fn actions(config: &Config, options: ActionsOptions, out: &Output) -> anyhow
     let text = match options.format {
         ActionsFormat::Table => actions::table(&rows),
         ActionsFormat::Json => {
-            serde_json::to_string_pretty(&serde_json::json!({
-                "schema_version": 1,
-                "today": options.today,
-                "action_items": rows,
-            }))? + "\n"
+            #[derive(serde::Serialize)]
+            struct Doc<'a> {
+                schema_version: u32,
+                today: NaiveDate,
+                action_items: &'a [actions::Row],
+            }
+            let doc = Doc {
+                schema_version: 1,
+                today: options.today,
+                action_items: &rows,
+            };
+            serde_json::to_string_pretty(&doc)? + "\n"
         }
         ActionsFormat::Csv => actions::csv(&rows)?,
     };

@@ -676,6 +676,16 @@ pub fn table(stats: &Stats) -> String {
 
 /// Columns padded to their widest cell (counted in characters); `right` aligns numbers.
 pub fn align(rows: &[Vec<String>], right: &[bool]) -> String {
+    // A line break inside a cell would break the table: cells are one line.
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| c.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect()
+        })
+        .collect();
+    let rows = &rows;
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|c| {
