@@ -191,3 +191,11 @@ fn render_errors(diagnostics: &[Diagnostic]) -> String {
         .collect::<Vec<_>>();
     errors.join("\n")
 }
+
+/// How many of `diagnostics` are errors.
+pub fn error_count(diagnostics: &[Diagnostic]) -> usize {
+    diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Error)
+        .count()
+}

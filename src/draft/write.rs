@@ -473,29 +473,9 @@ pub fn append_action_items(
     let again = parse_review(path, &updated, config);
     let mut expected: Review = parsed.review.clone();
     expected.action_items.extend(added.iter().cloned());
-    let strip = |r: &Review| Review {
-        sections: r
-            .sections
-            .iter()
-            .map(|s| crate::review::Section {
-                line: 0,
-                span: 0..0,
-                ..s.clone()
-            })
-            .collect(),
-        ..r.clone()
-    };
-    if strip(&again.review) != strip(&expected)
-        || again
-            .diagnostics
-            .iter()
-            .filter(|d| d.level == crate::diagnostic::Level::Error)
-            .count()
-            != parsed
-                .diagnostics
-                .iter()
-                .filter(|d| d.level == crate::diagnostic::Level::Error)
-                .count()
+    if again.review.without_positions() != expected.without_positions()
+        || crate::diagnostic::error_count(&again.diagnostics)
+            != crate::diagnostic::error_count(&parsed.diagnostics)
     {
         return Err(WriteError::NotPreserved);
     }

@@ -482,6 +482,22 @@ impl Client {
         Ok(answer)
     }
 
+    /// Awaits a request or a body with the configured timeout; errors name the endpoint.
+    async fn within<T>(
+        &self,
+        work: impl std::future::Future<Output = reqwest::Result<T>>,
+    ) -> Result<T, LlmError> {
+        let shown = self.settings.shown_endpoint();
+        let timeout = self.settings.timeout;
+        tokio::time::timeout(timeout, work)
+            .await
+            .map_err(|_| LlmError::Timeout {
+                url: shown.clone(),
+                secs: timeout.as_secs(),
+            })?
+            .map_err(|e| transport_error(&shown, timeout, &e))
+    }
+
     async fn send(&self, body: &serde_json::Value) -> Result<reqwest::Response, LlmError> {
         let url = self.settings.endpoint();
         let shown = self.settings.shown_endpoint();
@@ -507,13 +523,7 @@ impl Client {
             builder = builder.header("accept", "text/event-stream");
         }
         let timeout = self.settings.timeout;
-        let response = tokio::time::timeout(timeout, builder.send())
-            .await
-            .map_err(|_| LlmError::Timeout {
-                url: shown.clone(),
-                secs: timeout.as_secs(),
-            })?
-            .map_err(|e| transport_error(&shown, timeout, &e))?;
+        let response = self.within(builder.send()).await?;
         let status = response.status();
         if status.is_success() {
             return Ok(response);
@@ -548,14 +558,7 @@ impl Client {
 
     async fn read_whole(&self, response: reqwest::Response) -> Result<Answer, LlmError> {
         let shown = self.settings.shown_endpoint();
-        let timeout = self.settings.timeout;
-        let bytes = tokio::time::timeout(timeout, response.bytes())
-            .await
-            .map_err(|_| LlmError::Timeout {
-                url: shown.clone(),
-                secs: timeout.as_secs(),
-            })?
-            .map_err(|e| transport_error(&shown, timeout, &e))?;
+        let bytes = self.within(response.bytes()).await?;
         let json: serde_json::Value =
             serde_json::from_slice(&bytes).map_err(|e| LlmError::Malformed {
                 url: shown.clone(),

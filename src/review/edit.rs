@@ -400,16 +400,7 @@ pub fn add_timeline_entries(
     // Everything but the timeline is the same (body sections move down, so lines differ).
     let without_timeline = |r: &Review| Review {
         timeline: Vec::new(),
-        sections: r
-            .sections
-            .iter()
-            .map(|s| crate::review::Section {
-                line: 0,
-                span: 0..0,
-                ..s.clone()
-            })
-            .collect(),
-        ..r.clone()
+        ..r.without_positions()
     };
     let rest_unchanged = without_timeline(&again.review) == without_timeline(&parsed.review);
     if expected != found || !rest_unchanged || again.diagnostics.len() != parsed.diagnostics.len() {
@@ -467,12 +458,8 @@ pub fn set_top_level_scalar(
         }
     };
     let again = crate::review::parse_review(path, &updated, config);
-    let errors = |d: &[crate::diagnostic::Diagnostic]| {
-        d.iter()
-            .filter(|d| d.level == crate::diagnostic::Level::Error)
-            .count()
-    };
-    if errors(&again.diagnostics) > errors(&parsed.diagnostics)
+    if crate::diagnostic::error_count(&again.diagnostics)
+        > crate::diagnostic::error_count(&parsed.diagnostics)
         || !check(&parsed.review, &again.review)
     {
         return Err(EditError::NotPreserved);

@@ -160,6 +160,23 @@ impl Review {
         Metrics::of(self)
     }
 
+    /// The review without the positions of its body sections: what an edit of the front
+    /// matter must leave equal (sections move down when lines are added above them).
+    pub fn without_positions(&self) -> Review {
+        Review {
+            sections: self
+                .sections
+                .iter()
+                .map(|s| Section {
+                    line: 0,
+                    span: 0..0,
+                    ..s.clone()
+                })
+                .collect(),
+            ..self.clone()
+        }
+    }
+
     /// When an action item is due: its `due`, else the incident's start plus the
     /// severity's `action_item_days`.
     pub fn deadline(&self, item: &ActionItem, config: &crate::config::Config) -> Option<NaiveDate> {

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::{fixtures, pirt};
+use crate::{copy_dir, fixtures, pirt};
 
 const OPENAI_KEY: &str = "sk-proj-PIRTTESTKEY0123456789abcdefNEVERSHOWN";
 const ANTHROPIC_KEY: &str = "sk-ant-api03-PIRTTESTKEY0123456789NEVERSHOWN";
@@ -18,19 +18,6 @@ fn run(dir: &Path, args: &[&str]) -> Output {
         .env("PIRT_RETRY_MIN_MS", "1")
         .output()
         .unwrap()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Every file under `dir`, as text.
@@ -445,17 +432,8 @@ fn hostile_files_through_every_command() {
     let reviews = dir.path().join("postmortems");
     std::fs::create_dir_all(&reviews).unwrap();
     std::fs::copy(fixtures().join("checkout.md"), reviews.join("ok.md")).unwrap();
-    let mut bomb = String::from("---\na: &a [x,x,x,x,x,x,x,x,x]\n");
-    for (i, name) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().enumerate() {
-        let prev = ["a", "b", "c", "d", "e", "f", "g", "h"][i];
-        bomb.push_str(&format!(
-            "{name}: &{name} [{}]\n",
-            vec![format!("*{prev}"); 9].join(",")
-        ));
-    }
-    bomb.push_str("---\n");
     let files: Vec<(&str, Vec<u8>)> = vec![
-        ("alias-bomb.md", bomb.into_bytes()),
+        ("alias-bomb.md", crate::alias_bomb().into_bytes()),
         ("deep.md", format!("---\nx: {}\n---\n", "[".repeat(100_000)).into_bytes()),
         ("binary.md", (0..=255u8).cycle().take(4096).collect()),
         ("utf16.md", vec![0xff, 0xfe, b'-', 0, b'-', 0, b'-', 0]),

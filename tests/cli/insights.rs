@@ -4,26 +4,13 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::{fixtures, pirt};
+use crate::{copy_dir, fixtures, pirt};
 
 /// A copy of the insights corpus in a scratch folder.
 fn corpus() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixtures().join("insights"), dir.path());
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {

@@ -45,3 +45,31 @@ pub fn scratch(files: &[&str]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// Copies a folder tree (a fixture corpus into a scratch folder).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Front matter whose aliases expand to 9^9 values: the parser's budget must refuse it.
+pub fn alias_bomb() -> String {
+    let mut bomb = String::from("---\na: &a [x,x,x,x,x,x,x,x,x]\n");
+    for (i, name) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().enumerate() {
+        let prev = ["a", "b", "c", "d", "e", "f", "g", "h"][i];
+        bomb.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{prev}"); 9].join(",")
+        ));
+    }
+    bomb.push_str("---\n");
+    bomb
+}
