@@ -14,6 +14,7 @@ use crate::config::RedactConfig;
 /// A kind of sensitive text: the placeholder's label and the expression that finds it.
 /// When the expression has a group named `secret`, only that group is replaced (the
 /// `Bearer ` or `password=` before it stays readable).
+#[derive(Clone)]
 struct Rule {
     label: &'static str,
     regex: Regex,
@@ -131,6 +132,14 @@ impl Redactor {
             rules,
             state: Mutex::new(State::default()),
         }))
+    }
+
+    /// The same rules, with no placeholder handed out yet.
+    pub fn fresh(&self) -> Self {
+        Redactor {
+            rules: self.rules.clone(),
+            state: Mutex::new(State::default()),
+        }
     }
 
     /// The text with every match replaced by its placeholder.

@@ -245,6 +245,35 @@ pub fn check_paths(config: &Config, paths: &[PathBuf], today: NaiveDate, whole: 
     report
 }
 
+/// Checks files held in memory, as `pirt check FILE` would (cross-file rules see only
+/// the one file). Used by the fuzz targets; the blameless matcher is built once.
+pub struct MemoryChecker<'c> {
+    config: &'c Config,
+    blameless: blameless::Matcher,
+}
+
+impl<'c> MemoryChecker<'c> {
+    pub fn new(config: &'c Config) -> Self {
+        MemoryChecker {
+            config,
+            blameless: blameless::Matcher::new(&config.check.blameless),
+        }
+    }
+
+    /// `path` only names the file in the findings.
+    pub fn check(&self, path: &Path, bytes: &[u8], kind: Kind, today: NaiveDate) -> Report {
+        let (mut diagnostics, summary) =
+            rules::check_bytes(self.config, &self.blameless, path, bytes, kind, today);
+        let summaries: Vec<Summary> = summary.into_iter().collect();
+        diagnostics.extend(cross::check(self.config, &summaries, false));
+        Report {
+            files: 1,
+            diagnostics,
+            ..Report::default()
+        }
+    }
+}
+
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }

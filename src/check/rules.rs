@@ -66,14 +66,14 @@ pub(super) fn check_file(
     let size = std::fs::metadata(path)
         .with_context(|| format!("cannot read {}", path.display()))?
         .len();
-    let mut findings = Findings {
-        config,
-        path,
-        status: None,
-        out: Vec::new(),
-    };
     let limit = config.check.max_file_mb * 1024 * 1024;
     if size > limit {
+        let mut findings = Findings {
+            config,
+            path,
+            status: None,
+            out: Vec::new(),
+        };
         findings.add(
             "yaml-syntax",
             START,
@@ -88,11 +88,29 @@ pub(super) fn check_file(
         return Ok((findings.out, None));
     }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let text = match crate::review::decode(&bytes) {
+    Ok(check_bytes(config, blameless, path, &bytes, kind, today))
+}
+
+/// The single-file rules over a file's bytes (`path` only names it in the findings).
+pub(super) fn check_bytes(
+    config: &Config,
+    blameless: &Matcher,
+    path: &Path,
+    bytes: &[u8],
+    kind: Kind,
+    today: NaiveDate,
+) -> (Vec<Diagnostic>, Option<Summary>) {
+    let mut findings = Findings {
+        config,
+        path,
+        status: None,
+        out: Vec::new(),
+    };
+    let text = match crate::review::decode(bytes) {
         Ok(text) => text,
         Err((pos, message)) => {
             findings.add("yaml-syntax", pos, Level::Error, message, None);
-            return Ok((findings.out, None));
+            return (findings.out, None);
         }
     };
     let summary = match kind {
@@ -113,7 +131,7 @@ pub(super) fn check_file(
     };
     let mut out = findings.out;
     out.iter_mut().for_each(|d| d.attach_snippet(text));
-    Ok((out, summary))
+    (out, summary)
 }
 
 fn check_review(

@@ -1,8 +1,8 @@
 //! Timestamps: strict RFC 3339 in files, looser forms where people type them.
 
 use chrono::{
-    DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
-    Timelike, Utc,
+    DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime,
+    TimeZone, Timelike, Utc,
 };
 use chrono_tz::Tz;
 
@@ -54,6 +54,33 @@ pub const FORMS: &str = "14:32, 2:32 PM, yesterday 23:50, 2026-11-20 14:32, 14:3
 /// `2026-11-20T14:32`, any of these followed by a zone name (`Europe/Berlin`, `UTC`) or an
 /// offset (`+01:00`, `Z`), `+15m` / `+1h30m` after `ctx.previous`, `now`, and RFC 3339.
 pub fn parse_loose(input: &str, ctx: &TimeContext) -> Result<Timestamp, String> {
+    parse_loose_any(input, ctx).and_then(storable)
+}
+
+/// A time as files store it: RFC 3339 has four-digit years and offsets in whole minutes.
+/// Local mean time before a zone's first standard offset (Berlin before 1893 was +00:53:28)
+/// is shown at the whole-minute offset below it, the same instant.
+fn storable(ts: Timestamp) -> Result<Timestamp, String> {
+    if !(0..=9999).contains(&ts.year()) {
+        return Err(format!(
+            "year {} is out of range; a timestamp has a four-digit year",
+            ts.year()
+        ));
+    }
+    let seconds = ts.offset().local_minus_utc();
+    if seconds % 60 == 0 {
+        return Ok(ts);
+    }
+    let whole = FixedOffset::east_opt(seconds - seconds % 60).expect("smaller than the original");
+    let ts = ts.with_timezone(&whole);
+    if (0..=9999).contains(&ts.year()) {
+        Ok(ts)
+    } else {
+        Err("time out of range".into())
+    }
+}
+
+fn parse_loose_any(input: &str, ctx: &TimeContext) -> Result<Timestamp, String> {
     let text = input.trim();
     if text.is_empty() {
         return Err(format!("empty time; write {FORMS}"));
@@ -270,6 +297,22 @@ mod tests {
 
     fn loose(input: &str, ctx: &TimeContext) -> String {
         parse_loose(input, ctx).unwrap().to_rfc3339()
+    }
+
+    /// Found by the loose_time fuzz target (tests/fixtures/fuzz/loose_time/): chrono reads
+    /// `-11-2-1` as year −11, and zones before standard time have offsets with seconds;
+    /// neither could be written to a file and read back.
+    #[test]
+    fn typed_times_are_always_storable() {
+        let c = ctx("Europe/Berlin");
+        let err = parse_loose("-11-2-1   14:32", &c).unwrap_err();
+        assert!(err.contains("year -11 is out of range"), "{err}");
+        assert!(parse_loose("12026-01-01 10:00", &c).is_err());
+        let lmt = parse_loose("1850-06-01 12:00", &c).unwrap();
+        assert_eq!(lmt.offset().local_minus_utc(), 53 * 60);
+        let stored = crate::review::edit::format_timestamp(&lmt);
+        assert_eq!(stored, "1850-06-01T11:59:32+00:53");
+        assert_eq!(parse_rfc3339(&stored).unwrap(), lmt);
     }
 
     #[test]

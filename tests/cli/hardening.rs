@@ -340,6 +340,14 @@ fn xss_payloads_in_every_field_stay_inert_in_every_page() {
         String::from_utf8_lossy(&site.stderr)
     );
     let public = dir.path().join("public");
+    // tests/xss-in-chromium.sh opens these pages in a real browser.
+    if let Some(keep) = std::env::var_os("PIRT_XSS_KEEP") {
+        let keep = Path::new(&keep);
+        copy_dir(&public, &keep.join("site"));
+        std::fs::write(keep.join("render.html"), &html.stdout).unwrap();
+        std::fs::write(keep.join("stats.html"), &stats.stdout).unwrap();
+        std::fs::write(keep.join("wiki.html"), &wiki).unwrap();
+    }
     let script = include_str!("../../templates/site.js");
     assert_inert(
         "site index",

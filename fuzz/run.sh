@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every fuzz target (or the ones named) for SECONDS each, one after another, seeded
+# from the examples and the recorded LLM streams. Needs a nightly toolchain and cargo-fuzz:
+#   cargo install cargo-fuzz --locked
+#   fuzz/run.sh 600                   # ten minutes per target
+#   fuzz/run.sh 30 sse redaction      # a short smoke run of two targets
+# A crash stops that target and leaves the input in fuzz/artifacts/TARGET/; minimise it
+# with `cargo +nightly fuzz tmin TARGET FILE` and keep it in tests/fixtures/fuzz/.
+set -euo pipefail
+cd "$(dirname "$0")"
+seconds=${1:-600}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(front_matter check render loose_time sse redaction)
+
+seed() {
+    local dir=corpus/$1
+    mkdir -p "$dir"
+    case $1 in
+    front_matter | check | render)
+        cp ../examples/postmortems/*.md ../examples/problems/*.md ../tests/fixtures/draft/*.md "$dir"/
+        cp ../tests/fixtures/fuzz/*.md "$dir"/ 2>/dev/null || true ;;
+    loose_time)
+        local i=0
+        for t in '14:32' '2:32 PM' 'yesterday 23:50' '2026-11-20 14:32' '14:32 Europe/Berlin' \
+            '+15m' '+1h30m' 'now' '2026-11-20T14:32:05+01:00' '2026-03-29T02:30' '00:10' \
+            '12:00 AM' '2026-11-20 14:32 America/New_York' '2026-11-20'; do
+            printf '%b%s' "\\x$(printf %02x $((i * 17 % 256)))" "$t" >"$dir/seed-$i"
+            i=$((i + 1))
+        done ;;
+    sse)
+        printf '\x10' | cat - ../tests/fixtures/llm/openai-stream.sse >"$dir/openai"
+        printf '\x21' | cat - ../tests/fixtures/llm/anthropic-stream.sse >"$dir/anthropic"
+        printf '\x06' | cat - ../tests/fixtures/llm/openai-json-stream.sse >"$dir/openai-json" ;;
+    redaction)
+        cat ../tests/fixtures/draft/review.md >"$dir/review"
+        printf 'key sk-proj-AbCdEf0123456789AbCdEf0123456789 mail ops@example.com ip 10.0.0.1 ::1\n' >"$dir/secrets"
+        printf 'https://user:hunter2@db.internal/x password=swordfish Bearer abc.def.ghi\n' >"$dir/urls" ;;
+    esac
+}
+
+for target in "${targets[@]}"; do
+    seed "$target"
+    echo "== $target: $seconds s"
+    cargo +nightly fuzz run -O "$target" "corpus/$target" -- \
+        -max_total_time="$seconds" -timeout=2 -rss_limit_mb=2048 -max_len=65536 \
+        -print_final_stats=1 2>&1 | grep -E '^(==|#[0-9]+ *DONE|stat::|INFO: seed|Done|SUMMARY|.*panicked|.*Timeout|.*out-of-memory)' || true
+done
