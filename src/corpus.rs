@@ -97,17 +97,31 @@ impl Corpus {
         found
     }
 
-    /// A short note for standard error when files were left out.
+    /// A note for standard error when files were left out.
     pub fn skipped_note(&self) -> Option<String> {
-        match self.skipped.len() {
-            0 => None,
-            n => Some(format!(
-                "left out {n} file{} that could not be read as reviews or problems (run `pirt check` for details); first: {}",
-                if n == 1 { "" } else { "s" },
-                self.skipped[0]
-            )),
-        }
+        skipped_note(&self.skipped)
     }
+}
+
+/// Names the files left out, one line each, up to ten.
+pub fn skipped_note(skipped: &[String]) -> Option<String> {
+    const SHOWN: usize = 10;
+    if skipped.is_empty() {
+        return None;
+    }
+    let n = skipped.len();
+    let mut note = format!(
+        "left out {n} file{} that could not be read as reviews or problems (`pirt check` explains):",
+        if n == 1 { "" } else { "s" },
+    );
+    for line in skipped.iter().take(SHOWN) {
+        note.push_str("\n  ");
+        note.push_str(line.lines().next().unwrap_or_default());
+    }
+    if n > SHOWN {
+        note.push_str(&format!("\n  … and {} more", n - SHOWN));
+    }
+    Some(note)
 }
 
 fn load_one(config: &Config, path: &Path, is_problem: bool, sections: bool) -> Loaded {

@@ -16,12 +16,8 @@ pub fn run(
     out: &Output,
 ) -> anyhow::Result<ExitCode> {
     let built = crate::insights::site::build(config, out_dir, title, today)?;
-    if !built.skipped.is_empty() {
-        out.note(format!(
-            "left out {} file(s) that could not be read (run `pirt check`); first: {}",
-            built.skipped.len(),
-            built.skipped[0]
-        ));
+    if let Some(note) = crate::corpus::skipped_note(&built.skipped) {
+        out.note(note);
     }
     out.note(format!(
         "{}: {} reviews, {} problem records; {} page(s) written, {} unchanged{}",
