@@ -23,9 +23,12 @@ pub fn write_generated(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     if fs::symlink_metadata(path).is_err() {
         match OpenOptions::new().write(true).create_new(true).open(path) {
             Ok(mut file) => {
-                return file.write_all(contents).with_context(|| {
-                    format!("cannot write {} (is the disk full?)", path.display())
-                });
+                if let Err(e) = file.write_all(contents) {
+                    drop(file);
+                    let _ = fs::remove_file(path);
+                    return Err(e).with_context(|| format!("cannot write {}", path.display()));
+                }
+                return Ok(());
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e).with_context(|| format!("cannot create {}", path.display())),
@@ -115,9 +118,12 @@ pub fn create_new(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
         .create_new(true)
         .open(path)
         .with_context(|| format!("cannot create {}", path.display()))?;
-    file.write_all(contents)
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    if let Err(e) = file.write_all(contents).and_then(|()| file.sync_all()) {
+        // A half-written new file is worse than none.
+        drop(file);
+        let _ = fs::remove_file(path);
+        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+    }
     Ok(())
 }
 

@@ -37,7 +37,8 @@ pub fn new(config: &Config, options: NewOptions, out: &Output) -> anyhow::Result
     );
 
     // Prepare every review edit first: nothing is written if one of them cannot be made.
-    let mut edits: Vec<(PathBuf, String, EditLock)> = Vec::new();
+    // (path, new text, original text, lock held until the end)
+    let mut edits: Vec<(PathBuf, String, String, EditLock)> = Vec::new();
     let mut reviews: Vec<Review> = Vec::new();
     // The same review named twice (even by another path) is linked once: locking it twice
     // would wait forever.
@@ -84,7 +85,7 @@ pub fn new(config: &Config, options: NewOptions, out: &Output) -> anyhow::Result
         )
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         reviews.push(file.parsed.review.clone());
-        edits.push((path.clone(), updated, lock));
+        edits.push((path.clone(), updated, file.text.clone(), lock));
     }
 
     let mut services: Vec<String> = Vec::new();
@@ -131,12 +132,38 @@ pub fn new(config: &Config, options: NewOptions, out: &Output) -> anyhow::Result
     let path = dir.join(format!("{id}-{slug}.md"));
     fsutil::create_new(&path, text.as_bytes())?;
     out.note(format!("created {} ({id})", path.display()));
-    for (review, updated, _lock) in edits {
-        fsutil::write_atomic(&review, updated.as_bytes())?;
+    for (i, (review, updated, _, _)) in edits.iter().enumerate() {
+        if let Err(e) = fsutil::write_atomic(review, updated.as_bytes()) {
+            return Err(undo(&path, &edits[..i], e));
+        }
         out.note(format!("linked {} to {id}", review.display()));
     }
     println!("{}", path.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// A review could not be linked: the new record is removed and the reviews already linked
+/// get their old text back, so that the command did all or nothing. Says what it could not
+/// undo.
+fn undo(
+    record: &Path,
+    linked: &[(PathBuf, String, String, EditLock)],
+    error: anyhow::Error,
+) -> anyhow::Error {
+    let mut left = Vec::new();
+    for (review, _, original, _) in linked {
+        if fsutil::write_atomic(review, original.as_bytes()).is_err() {
+            left.push(format!("{} still links the new record", review.display()));
+        }
+    }
+    if std::fs::remove_file(record).is_err() {
+        left.push(format!("{} was left in place", record.display()));
+    }
+    if left.is_empty() {
+        anyhow::anyhow!("{error:#}; the new record was removed and nothing was changed")
+    } else {
+        anyhow::anyhow!("{error:#}; undoing failed: {}", left.join("; "))
+    }
 }
 
 #[derive(Serialize)]

@@ -814,3 +814,156 @@ async fn killed_drafts_leave_the_old_or_the_new_file() {
         "no run was killed before it wrote ({finished} finished)"
     );
 }
+
+/// A small tmpfs mounted for one test (root only; `None` where mounting is not allowed).
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(kib: u32) -> Option<Self> {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(SmallDisk { dir })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Fills what is left, so that the next write fails with ENOSPC.
+    fn fill(&self) {
+        use std::io::Write;
+        let mut filler = std::fs::File::create(self.path().join("filler")).unwrap();
+        let block = vec![0u8; 4096];
+        while filler.write_all(&block).is_ok() {}
+        let _ = filler.sync_all();
+    }
+
+    fn read_only(&self) {
+        let status = std::process::Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(self.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+/// A full disk and a read-only file system: draft, timeline add and problem new fail with
+/// the file and the reason, and every file is left as it was. Needs root for the mount;
+/// elsewhere it says so and passes without checking.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_or_read_only_disk_fails_clearly_and_changes_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(sse(llm_fixture("openai-stream.sse")))
+        .mount(&server)
+        .await;
+    let source = repo(&format!("{}/v1", server.uri()), "");
+    // Problem records on another, writable disk: the record is written, the review link
+    // is not, and the record must be taken back.
+    let elsewhere = tempfile::tempdir().unwrap();
+    for mode in ["full", "read-only", "read-only reviews"] {
+        let Some(disk) = SmallDisk::mount(256) else {
+            eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+            return;
+        };
+        crate::copy_dir(source.path(), disk.path());
+        let problems = if mode == "read-only reviews" {
+            let toml = disk.path().join("pirt.toml");
+            let config = std::fs::read_to_string(&toml).unwrap();
+            std::fs::write(
+                &toml,
+                format!(
+                    "{config}\n[folders]\nproblems = {:?}\n",
+                    elsewhere.path().display().to_string()
+                ),
+            )
+            .unwrap();
+            elsewhere.path().to_path_buf()
+        } else {
+            disk.path().join("problems")
+        };
+        std::fs::create_dir_all(&problems).unwrap();
+        // The lock file exists already, as after any earlier edit.
+        let _ = run(disk.path(), &["check", REVIEW], &[]).await;
+        match mode {
+            "full" => disk.fill(),
+            _ => disk.read_only(),
+        }
+        let expected = match mode {
+            "full" => "No space left on device",
+            _ => "Read-only file system",
+        };
+        for args in [
+            vec!["draft", REVIEW, "--prompt", "summary"],
+            vec![
+                "timeline",
+                "add",
+                REVIEW,
+                "Failover finished",
+                "--at",
+                "2026-11-24T15:00:00Z",
+            ],
+            vec![
+                "problem",
+                "new",
+                "Failover without fencing",
+                "--from",
+                REVIEW,
+            ],
+        ] {
+            let out = run(disk.path(), &args, &[]).await;
+            let err = stderr(&out);
+            assert!(
+                matches!(out.status.code(), Some(1 | 2)),
+                "{mode}: pirt {} exited {:?}:\n{err}",
+                args.join(" "),
+                out.status.code()
+            );
+            assert!(
+                err.contains(expected),
+                "{mode}: pirt {}: the error does not say why:\n{err}",
+                args.join(" ")
+            );
+            assert_eq!(
+                read(disk.path()),
+                original(),
+                "{mode}: pirt {}",
+                args.join(" ")
+            );
+            if mode == "read-only reviews" && args[0] == "problem" {
+                assert!(err.contains("the new record was removed"), "{err}");
+            }
+            let records: Vec<_> = std::fs::read_dir(&problems).unwrap().collect();
+            assert!(
+                records.is_empty(),
+                "{mode}: a problem record was left behind"
+            );
+            let strays: Vec<String> = std::fs::read_dir(disk.path().join("postmortems"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n != "review.md")
+                .collect();
+            assert!(
+                strays.is_empty(),
+                "{mode}: temporary files left: {strays:?}"
+            );
+        }
+    }
+}
