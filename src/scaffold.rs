@@ -241,6 +241,11 @@ pub fn next_id<'a>(format: &str, year: i32, used: impl IntoIterator<Item = &'a s
 
 /// A file-name slug: ASCII, lower case, words joined by hyphens, at most 60 characters.
 pub fn slug(title: &str) -> String {
+    slug_or(title, "incident")
+}
+
+/// The slug of `title`, or `fallback` when the title has no letters or digits.
+pub fn slug_or(title: &str, fallback: &str) -> String {
     let ascii = deunicode::deunicode(title).to_ascii_lowercase();
     let mut out = String::new();
     for word in ascii
@@ -256,7 +261,7 @@ pub fn slug(title: &str) -> String {
         out.push_str(word);
     }
     if out.is_empty() {
-        "incident".into()
+        fallback.into()
     } else {
         out
     }
@@ -336,6 +341,7 @@ mod tests {
             "storung-zahlungsdienst-uberlastet"
         );
         assert_eq!(slug("???"), "incident");
+        assert_eq!(slug_or("!!!", "problem"), "problem");
         assert!(slug(&"word ".repeat(40)).len() <= 60);
     }
 }

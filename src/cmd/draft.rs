@@ -51,8 +51,11 @@ struct Finished {
 
 pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<ExitCode> {
     let loaded = prompt::all(config)?;
-    for (_, error) in &loaded.broken {
-        out.note(format!("warning: {error} (this prompt is left out)"));
+    // A broken prompt asked for by name is an error below; say it once.
+    for (name, error) in &loaded.broken {
+        if !options.prompts.iter().any(|p| p == name) {
+            out.note(format!("warning: {error} (this prompt is left out)"));
+        }
     }
     let prompts = &loaded.prompts;
     if options.list {

@@ -128,7 +128,7 @@ pub fn new(config: &Config, options: NewOptions, out: &Output) -> anyhow::Result
         );
     }
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let slug = crate::scaffold::slug(title);
+    let slug = crate::scaffold::slug_or(title, "problem");
     let path = dir.join(format!("{id}-{slug}.md"));
     fsutil::create_new(&path, text.as_bytes())?;
     out.note(format!("created {} ({id})", path.display()));

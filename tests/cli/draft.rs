@@ -733,6 +733,12 @@ async fn prompts_are_listed_overridden_and_added() {
         "{}",
         stderr(&out)
     );
+    assert_eq!(
+        stderr(&out).matches("broken.md:4:").count(),
+        1,
+        "said once: {}",
+        stderr(&out)
+    );
 }
 
 /// A CRLF file gets CRLF lines, and nothing else changes.
