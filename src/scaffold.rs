@@ -260,11 +260,7 @@ pub fn slug_or(title: &str, fallback: &str) -> String {
         }
         out.push_str(word);
     }
-    if out.is_empty() {
-        fallback.into()
-    } else {
-        out
-    }
+    if out.is_empty() { fallback.into() } else { out }
 }
 
 /// `postmortems/YYYY-MM-DD-slug.md`, with `-2`, `-3`... when that name is taken.

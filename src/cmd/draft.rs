@@ -140,11 +140,12 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
     let writes_file = !options.stdout;
     if writes_file && !options.force {
         jobs.retain(|job| {
-            let Target::Section(headings) = &job.prompt.target else {
-                return true;
-            };
-            match prompt::find_section(review, headings) {
-                Some(s) if !s.is_empty() && !s.text.contains(write::OPEN) => {
+            let human = prompt::destinations(job.prompt, review)
+                .iter()
+                .filter_map(|headings| prompt::find_section(review, headings))
+                .find(|s| !s.is_empty() && !s.text.contains(write::OPEN));
+            match human {
+                Some(s) => {
                     refused += 1;
                     eprintln!(
                         "{}: {}",
@@ -156,7 +157,7 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
                     );
                     false
                 }
-                _ => true,
+                None => true,
             }
         });
         if jobs.is_empty() {
@@ -392,30 +393,55 @@ fn write_back(
     for (p, answer) in answers {
         let parsed = parse_review(path, &text, config);
         match &p.target {
-            Target::Section(headings) => {
-                let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
-                let drafted = write::without_heading(&answer.text, headings);
-                let block = write::block(&p.name, &answer.model, &at, &drafted, nl);
-                match write::section(&text, &parsed, headings, &block, force) {
-                    Ok((updated, outcome)) => {
-                        overwrote |= outcome == SectionOutcome::Overwrote;
-                        let heading = prompt::find_section(
-                            &parse_review(path, &updated, config).review,
-                            headings,
-                        )
-                        .map_or_else(|| headings[0].clone(), |s| s.heading.clone());
-                        let what = match outcome {
-                            SectionOutcome::Filled => "drafted",
-                            SectionOutcome::Redrafted => "re-drafted",
-                            SectionOutcome::Overwrote => "replaced (--force)",
-                            SectionOutcome::Added => "added",
-                        };
-                        notes.push(format!("{}: {what} section \"{heading}\"", p.name));
-                        text = updated;
+            Target::Section(_) => {
+                let places = prompt::destinations(p, &parsed.review);
+                let pieces: Vec<(Vec<String>, String)> = if places.len() == 1 {
+                    vec![(places[0].clone(), answer.text.clone())]
+                } else {
+                    let split = write::split_parts(&answer.text, &p.parts);
+                    if split.iter().all(Option::is_none) {
+                        // No labels at all: the whole answer goes into the first part.
+                        notes.push(format!(
+                            "{}: the answer has none of the labels {}; all of it went into \"{}\"",
+                            p.name,
+                            p.parts.join(", "),
+                            p.parts[0]
+                        ));
+                        vec![(places[0].clone(), answer.text.clone())]
+                    } else {
+                        places
+                            .into_iter()
+                            .zip(split)
+                            .filter_map(|(place, piece)| piece.map(|t| (place, t)))
+                            .collect()
                     }
-                    Err(e) => {
-                        refused += 1;
-                        eprintln!("{}: {e}", p.name);
+                };
+                for (headings, piece) in pieces {
+                    let parsed = parse_review(path, &text, config);
+                    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+                    let drafted = write::without_heading(&piece, &headings);
+                    let block = write::block(&p.name, &answer.model, &at, &drafted, nl);
+                    match write::section(&text, &parsed, &headings, &block, force) {
+                        Ok((updated, outcome)) => {
+                            overwrote |= outcome == SectionOutcome::Overwrote;
+                            let heading = prompt::find_section(
+                                &parse_review(path, &updated, config).review,
+                                &headings,
+                            )
+                            .map_or_else(|| headings[0].clone(), |s| s.heading.clone());
+                            let what = match outcome {
+                                SectionOutcome::Filled => "drafted",
+                                SectionOutcome::Redrafted => "re-drafted",
+                                SectionOutcome::Overwrote => "replaced (--force)",
+                                SectionOutcome::Added => "added",
+                            };
+                            notes.push(format!("{}: {what} section \"{heading}\"", p.name));
+                            text = updated;
+                        }
+                        Err(e) => {
+                            refused += 1;
+                            eprintln!("{}: {e}", p.name);
+                        }
                     }
                 }
             }

@@ -87,6 +87,8 @@ struct Meta {
     temperature: Option<f64>,
     max_tokens: Option<u32>,
     model: Option<String>,
+    #[serde(default)]
+    parts: Vec<String>,
 }
 
 /// A loaded prompt file.
@@ -99,6 +101,10 @@ pub struct Prompt {
     pub temperature: Option<f64>,
     pub max_tokens: Option<u32>,
     pub model: Option<String>,
+    /// Labelled parts of the answer that go into sections of their own when the review has
+    /// a section for each part and not the target section (`What went well`, ... in the
+    /// concise template, where the sre template has one `Lessons learned`).
+    pub parts: Vec<String>,
     /// The minijinja template of the user message.
     pub body: String,
     pub origin: Origin,
@@ -130,6 +136,13 @@ impl Prompt {
         {
             anyhow::bail!("{shown}: temperature {t} is outside 0 to 2");
         }
+        let parts: Vec<String> = meta.parts.iter().map(|p| p.trim().to_string()).collect();
+        if !parts.is_empty() && !matches!(target, Target::Section(_)) {
+            anyhow::bail!("{shown}: `parts` needs a section target");
+        }
+        if parts.iter().any(|p| p.is_empty()) {
+            anyhow::bail!("{shown}: `parts` has an empty name");
+        }
         let body = text[layout.body_start..].trim_start_matches(['\r', '\n']);
         if body.trim().is_empty() {
             anyhow::bail!("{shown}: the prompt has no body (the text after the front matter)");
@@ -142,6 +155,7 @@ impl Prompt {
             temperature: meta.temperature,
             max_tokens: meta.max_tokens,
             model: meta.model,
+            parts,
             body: body.to_string(),
             origin,
         })
@@ -294,6 +308,26 @@ pub fn find_section<'r>(review: &'r Review, headings: &[String]) -> Option<&'r d
             .iter()
             .find(|s| s.heading.eq_ignore_ascii_case(h.trim()))
     })
+}
+
+/// Where a section prompt's answer goes in `review`: the sections to fill, each as its
+/// heading alternatives. One target section when the review has it; one section per part
+/// when the prompt has parts and the review has all of their sections but not the target.
+pub fn destinations(prompt: &Prompt, review: &Review) -> Vec<Vec<String>> {
+    let Target::Section(headings) = &prompt.target else {
+        return Vec::new();
+    };
+    let split = !prompt.parts.is_empty()
+        && find_section(review, headings).is_none()
+        && prompt
+            .parts
+            .iter()
+            .all(|p| find_section(review, std::slice::from_ref(p)).is_some());
+    if split {
+        prompt.parts.iter().map(|p| vec![p.clone()]).collect()
+    } else {
+        vec![headings.clone()]
+    }
 }
 
 /// A section's text as a reader sees it: no guidance, no draft markers.

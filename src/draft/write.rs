@@ -124,6 +124,73 @@ pub fn without_heading(text: &str, headings: &[String]) -> String {
     }
 }
 
+/// Splits an answer at the labels of `parts` (a line such as `**What went well**`,
+/// `### What went well:` or `What went well: text`): the text under each label, `None` for
+/// a part the answer has no label for. Text before the first label is kept with the first
+/// part found.
+pub fn split_parts(answer: &str, parts: &[String]) -> Vec<Option<String>> {
+    let mut found: Vec<Option<String>> = vec![None; parts.len()];
+    let mut current: Option<usize> = None;
+    let mut preamble = String::new();
+    for line in answer.lines() {
+        match label(line, parts) {
+            Some((i, rest)) => {
+                let text = found[i].get_or_insert_with(String::new);
+                if current.is_none() && !preamble.trim().is_empty() {
+                    text.push_str(preamble.trim());
+                    text.push_str("\n\n");
+                }
+                if !rest.is_empty() {
+                    text.push_str(rest);
+                    text.push('\n');
+                }
+                current = Some(i);
+            }
+            None => match current {
+                Some(i) => {
+                    let text = found[i].get_or_insert_with(String::new);
+                    text.push_str(line);
+                    text.push('\n');
+                }
+                None => {
+                    preamble.push_str(line);
+                    preamble.push('\n');
+                }
+            },
+        }
+    }
+    found
+        .into_iter()
+        .map(|t| t.map(|t| t.trim().to_string()))
+        .collect()
+}
+
+/// Which part a line is the label of, and the text after the label on the same line.
+fn label<'a>(line: &'a str, parts: &[String]) -> Option<(usize, &'a str)> {
+    let bare = line.trim().trim_start_matches(['#', '*', '_', '-', ' ']);
+    parts.iter().enumerate().find_map(|(i, part)| {
+        let head = bare.get(..part.len())?;
+        // The label ends at `**`, `:`, ` (` or the end of the line: a sentence that only
+        // begins with the same words is not a label.
+        let after = bare[part.len()..].trim_start_matches(' ');
+        if !head.eq_ignore_ascii_case(part)
+            || !(after.is_empty() || after.starts_with(['*', '_', ':', '(']))
+        {
+            return None;
+        }
+        let rest = after.trim_start_matches(['*', '_', ':', ' ']);
+        // `**What went well** (detection, ...)`: the prompt's own hint, echoed back.
+        Some((
+            i,
+            if rest.starts_with('(') {
+                ""
+            } else {
+                rest.trim()
+            },
+        ))
+    })
+}
+
 /// Puts `block` into the section a target names. `headings` are alternatives; the first is
 /// used when the review has none of them.
 pub fn section(
@@ -499,6 +566,29 @@ mod tests {
             block,
             "<!-- pirt:draft prompt=summary model=gpt_4_--_x at=T -->\nhi\n<!-- /pirt:draft -->"
         );
+    }
+
+    #[test]
+    fn answers_are_split_at_the_part_labels() {
+        let parts: Vec<String> = ["What went well", "What went wrong", "Where we got lucky"]
+            .map(String::from)
+            .to_vec();
+        let answer = "Here are the lessons.\n\n**What went well** (detection, response)\n- Paged in 2 min.\n\n### What went wrong:\n- No canary.\nWhat went wrong was obvious.\n\nwhere we got lucky: it was a Sunday.\n";
+        let split = split_parts(answer, &parts);
+        assert_eq!(
+            split[0].as_deref(),
+            Some("Here are the lessons.\n\n- Paged in 2 min.")
+        );
+        assert_eq!(
+            split[1].as_deref(),
+            Some("- No canary.\nWhat went wrong was obvious.")
+        );
+        assert_eq!(split[2].as_deref(), Some("it was a Sunday."));
+        let partial = split_parts("**What went wrong**\nx", &parts);
+        assert_eq!(partial, vec![None, Some("x".to_string()), None]);
+        assert_eq!(split_parts("no labels", &parts), vec![None, None, None]);
+        // Not a char boundary inside a label-length prefix: no panic.
+        assert_eq!(split_parts("Wha\u{e9}t", &parts), vec![None, None, None]);
     }
 
     #[test]

@@ -973,3 +973,76 @@ async fn a_full_or_read_only_disk_fails_clearly_and_changes_nothing() {
         }
     }
 }
+
+/// The lessons prompt in a review with the concise template's three sections: each labelled
+/// part of the answer fills its own section; in one with `## Lessons learned` it all goes
+/// there. Re-drafting replaces pirt's blocks and nothing else.
+#[tokio::test(flavor = "multi_thread")]
+async fn lessons_fill_three_sections_or_one() {
+    let answer = "**What went well**\n- Paged in 2 minutes.\n\n**What went wrong:**\n- No fencing on failover.\n\n**Where we got lucky** (limits)\n- Low traffic at the time.";
+    let mut body: serde_json::Value =
+        serde_json::from_slice(&llm_fixture("openai-nonstream.json")).unwrap();
+    body["choices"][0]["message"]["content"] = answer.into();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(json(serde_json::to_vec(&body).unwrap()))
+        .mount(&server)
+        .await;
+    let dir = repo(&format!("{}/v1", server.uri()), "stream = false\n");
+    let three = format!(
+        "{}\n## What went well\n\n## What went wrong\n\n<!-- guide: Gaps. -->\n\n## Where we got lucky\n",
+        original()
+    );
+    std::fs::write(dir.path().join(REVIEW), &three).unwrap();
+    let args = ["draft", REVIEW, "-p", "lessons"];
+    let out = run(dir.path(), &args, &[]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = read(dir.path());
+    let section = |text: &str, heading: &str| -> String {
+        let start = text.find(&format!("## {heading}\n")).unwrap();
+        let rest = &text[start + heading.len() + 4..];
+        rest[..rest.find("\n## ").unwrap_or(rest.len())].to_string()
+    };
+    assert!(section(&after, "What went well").contains("- Paged in 2 minutes."));
+    assert!(!section(&after, "What went well").contains("fencing"));
+    assert!(section(&after, "What went wrong").contains("<!-- guide: Gaps. -->"));
+    assert!(section(&after, "What went wrong").contains("- No fencing on failover."));
+    assert!(section(&after, "Where we got lucky").contains("- Low traffic at the time."));
+    assert!(!after.contains("Lessons learned"), "{after}");
+    assert_eq!(after.matches("<!-- pirt:draft prompt=lessons").count(), 3);
+    // The rest of the file is as it was.
+    assert!(after.starts_with(&original()));
+    // Again: the three blocks are replaced, not added to.
+    let out = run(dir.path(), &args, &[]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let again = read(dir.path());
+    assert_eq!(again.matches("<!-- pirt:draft prompt=lessons").count(), 3);
+    assert_eq!(again.matches("- Paged in 2 minutes.").count(), 1);
+
+    // A person's text in one of the sections: refused before anything is sent.
+    let requests = server.received_requests().await.unwrap().len();
+    let human = three.replace(
+        "## Where we got lucky\n",
+        "## Where we got lucky\n\nThe standby was warm.\n",
+    );
+    std::fs::write(dir.path().join(REVIEW), &human).unwrap();
+    let out = run(dir.path(), &args, &[]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Where we got lucky"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(read(dir.path()), human);
+    assert_eq!(server.received_requests().await.unwrap().len(), requests);
+
+    // One `Lessons learned` section: the whole answer goes there.
+    let one = format!("{}\n## Lessons learned\n", original());
+    std::fs::write(dir.path().join(REVIEW), &one).unwrap();
+    let out = run(dir.path(), &args, &[]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = read(dir.path());
+    let lessons = section(&after, "Lessons learned");
+    assert!(lessons.contains("**What went well**") && lessons.contains("- Low traffic"));
+    assert_eq!(after.matches("<!-- pirt:draft prompt=lessons").count(), 1);
+}
