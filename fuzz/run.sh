@@ -8,6 +8,7 @@
 # with `cargo +nightly fuzz tmin TARGET FILE` and keep it in tests/fixtures/fuzz/.
 set -euo pipefail
 cd "$(dirname "$0")"
+mkdir -p artifacts
 seconds=${1:-600}
 shift || true
 targets=("$@")
@@ -16,10 +17,12 @@ targets=("$@")
 seed() {
     local dir=corpus/$1
     mkdir -p "$dir"
+    # Inputs that once crashed a target are replayed first.
+    cp ../tests/fixtures/fuzz/"$1"/* "$dir"/ 2>/dev/null || true
     case $1 in
     front_matter | check | render)
         cp ../examples/postmortems/*.md ../examples/problems/*.md ../tests/fixtures/draft/*.md "$dir"/
-        cp ../tests/fixtures/fuzz/*.md "$dir"/ 2>/dev/null || true ;;
+        ;;
     loose_time)
         local i=0
         for t in '14:32' '2:32 PM' 'yesterday 23:50' '2026-11-20 14:32' '14:32 Europe/Berlin' \
@@ -39,10 +42,21 @@ seed() {
     esac
 }
 
+failed=()
 for target in "${targets[@]}"; do
     seed "$target"
     echo "== $target: $seconds s"
+    status=0
     cargo +nightly fuzz run -O "$target" "corpus/$target" -- \
         -max_total_time="$seconds" -timeout=2 -rss_limit_mb=2048 -max_len=65536 \
-        -print_final_stats=1 2>&1 | grep -E '^(==|#[0-9]+ *DONE|stat::|INFO: seed|Done|SUMMARY|.*panicked|.*Timeout|.*out-of-memory)' || true
+        -print_final_stats=1 >"artifacts/$target.log" 2>&1 || status=$?
+    grep -E '^(stat::|INFO: seed|Done|SUMMARY|.*panicked|.*Timeout|.*out-of-memory)' "artifacts/$target.log" || true
+    if [ "$status" -ne 0 ]; then
+        echo "!! $target failed (exit $status): see fuzz/artifacts/$target.log"
+        failed+=("$target")
+    fi
 done
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "failed: ${failed[*]}"
+    exit 1
+fi

@@ -24,8 +24,7 @@ pub fn write_generated(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
         match OpenOptions::new().write(true).create_new(true).open(path) {
             Ok(mut file) => {
                 if let Err(e) = file.write_all(contents) {
-                    drop(file);
-                    let _ = fs::remove_file(path);
+                    remove_partial(path, file);
                     return Err(e).with_context(|| format!("cannot write {}", path.display()));
                 }
                 return Ok(());
@@ -119,12 +118,26 @@ pub fn create_new(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
         .open(path)
         .with_context(|| format!("cannot create {}", path.display()))?;
     if let Err(e) = file.write_all(contents).and_then(|()| file.sync_all()) {
-        // A half-written new file is worse than none.
-        drop(file);
-        let _ = fs::remove_file(path);
+        remove_partial(path, file);
         return Err(e).with_context(|| format!("cannot write {}", path.display()));
     }
     Ok(())
+}
+
+/// Removes a new file that could not be written whole (a half-written file is worse than
+/// none), unless something else has been put at its path since.
+fn remove_partial(path: &Path, file: File) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let ours = file.metadata().map(|m| (m.dev(), m.ino()));
+        let there = fs::symlink_metadata(path).map(|m| (m.dev(), m.ino()));
+        if !matches!((ours, there), (Ok(a), Ok(b)) if a == b) {
+            return;
+        }
+    }
+    drop(file);
+    let _ = fs::remove_file(path);
 }
 
 /// An exclusive advisory lock on a file that is about to be replaced by `write_atomic`.

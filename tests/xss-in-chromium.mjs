@@ -40,16 +40,26 @@ async function visit(file, withCsp) {
   });
   if (withCsp) {
     await page.goto(self, { waitUntil: "load" });
+    const csp = await page.evaluate(
+      () => document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]').length,
+    );
+    if (csp === 0 && !file.endsWith("wiki.html")) failures.push(`${label}: no Content-Security-Policy`);
   } else {
     const html = readFileSync(file, "utf8").replace(
       /<meta http-equiv="Content-Security-Policy"[^>]*>/gi,
       "",
     );
     // Served as the file itself, so that relative links and the script stay the same.
-    await page.route(self, (route) =>
-      route.fulfill({ body: html, contentType: "text/html; charset=utf-8" }),
-    );
+    let served = 0;
+    await page.route(self, (route) => {
+      served += 1;
+      return route.fulfill({ body: html, contentType: "text/html; charset=utf-8" });
+    });
     await page.goto(self, { waitUntil: "load" });
+    const csp = await page.evaluate(
+      () => document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]').length,
+    );
+    if (served === 0 || csp !== 0) failures.push(`${label}: the page without its CSP was not the one loaded`);
   }
   const links = await page.evaluate(() => {
     const bad = [];

@@ -19,6 +19,9 @@ PIRT_XSS_KEEP="$out" cargo test --quiet --test cli -- --exact \
   hardening::xss_payloads_in_every_field_stay_inert_in_every_page >/dev/null
 mapfile -t pages < <(find "$out" -name '*.html' -not -path "$tools/*" | sort)
 echo "pages: ${#pages[@]}"
+# The review page, stats, index, problems and one more at least: fewer means the test that
+# writes them did not run.
+((${#pages[@]} >= 10)) || { echo "FAIL: only ${#pages[@]} pages were built" >&2; exit 1; }
 # wiki.html is pirt's Markdown shown by a permissive wiki (raw HTML on): it may load the
 # images the review links to, as any Markdown would; it must still never run a payload.
 cp tests/xss-in-chromium.mjs "$tools/"

@@ -38,6 +38,8 @@ fuzz_target!(|bytes: &[u8]| {
         let back = parse_rfc3339(&stored)
             .unwrap_or_else(|e| panic!("{text:?} gave {stored:?}, which is not read back: {e}"));
         assert_eq!(back, ts, "{text:?} → {stored:?}");
+        assert_eq!(back.offset(), ts.offset(), "{text:?} → {stored:?}");
+        assert_eq!(format_timestamp(&back), stored, "{text:?}");
     }
     let _ = parse_rfc3339(text);
     let _ = parse_date(text);

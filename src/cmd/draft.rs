@@ -51,9 +51,11 @@ struct Finished {
 
 pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<ExitCode> {
     let loaded = prompt::all(config)?;
-    // A broken prompt asked for by name is an error below; say it once.
+    // A broken prompt asked for by name is an error below (when a file is drafted); say
+    // it once.
+    let selecting = !options.list && options.file.is_some();
     for (name, error) in &loaded.broken {
-        if !options.prompts.iter().any(|p| p == name) {
+        if !(selecting && options.prompts.iter().any(|p| p == name)) {
             out.note(format!("warning: {error} (this prompt is left out)"));
         }
     }

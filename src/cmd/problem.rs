@@ -151,8 +151,14 @@ fn undo(
     error: anyhow::Error,
 ) -> anyhow::Error {
     let mut left = Vec::new();
-    for (review, _, original, _) in linked {
-        if fsutil::write_atomic(review, original.as_bytes()).is_err() {
+    for (review, updated, original, _) in linked {
+        // The lock held so far is on the replaced file: lock what is there now, and put the
+        // old text back only if nobody changed the file since (a `timeline add` may have).
+        let restored = EditLock::acquire(review).is_ok_and(|_lock| {
+            std::fs::read_to_string(review).is_ok_and(|now| now == *updated)
+                && fsutil::write_atomic(review, original.as_bytes()).is_ok()
+        });
+        if !restored {
             left.push(format!("{} still links the new record", review.display()));
         }
     }

@@ -59,8 +59,12 @@ pub fn parse_loose(input: &str, ctx: &TimeContext) -> Result<Timestamp, String> 
 
 /// A time as files store it: RFC 3339 has four-digit years and offsets in whole minutes.
 /// Local mean time before a zone's first standard offset (Berlin before 1893 was +00:53:28)
-/// is shown at the whole-minute offset below it, the same instant.
+/// is shown at the offset rounded toward zero to whole minutes: the same instant.
 fn storable(ts: Timestamp) -> Result<Timestamp, String> {
+    // chrono reads `23:59:60` as a leap second, which RFC 3339 text cannot carry back.
+    if ts.nanosecond() >= 1_000_000_000 {
+        return Err("a leap second (:60) cannot be stored; use :59".into());
+    }
     if !(0..=9999).contains(&ts.year()) {
         return Err(format!(
             "year {} is out of range; a timestamp has a four-digit year",
@@ -308,6 +312,8 @@ mod tests {
         let err = parse_loose("-11-2-1   14:32", &c).unwrap_err();
         assert!(err.contains("year -11 is out of range"), "{err}");
         assert!(parse_loose("12026-01-01 10:00", &c).is_err());
+        let leap = parse_loose("2026-06-30 23:59:60", &c).unwrap_err();
+        assert!(leap.contains("leap second"), "{leap}");
         let lmt = parse_loose("1850-06-01 12:00", &c).unwrap();
         assert_eq!(lmt.offset().local_minus_utc(), 53 * 60);
         let stored = crate::review::edit::format_timestamp(&lmt);

@@ -881,9 +881,14 @@ async fn a_full_or_read_only_disk_fails_clearly_and_changes_nothing() {
         .mount(&server)
         .await;
     let source = repo(&format!("{}/v1", server.uri()), "");
-    // Problem records on another, writable disk: the record is written, the review link
-    // is not, and the record must be taken back.
+    // Problem records and a first review on another, writable disk: the record is written
+    // and the first review linked, the second review cannot be; the record must be taken
+    // back and the first review restored.
     let elsewhere = tempfile::tempdir().unwrap();
+    let first = elsewhere.path().join("first.md");
+    let first_text = original().replace("id: PIR-2026-021", "id: PIR-2026-020");
+    std::fs::write(&first, &first_text).unwrap();
+    let first = first.display().to_string();
     for mode in ["full", "read-only", "read-only reviews"] {
         let Some(disk) = SmallDisk::mount(256) else {
             eprintln!("skipped: cannot mount a tmpfs here (needs root)");
@@ -897,11 +902,11 @@ async fn a_full_or_read_only_disk_fails_clearly_and_changes_nothing() {
                 &toml,
                 format!(
                     "{config}\n[folders]\nproblems = {:?}\n",
-                    elsewhere.path().display().to_string()
+                    elsewhere.path().join("problems").display().to_string()
                 ),
             )
             .unwrap();
-            elsewhere.path().to_path_buf()
+            elsewhere.path().join("problems")
         } else {
             disk.path().join("problems")
         };
@@ -931,6 +936,8 @@ async fn a_full_or_read_only_disk_fails_clearly_and_changes_nothing() {
                 "new",
                 "Failover without fencing",
                 "--from",
+                &first,
+                "--from",
                 REVIEW,
             ],
         ] {
@@ -956,6 +963,11 @@ async fn a_full_or_read_only_disk_fails_clearly_and_changes_nothing() {
             if mode == "read-only reviews" && args[0] == "problem" {
                 assert!(err.contains("the new record was removed"), "{err}");
             }
+            assert_eq!(
+                std::fs::read_to_string(&first).unwrap(),
+                first_text,
+                "{mode}"
+            );
             let records: Vec<_> = std::fs::read_dir(&problems).unwrap().collect();
             assert!(
                 records.is_empty(),
