@@ -448,14 +448,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
     if let Command::Man = cli.command {
         let mut page = Vec::new();
         clap_mangen::Man::new(Cli::command()).render(&mut page)?;
-        std::io::Write::write_all(&mut std::io::stdout().lock(), &page)?;
+        std::io::Write::write_all(&mut crate::ui::stdio::stdout(), &page)?;
         return Ok(ExitCode::SUCCESS);
     }
     if let Command::Completions { shell } = cli.command {
         // Generated into memory first: clap_complete panics on a failed write.
         let mut script = Vec::new();
         clap_complete::generate(shell, &mut Cli::command(), "pirt", &mut script);
-        std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
+        std::io::Write::write_all(&mut crate::ui::stdio::stdout(), &script)?;
         return Ok(ExitCode::SUCCESS);
     }
     let cwd = std::env::current_dir()?;
@@ -470,8 +470,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
     let config = Config::discover(cli.config.as_deref(), env_config.as_deref(), &cwd)?;
     if out.verbose {
         match &config.path {
-            Some(path) => eprintln!("using config {}", path.display()),
-            None => eprintln!("no pirt.toml found; using built-in defaults"),
+            Some(path) => errln!("using config {}", path.display()),
+            None => errln!("no pirt.toml found; using built-in defaults"),
         }
     }
     match cli.command {
@@ -614,7 +614,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             } else {
                 crate::schema::review_schema(&config)
             };
-            let mut stdout = std::io::stdout().lock();
+            let mut stdout = crate::ui::stdio::stdout();
             serde_json::to_writer_pretty(&mut stdout, &schema).map_err(std::io::Error::from)?;
             std::io::Write::write_all(&mut stdout, b"\n")?;
             Ok(ExitCode::SUCCESS)

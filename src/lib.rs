@@ -4,6 +4,10 @@
 //! renderers and one module per command; `main.rs` only parses arguments and maps the
 //! result to an exit code.
 
+// First, so that outln!/errln! are in scope in every module below.
+#[macro_use]
+pub mod ui;
+
 pub mod assets;
 pub mod check;
 pub mod cli;

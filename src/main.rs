@@ -13,7 +13,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("{}", pirt::error_text(&err));
+            pirt::errln!("{}", pirt::error_text(&err));
             ExitCode::from(2)
         }
     }

@@ -29,7 +29,7 @@ pub fn run(
         paths.to_vec()
     };
     let report = check::check_paths(config, &paths, today, whole);
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = crate::ui::stdio::stdout();
     output::write(
         format,
         &report,
@@ -42,7 +42,7 @@ pub fn run(
     }
     if !report.io_errors.is_empty() {
         for e in &report.io_errors {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
         }
         return Ok(ExitCode::from(2));
     }

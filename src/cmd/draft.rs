@@ -149,7 +149,7 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
             match human {
                 Some(s) => {
                     refused += 1;
-                    eprintln!(
+                    errln!(
                         "{}: {}",
                         job.prompt.name,
                         WriteError::HumanText {
@@ -191,16 +191,18 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
                     ));
                 }
                 if out.verbose {
-                    eprintln!(
+                    errln!(
                         "{}: {:.1} s, model {}",
-                        done.name, done.seconds, answer.model
+                        done.name,
+                        done.seconds,
+                        answer.model
                     );
                 }
                 answers.push((job.prompt, answer));
             }
             Err(error) => {
                 failed += 1;
-                eprintln!("error: {}: {error}", done.name);
+                errln!("error: {}: {error}", done.name);
             }
         }
     }
@@ -263,7 +265,7 @@ fn print_list(config: &Config, prompts: &[Prompt]) -> anyhow::Result<()> {
             .unwrap_or(0)
     };
     let (w0, w1, w2) = (width(0), width(1), width(2));
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = crate::ui::stdio::stdout();
     for row in std::iter::once(&header).chain(&rows) {
         writeln!(
             stdout,
@@ -280,7 +282,7 @@ fn dry_run(
     jobs: &[Job],
     redactor: Option<&Redactor>,
 ) -> anyhow::Result<ExitCode> {
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = crate::ui::stdio::stdout();
     for job in jobs {
         let mut body = settings.body(&job.request);
         writeln!(
@@ -442,7 +444,7 @@ fn write_back(
                         }
                         Err(e) => {
                             refused += 1;
-                            eprintln!("{}: {e}", p.name);
+                            errln!("{}: {e}", p.name);
                         }
                     }
                 }
@@ -450,7 +452,7 @@ fn write_back(
             Target::ActionItems => match write::parse_action_items(&answer.text) {
                 Err(e) => {
                     refused += 1;
-                    eprintln!("{}: {e}; nothing was added", p.name);
+                    errln!("{}: {e}; nothing was added", p.name);
                 }
                 Ok(checked) => {
                     let mut valid = Vec::new();
@@ -480,15 +482,15 @@ fn write_back(
                                 valid.push((title, kind, rationale))
                             }
                             Checked::Rejected { item, reason } => {
-                                eprintln!("{}: rejected {item}: {reason}", p.name)
+                                errln!("{}: rejected {item}: {reason}", p.name)
                             }
                         }
                     }
                     for title in &duplicates {
-                        eprintln!("{}: skipped a duplicate: {title}", p.name);
+                        errln!("{}: skipped a duplicate: {title}", p.name);
                     }
                     if over > 0 {
-                        eprintln!(
+                        errln!(
                             "{}: skipped {over} more item{}: at most {MAX_NEW_ITEMS} are added at once",
                             p.name,
                             if over == 1 { "" } else { "s" }
@@ -496,7 +498,7 @@ fn write_back(
                     }
                     if valid.is_empty() {
                         refused += 1;
-                        eprintln!(
+                        errln!(
                             "{}: no valid action item in the answer; nothing was added",
                             p.name
                         );
@@ -521,7 +523,7 @@ fn write_back(
                         }
                         Err(e) => {
                             refused += 1;
-                            eprintln!("{}: {e}", p.name);
+                            errln!("{}: {e}", p.name);
                         }
                     }
                 }
@@ -592,7 +594,7 @@ fn print_answer(
     if let Some(file) = output {
         return fsutil::write_atomic(file, format!("{text}\n").as_bytes());
     }
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = crate::ui::stdio::stdout();
     if several {
         writeln!(stdout, "==> {} ({}) <==", p.name, p.target.describe())?;
     }
@@ -723,9 +725,9 @@ impl JobProgress<'_> {
             }
             if result.is_ok() {
                 if d.stream_stdout {
-                    println!();
+                    outln!();
                 } else {
-                    eprintln!();
+                    errln!();
                 }
             }
             return;
@@ -738,8 +740,8 @@ impl JobProgress<'_> {
         {
             let block = format!("==> {} <==\n{}\n", self.name(), answer.text.trim());
             match &d.bars {
-                Some(bars) => bars.suspend(|| eprintln!("{block}")),
-                None => eprintln!("{block}"),
+                Some(bars) => bars.suspend(|| errln!("{block}")),
+                None => errln!("{block}"),
             }
         }
         if let Some(bar) = bar {
@@ -762,11 +764,11 @@ impl llm::Progress for JobProgress<'_> {
                 }
             }
             if d.stream_stdout {
-                let mut stdout = std::io::stdout().lock();
+                let mut stdout = crate::ui::stdio::stdout();
                 let _ = stdout.write_all(piece.as_bytes());
                 let _ = stdout.flush();
             } else {
-                eprint!("{piece}");
+                errprint!("{piece}");
             }
             return;
         }
@@ -795,8 +797,8 @@ impl llm::Progress for JobProgress<'_> {
     fn note(&self, message: &str) {
         let message = format!("{}: {message}", self.name());
         match &self.display.bars {
-            Some(bars) => bars.suspend(|| eprintln!("{message}")),
-            None if !self.display.quiet => eprintln!("{message}"),
+            Some(bars) => bars.suspend(|| errln!("{message}")),
+            None if !self.display.quiet => errln!("{message}"),
             None => {}
         }
     }

@@ -27,7 +27,7 @@ impl Output {
     /// A progress or result line on standard error, unless `--quiet`.
     pub fn note(&self, message: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", message.as_ref());
+            errln!("{}", message.as_ref());
         }
     }
 
@@ -39,7 +39,7 @@ impl Output {
         for d in file.warnings() {
             let mut d = d.clone();
             d.attach_snippet(&file.text);
-            eprintln!("{}", d.render(self.color));
+            errln!("{}", d.render(self.color));
         }
     }
 }

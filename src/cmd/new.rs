@@ -65,7 +65,7 @@ pub fn run(config: &Config, opts: Options, out: &Output) -> anyhow::Result<ExitC
     let shown = path
         .strip_prefix(std::env::current_dir().unwrap_or_default())
         .unwrap_or(&path);
-    writeln!(std::io::stdout(), "{}", shown.display())?;
+    writeln!(crate::ui::stdio::stdout(), "{}", shown.display())?;
     out.note(format!(
         "created {id} ({} template)",
         template.name.trim_end_matches(".md.j2")
@@ -351,7 +351,7 @@ impl<'a> Wizard<'a> {
         let mut timeline = events(self.config, started_at, &opts.events)?;
         self.clock = AnswerClock::timeline(self.config.zone, started_at, Utc::now());
         if opts.events.is_empty() {
-            eprintln!(
+            errln!(
                 "Timeline: add what happened, in any order (pirt sorts it). Enter an empty time to finish."
             );
             while let Some(at) = self.time("Entry time:", None, false)? {

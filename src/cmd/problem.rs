@@ -138,7 +138,7 @@ pub fn new(config: &Config, options: NewOptions, out: &Output) -> anyhow::Result
         }
         out.note(format!("linked {} to {id}", review.display()));
     }
-    println!("{}", path.display());
+    outln!("{}", path.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -234,7 +234,7 @@ pub fn list(config: &Config, json: bool, out: &Output) -> anyhow::Result<ExitCod
                 .then_some((e.review.id.as_str(), p))
         })
         .collect();
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = crate::ui::stdio::stdout();
     if json {
         let doc = serde_json::json!({
             "schema_version": 1,

@@ -44,7 +44,7 @@ pub fn run(
     }
     let index = crate::insights::similar::Index::new(&corpus);
     // Pages are rendered in parallel (in chunks, to bound memory) and written in order.
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = crate::ui::stdio::stdout();
     let mut failed = 0;
     for chunk in files.chunks(256) {
         use rayon::prelude::*;
@@ -66,7 +66,7 @@ pub fn run(
                 Ok(page) => page,
                 Err(e) if files.len() > 1 => {
                     failed += 1;
-                    eprintln!("{}", crate::error_text(&e));
+                    errln!("{}", crate::error_text(&e));
                     continue;
                 }
                 Err(e) => return Err(e),

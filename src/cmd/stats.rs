@@ -109,7 +109,7 @@ fn emit(text: &str, output: Option<&std::path::Path>, out: &Output) -> anyhow::R
             out.note(format!("wrote {}", path.display()));
         }
         None => {
-            let mut stdout = std::io::stdout().lock();
+            let mut stdout = crate::ui::stdio::stdout();
             stdout.write_all(text.as_bytes())?;
             stdout.flush()?;
         }

@@ -6,6 +6,7 @@ mod errors;
 mod hardening;
 mod insights;
 mod new;
+mod pipes;
 mod render;
 mod timeline;
 mod wizard;
