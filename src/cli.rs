@@ -232,6 +232,9 @@ struct DraftArgs {
     /// The model to ask
     #[arg(long, value_name = "M")]
     model: Option<String>,
+    /// The most tokens an answer may have (over the prompt file's max_tokens and [llm] max_tokens)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_tokens: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -516,6 +519,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                 stdout: args.stdout,
                 force: args.force,
                 output: args.output,
+                max_tokens: args.max_tokens,
                 overrides: crate::llm::Overrides {
                     provider: args.provider,
                     model: args.model,

@@ -126,6 +126,9 @@ pub struct LlmConfig {
     /// How `action-items` asks for JSON from an OpenAI-style server: `json_schema`,
     /// `json_object` (older llama.cpp, vLLM) or `prompt` (only asks in the prompt).
     pub structured_output: String,
+    /// The most tokens an answer may have, for prompts whose file sets no `max_tokens`.
+    /// An answer that reaches it is cut off, and is never written.
+    pub max_tokens: u32,
     pub redact: RedactConfig,
 }
 
@@ -141,6 +144,7 @@ impl Default for LlmConfig {
             concurrency: 4,
             stream: true,
             structured_output: "json_schema".into(),
+            max_tokens: 1024,
             redact: RedactConfig::default(),
         }
     }
@@ -532,6 +536,9 @@ fn validate_llm(llm: &LlmConfig, text: &str, path: &Path) -> anyhow::Result<()> 
             at("structured_output"),
             llm.structured_output
         );
+    }
+    if llm.max_tokens == 0 {
+        bail!("{}: [llm] max_tokens must be at least 1", at("max_tokens"));
     }
     if llm.concurrency == 0 {
         bail!(

@@ -33,6 +33,7 @@ pub struct Options {
     pub stdout: bool,
     pub force: bool,
     pub output: Option<PathBuf>,
+    pub max_tokens: Option<u32>,
     pub overrides: Overrides,
 }
 
@@ -40,6 +41,7 @@ pub struct Options {
 struct Job<'p> {
     prompt: &'p Prompt,
     request: Request,
+    limit: prompt::TokenLimit,
 }
 
 /// What came back for one job.
@@ -122,15 +124,20 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
     let mut jobs = Vec::new();
     for p in &selected {
         let user = prompt::render(p, review, config)?;
+        let limit = p.token_limit(options.max_tokens, config.llm.max_tokens);
         let request = Request {
             system: p.system.as_deref().map(redact),
             user: redact(&user),
             temperature: p.temperature,
-            max_tokens: p.max_tokens,
+            max_tokens: Some(limit.tokens),
             json_schema: (p.target == Target::ActionItems).then(write::action_items_schema),
             model: p.model.clone(),
         };
-        jobs.push(Job { prompt: p, request });
+        jobs.push(Job {
+            prompt: p,
+            request,
+            limit,
+        });
     }
 
     if options.dry_run {
@@ -184,11 +191,23 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
         match done.result {
             Ok(mut answer) => {
                 answer.text = restore(&answer.text);
+                // A cut-off answer ends mid-thought: it is never written or printed as if
+                // it were whole.
                 if answer.truncated {
-                    out.note(format!(
-                        "{}: the answer stopped at the token limit (raise max_tokens in the prompt file)",
-                        done.name
-                    ));
+                    refused += 1;
+                    let fate = if to_stdout(job.prompt) && display.streamed_to_stdout() {
+                        "so what was printed is incomplete"
+                    } else {
+                        "and was not written"
+                    };
+                    errln!(
+                        "{name}: the answer stopped at the token limit ({limit}) {fate}; raise it with `pirt draft {file} -p {name} --max-tokens {more}`, or set [llm] max_tokens (or max_tokens: in the prompt file)",
+                        name = done.name,
+                        limit = job.limit,
+                        file = path.display(),
+                        more = job.limit.tokens.saturating_mul(2),
+                    );
+                    continue;
                 }
                 if out.verbose {
                     errln!(

@@ -162,6 +162,46 @@ impl Prompt {
     }
 }
 
+/// The most tokens an answer to a prompt may have, and which setting says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenLimit {
+    pub tokens: u32,
+    pub source: LimitSource,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LimitSource {
+    /// `pirt draft --max-tokens N`.
+    Flag,
+    /// `max_tokens:` in the prompt file.
+    PromptFile,
+    /// `[llm] max_tokens`.
+    Config,
+}
+
+impl Prompt {
+    /// The limit for this prompt: the flag, else the prompt file's, else the config's.
+    pub fn token_limit(&self, flag: Option<u32>, configured: u32) -> TokenLimit {
+        let (tokens, source) = match (flag, self.max_tokens) {
+            (Some(n), _) => (n, LimitSource::Flag),
+            (None, Some(n)) => (n, LimitSource::PromptFile),
+            (None, None) => (configured, LimitSource::Config),
+        };
+        TokenLimit { tokens, source }
+    }
+}
+
+impl std::fmt::Display for TokenLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let from = match self.source {
+            LimitSource::Flag => "--max-tokens",
+            LimitSource::PromptFile => "max_tokens in the prompt file",
+            LimitSource::Config => "[llm] max_tokens",
+        };
+        write!(f, "{} tokens, from {from}", self.tokens)
+    }
+}
+
 /// Every prompt: the built-ins (each replaced by `.pirt/prompts/NAME.md` when that exists)
 /// and the user's additions, sorted by name with the built-ins first. A prompt file that
 /// cannot be read is returned in `broken` with its error, so the others stay usable.
@@ -360,6 +400,40 @@ fn guides(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_token_limit_is_the_flag_else_the_prompt_file_else_the_config() {
+        let file = |max: &str| {
+            Prompt::parse(
+                "p",
+                &format!("---\ndescription: d\ntarget: artefact\n{max}---\nHi\n"),
+                Origin::BuiltIn,
+            )
+            .unwrap()
+        };
+        let limit = |tokens, source| TokenLimit { tokens, source };
+        assert_eq!(
+            file("").token_limit(None, 1024),
+            limit(1024, LimitSource::Config)
+        );
+        assert_eq!(
+            file("max_tokens: 300\n").token_limit(None, 1024),
+            limit(300, LimitSource::PromptFile)
+        );
+        assert_eq!(
+            file("max_tokens: 300\n").token_limit(Some(50), 1024),
+            limit(50, LimitSource::Flag)
+        );
+        assert_eq!(
+            limit(50, LimitSource::Flag).to_string(),
+            "50 tokens, from --max-tokens"
+        );
+        // The built-ins leave the limit to [llm] max_tokens, so one setting raises them all.
+        for (name, text) in BUILT_IN {
+            let p = Prompt::parse(name, text, Origin::BuiltIn).unwrap();
+            assert_eq!(p.max_tokens, None, "{name}");
+        }
+    }
 
     #[test]
     fn every_built_in_prompt_parses_and_renders() {

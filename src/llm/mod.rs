@@ -65,6 +65,29 @@ pub enum Structured {
     Prompt,
 }
 
+impl Structured {
+    /// The value of `[llm] structured_output` that selects this mode.
+    pub fn name(self) -> &'static str {
+        match self {
+            Structured::JsonSchema => "json_schema",
+            Structured::JsonObject => "json_object",
+            Structured::Prompt => "prompt",
+        }
+    }
+}
+
+/// Why a server may answer with nothing, given what is configured.
+fn empty_causes(concurrency: usize) -> String {
+    let others = "the model may have ended its answer at once (try another model), the prompt may be longer than the server's context window (llama.cpp: --n_ctx), or a proxy dropped the body";
+    if concurrency > 1 {
+        format!(
+            "[llm] concurrency is {concurrency}: a server that runs one request at a time, such as llama-cpp-python, cuts off concurrent ones, so try concurrency = 1; or {others}"
+        )
+    } else {
+        format!("[llm] concurrency is already 1, so it is not a cut-off parallel request; {others}")
+    }
+}
+
 /// An API key. It is never printed: `Debug` shows only that there is one.
 #[derive(Clone)]
 pub struct ApiKey(String);
@@ -279,10 +302,8 @@ pub enum LlmError {
         chars: usize,
         detail: String,
     },
-    #[error(
-        "{url} sent an empty answer (a server that runs one request at a time, such as llama-cpp-python, cuts off concurrent ones: set [llm] concurrency = 1)"
-    )]
-    Empty { url: String },
+    #[error("{url} sent an empty answer ({})", empty_causes(*concurrency))]
+    Empty { url: String, concurrency: usize },
     #[error("{error} (gave up after {attempts} attempts)")]
     GaveUp {
         error: Box<LlmError>,
@@ -407,16 +428,21 @@ impl Client {
                 Err(error)
                     if body.get("response_format").is_some() && rejects_json_mode(&error) =>
                 {
+                    let rejected = structured;
                     structured = match structured {
                         Structured::JsonSchema => Structured::JsonObject,
                         _ => Structured::Prompt,
                     };
+                    // One line: the server's own error body (often a long traceback) says
+                    // nothing the user can act on.
                     progress.note(&format!(
-                        "the server rejected the JSON mode ({error}); asking again with {}",
+                        "the server does not take response_format {}; asking with {} instead (set [llm] structured_output = \"{}\" to skip the attempt)",
+                        rejected.name(),
                         match structured {
                             Structured::JsonObject => "response_format json_object",
                             _ => "the JSON format described in the prompt only",
-                        }
+                        },
+                        structured.name(),
                     ));
                 }
                 other => return other,
@@ -477,6 +503,7 @@ impl Client {
         if answer.text.trim().is_empty() {
             return Err(LlmError::Empty {
                 url: self.settings.shown_endpoint(),
+                concurrency: self.settings.concurrency,
             });
         }
         Ok(answer)

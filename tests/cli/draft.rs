@@ -282,7 +282,7 @@ async fn anthropic_streamed_and_whole_with_its_headers() {
         let requests = server.received_requests().await.unwrap();
         let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
         assert!(body["system"].as_str().unwrap().contains("blameless"));
-        assert_eq!(body["max_tokens"], 500);
+        assert_eq!(body["max_tokens"], 1024, "[llm] max_tokens");
     }
 }
 
@@ -421,7 +421,13 @@ async fn a_server_without_json_schema_gets_json_object() {
     )
     .await;
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("asking again with response_format json_object"));
+    // One line that says what happened and how to skip it; not the server's error body.
+    let err = stderr(&out);
+    assert!(
+        err.contains("the server does not take response_format json_schema; asking with response_format json_object instead (set [llm] structured_output = \"json_object\" to skip the attempt)"),
+        "{err}"
+    );
+    assert!(!err.contains("validation error"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1057,4 +1063,195 @@ async fn lessons_fill_three_sections_or_one() {
     let lessons = section(&after, "Lessons learned");
     assert!(lessons.contains("**What went well**") && lessons.contains("- Low traffic"));
     assert_eq!(after.matches("<!-- pirt:draft prompt=lessons").count(), 1);
+}
+
+/// An answer that ends on the token limit, in each provider's words.
+fn cut_at_the_limit(provider: &str) -> ResponseTemplate {
+    let (fixture, from, to) = match provider {
+        "openai stream" => (
+            "openai-stream.sse",
+            r#""finish_reason": "stop""#,
+            r#""finish_reason": "length""#,
+        ),
+        "openai whole" => (
+            "openai-nonstream.json",
+            r#""finish_reason":"stop""#,
+            r#""finish_reason":"length""#,
+        ),
+        _ => (
+            "anthropic-stream.sse",
+            r#""stop_reason": "end_turn""#,
+            r#""stop_reason": "max_tokens""#,
+        ),
+    };
+    let body = String::from_utf8(llm_fixture(fixture)).unwrap();
+    assert!(body.contains(from), "{fixture} has {from}");
+    let body = body.replace(from, to).into_bytes();
+    if fixture.ends_with(".json") {
+        json(body)
+    } else {
+        sse(body)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn answers_cut_at_the_token_limit_are_never_written() {
+    let cases = [
+        ("openai stream", ""),
+        ("openai whole", "stream = false\n"),
+        ("anthropic stream", "provider = \"anthropic\"\n"),
+    ];
+    for (name, config) in cases {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(cut_at_the_limit(name))
+            .expect(2)
+            .mount(&server)
+            .await;
+        let base = if config.contains("anthropic") {
+            server.uri()
+        } else {
+            format!("{}/v1", server.uri())
+        };
+        let dir = repo(&base, config);
+        for args in [
+            vec!["draft", REVIEW, "-p", "summary"],
+            vec!["draft", REVIEW, "-p", "summary", "--stdout"],
+        ] {
+            let out = run(dir.path(), &args, &[]).await;
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{name} {args:?}: {err}");
+            assert_eq!(
+                read(dir.path()),
+                original(),
+                "{name}: the file is unchanged"
+            );
+            // A single answer to stdout streams as it comes, so it cannot be taken back:
+            // the error says it is incomplete. Into the review, nothing is written.
+            let fate = if args.contains(&"--stdout") {
+                "so what was printed is incomplete"
+            } else {
+                "and was not written"
+            };
+            assert!(
+                err.contains(&format!("summary: the answer stopped at the token limit (1024 tokens, from [llm] max_tokens) {fate}; raise it with `pirt draft postmortems/review.md -p summary --max-tokens 2048`")),
+                "{name}: {err}"
+            );
+        }
+    }
+}
+
+/// The `max_tokens` of the last request the server received.
+async fn sent_max_tokens(server: &MockServer) -> serde_json::Value {
+    let requests = server.received_requests().await.unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&requests.last().unwrap().body).unwrap();
+    body["max_tokens"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_token_limit_comes_from_the_flag_the_prompt_file_or_the_config() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(sse(llm_fixture("openai-stream.sse")))
+        .mount(&server)
+        .await;
+    let url = format!("{}/v1", server.uri());
+    let dir = repo(&url, "max_tokens = 333\n");
+    let out = run(
+        dir.path(),
+        &["draft", REVIEW, "-p", "summary", "--stdout"],
+        &[],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sent_max_tokens(&server).await, 333, "[llm] max_tokens");
+    let out = run(
+        dir.path(),
+        &[
+            "draft",
+            REVIEW,
+            "-p",
+            "summary",
+            "--stdout",
+            "--max-tokens",
+            "77",
+        ],
+        &[],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sent_max_tokens(&server).await, 77, "--max-tokens");
+    let prompts = dir.path().join(".pirt/prompts");
+    std::fs::create_dir_all(&prompts).unwrap();
+    std::fs::write(
+        prompts.join("summary.md"),
+        "---\ndescription: Ours\ntarget: section:Summary\nmax_tokens: 55\n---\nSummarise {{ review.title }}\n",
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &["draft", REVIEW, "-p", "summary", "--stdout"],
+        &[],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sent_max_tokens(&server).await, 55, "the prompt file");
+    let out = run(
+        dir.path(),
+        &[
+            "draft",
+            REVIEW,
+            "-p",
+            "summary",
+            "--stdout",
+            "--max-tokens",
+            "88",
+        ],
+        &[],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        sent_max_tokens(&server).await,
+        88,
+        "the flag over the prompt file"
+    );
+    let out = run(
+        dir.path(),
+        &["draft", REVIEW, "-p", "summary", "--max-tokens", "0"],
+        &[],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_empty_answer_names_what_is_configured() {
+    let empty = b"data: {\"model\": \"m\", \"choices\": [{\"index\": 0, \"delta\": {\"role\": \"assistant\"}, \"finish_reason\": null}]}\n\ndata: [DONE]\n\n".to_vec();
+    for (config, says, never) in [
+        (
+            "concurrency = 1\nretries = 0\n",
+            "[llm] concurrency is already 1, so it is not a cut-off parallel request",
+            "try concurrency = 1",
+        ),
+        (
+            "concurrency = 4\nretries = 0\n",
+            "[llm] concurrency is 4: a server that runs one request at a time",
+            "already 1",
+        ),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(sse(empty.clone()))
+            .mount(&server)
+            .await;
+        let dir = repo(&format!("{}/v1", server.uri()), config);
+        let out = run(dir.path(), &["draft", REVIEW, "-p", "summary"], &[]).await;
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(says), "{err}");
+        assert!(!err.contains(never), "{err}");
+        assert!(err.contains("context window"), "{err}");
+        assert_eq!(read(dir.path()), original());
+    }
 }
