@@ -197,7 +197,7 @@ pub fn insert_timeline_entries(
             // A flow list (`timeline: []`): rewrite the value as a block list.
             let start = value.pos.offset;
             let next_key = next_root_key_offset(root, key.pos.offset).unwrap_or(layout.yaml.end);
-            let end = flow_end(text, start, next_key);
+            let (end, _) = flow_end(text, start, next_key);
             let mut all: Vec<&TimelineEntry> = existing.iter().collect();
             all.extend(new);
             all.sort_by_key(|e| e.at);
@@ -295,10 +295,11 @@ fn next_root_key_offset(root: &Node, after: usize) -> Option<usize> {
         .min()
 }
 
-/// The offset just after the closing `]` of a flow list starting at `start`. Quotes open
-/// only where a value starts; `\"` escapes in double quotes and `''` in single quotes are
-/// honoured; ` #` starts a comment.
-fn flow_end(text: &str, start: usize, limit: usize) -> usize {
+/// The offset just after the closing `]` of a flow list starting at `start`, and whether a
+/// comment sits inside it. Quotes open only where a value starts; `\"` escapes in double
+/// quotes and `''` in single quotes are honoured; ` #` starts a comment.
+fn flow_end(text: &str, start: usize, limit: usize) -> (usize, bool) {
+    let mut commented = false;
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = start;
@@ -320,6 +321,7 @@ fn flow_end(text: &str, start: usize, limit: usize) -> usize {
                 value_start = false;
             }
             b'#' if i > start && bytes[i - 1].is_ascii_whitespace() => {
+                commented = true;
                 while i < limit && bytes[i] != b'\n' {
                     i += 1;
                 }
@@ -332,7 +334,7 @@ fn flow_end(text: &str, start: usize, limit: usize) -> usize {
             b']' | b'}' => {
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    return i + 1;
+                    return (i + 1, commented);
                 }
                 value_start = false;
             }
@@ -342,7 +344,7 @@ fn flow_end(text: &str, start: usize, limit: usize) -> usize {
         }
         i += 1;
     }
-    limit
+    (limit, commented)
 }
 
 /// Why a timeline cannot be edited in place.
@@ -353,9 +355,49 @@ pub enum EditError {
     )]
     Alias { line: usize },
     #[error(
+        "line {line}: the timeline is a flow list (`[...]`) {why}; adding an entry means rewriting it as a block list, which would lose that. Write the timeline as a block list (one `- at: ...` per entry) and run again; the file was not changed"
+    )]
+    FlowList { line: usize, why: &'static str },
+    #[error(
         "the edited file would not read back as the same review plus the new entries; it was not changed (please report this)"
     )]
     NotPreserved,
+}
+
+/// A flow-style timeline is rewritten as a block list from its parsed entries: that keeps
+/// every value of `at`, `kind` and `text`, but not a comment inside the brackets or any
+/// other key of an entry. Those are refused rather than dropped.
+fn refuse_lossy_flow_rewrite(
+    text: &str,
+    layout: &Layout,
+    root: &Node,
+    value: &Node,
+) -> Result<(), EditError> {
+    let key_offset = root.entry("timeline").map_or(0, |(k, _)| k.pos.offset);
+    let next_key = next_root_key_offset(root, key_offset).unwrap_or(layout.yaml.end);
+    let (_, commented) = flow_end(text, value.pos.offset, next_key);
+    let line = value.pos.line;
+    if commented {
+        return Err(EditError::FlowList {
+            line,
+            why: "with comments inside",
+        });
+    }
+    if let Value::Seq(items) = &value.value {
+        let other_key = items.iter().any(|item| match &item.value {
+            Value::Map(entries) => entries
+                .iter()
+                .any(|(k, _)| !["at", "kind", "text"].contains(&k.name.as_str())),
+            _ => false,
+        });
+        if other_key {
+            return Err(EditError::FlowList {
+                line,
+                why: "whose entries hold keys other than at, kind and text",
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Adds entries to a parsed review's text and proves the result: the file must read back
@@ -376,6 +418,11 @@ pub fn add_timeline_entries(
         return Err(EditError::Alias {
             line: value.pos.line,
         });
+    }
+    if let Some((_, value)) = root.entry("timeline")
+        && text.as_bytes().get(value.pos.offset) == Some(&b'[')
+    {
+        refuse_lossy_flow_rewrite(text, layout, root, value)?;
     }
     let updated = insert_timeline_entries(text, layout, root, &parsed.review.timeline, entries);
     let again = crate::review::parse_review(path, &updated, config);
@@ -671,6 +718,46 @@ mod tests {
         );
         let out = insert(&commented, &[entry("2026-11-20T14:10:00Z", "new")]);
         assert!(out.contains("text: a\n  - at: 2026-11-20T14:10:00Z\n    kind: note\n    text: new\n  # about the next entry\n  - at: 2026-11-20T14:30:00Z"), "{out}");
+    }
+
+    #[test]
+    fn a_flow_timeline_is_rewritten_only_when_nothing_is_lost() {
+        let config = Config::default();
+        let add = |text: &str| {
+            let parsed = parse_review(Path::new("t.md"), text, &config);
+            add_timeline_entries(
+                Path::new("t.md"),
+                text,
+                &parsed,
+                &[entry("2026-11-20T14:09:00Z", "x")],
+                &config,
+            )
+        };
+        let commented = format!(
+            "{HEAD}timeline: [\n  {{at: 2026-11-20T14:02:00Z, text: a}}, # paged by the alert\n  {{at: 2026-11-20T14:30:00Z, text: b}}\n]\n---\n"
+        );
+        let err = add(&commented).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("line 7: the timeline is a flow list (`[...]`) with comments inside"),
+            "{err}"
+        );
+        let other_key =
+            format!("{HEAD}timeline: [{{at: 2026-11-20T14:02:00Z, text: a, by: ana}}]\n---\n");
+        let err = add(&other_key).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("keys other than at, kind and text"),
+            "{err}"
+        );
+        // A comment after the closing bracket is kept; a plain flow list is rewritten.
+        let plain =
+            format!("{HEAD}timeline: [{{at: 2026-11-20T14:02:00Z, text: a}}] # ours\n---\n");
+        let out = add(&plain).unwrap();
+        assert!(
+            out.contains("timeline: # ours\n  - at: 2026-11-20T14:02:00Z"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -119,3 +119,31 @@ fn completions_and_colours() {
         "colours without a terminal"
     );
 }
+
+/// `timeline add` never drops a comment a person wrote inside a flow-style timeline.
+#[test]
+fn a_commented_flow_timeline_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "---\nid: PIR-2026-001\ntitle: Redis outage\nstatus: draft\nseverity: SEV2\nstarted_at: 2026-11-30T23:10:00Z\ntimeline: [\n  {at: 2026-11-30T23:10:00Z, kind: trigger, text: failover}, # from the pager\n  {at: 2026-11-30T23:16:00Z, kind: detection, text: alert}\n]\n---\n\n## Summary\n";
+    let file = dir.path().join("review.md");
+    std::fs::write(&file, text).unwrap();
+    let out = pirt(dir.path())
+        .args([
+            "timeline",
+            "add",
+            "review.md",
+            "Restarted",
+            "--at",
+            "2026-11-30 23:40",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("review.md"), "{err}");
+    assert!(
+        err.contains("flow list (`[...]`) with comments inside"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+}
