@@ -125,18 +125,10 @@ pub fn skipped_note(skipped: &[String]) -> Option<String> {
 }
 
 fn load_one(config: &Config, path: &Path, is_problem: bool, sections: bool) -> Loaded {
-    let text = match read_text(path) {
+    let text = match read_text(path, config.check.max_file_mb) {
         Ok(text) => text,
         Err(e) => return Loaded::Skipped(format!("{e:#}")),
     };
-    let max = config.check.max_file_mb.saturating_mul(1024 * 1024);
-    if text.len() as u64 > max {
-        return Loaded::Skipped(format!(
-            "{}: larger than {} MB",
-            path.display(),
-            config.check.max_file_mb
-        ));
-    }
     let first_error = |diagnostics: &[crate::diagnostic::Diagnostic]| {
         diagnostics
             .iter()

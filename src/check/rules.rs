@@ -273,7 +273,7 @@ fn required_fields(findings: &mut Findings, root: &Node, status: Status) {
 
 fn example_of(field: &str) -> &'static str {
     match field {
-        f if f.ends_with("_at") => ", e.g. 2026-11-20T14:09:00Z (or add it with `pirt new` flags)",
+        f if f.ends_with("_at") => ", e.g. 2026-11-20T14:09:00Z",
         "services" => ", e.g. [checkout-api]",
         "detection" => ", e.g. {method: alert, source: \"p99 latency > 2s\"}",
         _ => "",
@@ -468,10 +468,10 @@ fn problem_link(findings: &mut Findings, root: &Node, review: &Review) {
                 "a {} incident must hand off to a problem record, but `problem:` is not set",
                 review.severity
             ),
-            Some(
-                "open a problem record (problems/PRB-NNNN-slug.md) and set `problem: PRB-NNNN`"
-                    .into(),
-            ),
+            Some(format!(
+                "open a problem record and link it with `pirt problem new \"TITLE\" --from {}`, or set `problem: PRB-NNNN` to an existing record",
+                findings.path.display()
+            )),
         );
     }
 }

@@ -411,6 +411,8 @@ fn write_back(
     let mut text = original.text.clone();
     let mut refused = 0;
     let mut overwrote = false;
+    // Marked blocks written: only they leave markers to remove.
+    let mut marked = 0;
     let mut notes = Vec::new();
     let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     for (p, answer) in answers {
@@ -459,6 +461,7 @@ fn write_back(
                                 SectionOutcome::Added => "added",
                             };
                             notes.push(format!("{}: {what} section \"{heading}\"", p.name));
+                            marked += 1;
                             text = updated;
                         }
                         Err(e) => {
@@ -574,10 +577,17 @@ fn write_back(
         for note in &notes {
             out.note(note);
         }
-        out.note(format!(
-            "wrote {}; read the drafts and remove the <!-- pirt:draft --> markers before review (pirt check reports them)",
-            path.display()
-        ));
+        out.note(if marked > 0 {
+            format!(
+                "wrote {}; read the drafts and remove the <!-- pirt:draft --> markers before review (pirt check reports them)",
+                path.display()
+            )
+        } else {
+            format!(
+                "wrote {}; review the new action items, then set their owner, due and tracker",
+                path.display()
+            )
+        });
     } else {
         for note in &notes {
             out.note(format!("{note} (the text did not change)"));

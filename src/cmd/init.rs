@@ -32,6 +32,15 @@ pub fn run(
     for dir in [config.reviews_dir(), config.problems_dir()] {
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
+        // git keeps no empty folder: an empty `.gitkeep` (not Markdown, so never checked
+        // as a review) lets the layout be committed before the first review.
+        let empty = std::fs::read_dir(&dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .next()
+            .is_none();
+        if empty {
+            fsutil::create_new(&dir.join(".gitkeep"), b"")?;
+        }
         out.note(format!("folder {}", dir.display()));
     }
     if eject {

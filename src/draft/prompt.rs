@@ -212,7 +212,7 @@ pub fn all(config: &Config) -> anyhow::Result<Prompts> {
     for (name, text) in BUILT_IN {
         let user = dir.join(format!("{name}.md"));
         if user.is_file() {
-            match from_file(name, &user) {
+            match from_file(name, &user, config.check.max_file_mb) {
                 Ok(p) => prompts.push(p),
                 Err(e) => broken.push((name.to_string(), format!("{e:#}"))),
             }
@@ -238,7 +238,7 @@ pub fn all(config: &Config) -> anyhow::Result<Prompts> {
             if BUILT_IN.iter().any(|(b, _)| *b == name) || !path.is_file() {
                 continue;
             }
-            match from_file(name, &path) {
+            match from_file(name, &path, config.check.max_file_mb) {
                 Ok(p) => added.push(p),
                 Err(e) => broken.push((name.to_string(), format!("{e:#}"))),
             }
@@ -257,8 +257,8 @@ pub struct Prompts {
     pub broken: Vec<(String, String)>,
 }
 
-fn from_file(name: &str, path: &Path) -> anyhow::Result<Prompt> {
-    let text = crate::review::read_text(path)?;
+fn from_file(name: &str, path: &Path, max_mb: u64) -> anyhow::Result<Prompt> {
+    let text = crate::review::read_text(path, max_mb)?;
     Prompt::parse(name, &text, Origin::File(path.to_path_buf()))
 }
 

@@ -131,10 +131,16 @@ pub fn table(rows: &[Row]) -> String {
     let mut out =
         crate::insights::stats::align(&cells, &[false, false, false, false, false, true, false]);
     let overdue = rows.iter().filter(|r| r.overdue).count();
+    let bracketed = rows.iter().any(|r| r.due.is_none() && r.deadline.is_some());
     out.push_str(&format!(
-        "{} item{}, {overdue} overdue. A date in brackets is the severity's deadline (no `due:` set).\n",
+        "{} item{}, {overdue} overdue.{}\n",
         rows.len(),
-        if rows.len() == 1 { "" } else { "s" }
+        if rows.len() == 1 { "" } else { "s" },
+        if bracketed {
+            " A date in brackets is the severity's deadline (no `due:` set)."
+        } else {
+            ""
+        }
     ));
     out
 }

@@ -213,15 +213,43 @@ pub struct ReviewFile {
     pub parsed: ParsedFile,
 }
 
-/// Reads a file as UTF-8 text, with errors that name the file.
-pub fn read_text(path: &Path) -> anyhow::Result<String> {
+/// Reads a file as UTF-8 text, with errors that name the file. A file over `max_mb`
+/// (`[check] max_file_mb`) is refused before it is read: every reader applies the same limit.
+pub fn read_text(path: &Path, max_mb: u64) -> anyhow::Result<String> {
     use anyhow::Context;
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    use std::io::Read;
+    let limit = max_mb.saturating_mul(1024 * 1024);
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let size = file
+        .metadata()
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    if size > limit {
+        anyhow::bail!("{}", too_large(path, size, max_mb));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // Bounded even if the file grows while it is read.
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.len() as u64 > limit {
+        anyhow::bail!("{}", too_large(path, bytes.len() as u64, max_mb));
+    }
     // A UTF-16 byte-order mark is never valid UTF-8, so one check covers both cases.
     String::from_utf8(bytes).map_err(|e| {
         let (pos, message) = decode(e.as_bytes()).expect_err("not UTF-8");
         anyhow::anyhow!("{}:{}:{}: {message}", path.display(), pos.line, pos.column)
     })
+}
+
+/// The message for a file over the size limit.
+pub fn too_large(path: &Path, size: u64, max_mb: u64) -> String {
+    format!(
+        "{}: the file is {:.1} MB, over the {max_mb} MB limit for files pirt reads ([check] max_file_mb in pirt.toml); it was not read",
+        path.display(),
+        size as f64 / 1048576.0
+    )
 }
 
 /// The bytes as UTF-8 text, or where and why they are not (UTF-16, binary).
@@ -256,7 +284,7 @@ pub fn decode(bytes: &[u8]) -> Result<&str, (yaml::Pos, String)> {
 impl ReviewFile {
     /// Reads and parses a review; the result may hold error-level diagnostics.
     pub fn read(path: &Path, config: &crate::config::Config) -> anyhow::Result<Self> {
-        let text = read_text(path)?;
+        let text = read_text(path, config.check.max_file_mb)?;
         let parsed = parse_review(path, &text, config);
         Ok(ReviewFile {
             path: path.to_path_buf(),

@@ -194,7 +194,7 @@ fn syntax_error(err: &serde_saphyr::Error, base: Base) -> SyntaxError {
 /// pirt prints its own position and snippet, so keep only the message itself.
 fn clean_message(message: &str) -> String {
     if message.contains("budget breached") || message.contains("recursion limit") {
-        return "the YAML nests too deeply or expands to too many values (an alias bomb?); pirt refuses it".into();
+        return budget_message(message);
     }
     let first = message.lines().next().unwrap_or(message).trim();
     let first = first.strip_prefix("error:").unwrap_or(first).trim();
@@ -208,6 +208,38 @@ fn clean_message(message: &str) -> String {
         .unwrap_or(first)
         .trim_end_matches(", set DuplicateKeyPolicy in Options if acceptable");
     first.to_string()
+}
+
+/// Which of the parser's limits a file hit, in words (serde-saphyr reports the breach as
+/// `budget breached: Nodes { nodes: 250001 }`). The limits are serde-saphyr's defaults.
+fn budget_message(message: &str) -> String {
+    let breach = message
+        .split("budget breached:")
+        .nth(1)
+        .unwrap_or("")
+        .trim_start();
+    let limit = |what: &str| format!("the front matter {what}; pirt refuses it");
+    match breach.split([' ', '{']).next().unwrap_or("") {
+        "Nodes" => limit(
+            "holds more than 250,000 values (YAML nodes), the parser's limit (about 35,000 timeline entries)",
+        ),
+        "Events" => limit("holds more than 1,000,000 YAML events, the parser's limit"),
+        "Depth" => limit("nests deeper than 64 levels, the parser's limit"),
+        "Aliases"
+        | "Anchors"
+        | "RecordedAnchorEvents"
+        | "RecordedAnchorBytes"
+        | "AliasAnchorRatio" => limit(
+            "expands its aliases (`*name`) to too many values, the parser's limit against alias bombs",
+        ),
+        "ScalarBytes" => limit("holds more than 64 MiB of text, the parser's limit"),
+        "Documents" => limit("holds more than 1,024 YAML documents, the parser's limit"),
+        "MergeKeys" => limit("holds more than 10,000 merge keys (`<<`), the parser's limit"),
+        _ if message.contains("recursion limit") => {
+            limit("nests too deeply (the parser's recursion limit)")
+        }
+        other => limit(&format!("breaks one of the parser's limits ({other})")),
+    }
 }
 
 /// A node deserialized inside `Spanned`, with the span moved into it. Nodes are built in

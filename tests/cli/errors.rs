@@ -147,3 +147,85 @@ fn a_commented_flow_timeline_is_refused_and_left_unchanged() {
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
 }
+
+/// `[check] max_file_mb` is the limit of every reader, not only of `check`.
+#[test]
+fn the_size_limit_applies_to_every_command_that_reads_a_review() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("postmortems")).unwrap();
+    std::fs::write(
+        dir.path().join("pirt.toml"),
+        "timezone = \"UTC\"\n[check]\nmax_file_mb = 1\n",
+    )
+    .unwrap();
+    // A valid review of 2 MB: its body is long, its front matter fine.
+    let mut text = String::from(
+        "---\nid: PIR-2026-001\ntitle: Long\nstatus: draft\nseverity: SEV3\nstarted_at: 2026-11-30T23:10:00Z\n---\n\n## Summary\n\n",
+    );
+    while text.len() < 2 * 1024 * 1024 {
+        text.push_str("The cache answered slowly while the replica caught up.\n");
+    }
+    let file = "postmortems/2026-11-30-long.md";
+    std::fs::write(dir.path().join(file), &text).unwrap();
+    for args in [
+        vec!["check", file],
+        vec!["render", file, "--format", "html"],
+        vec!["render", file, "--format", "md"],
+        vec!["timeline", "add", file, "x", "--at", "2026-11-30T23:20:00Z"],
+        vec!["draft", file, "-p", "summary", "--dry-run"],
+        vec!["stats"],
+        vec!["actions"],
+    ] {
+        let out = pirt(dir.path()).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        let shown = format!("{err}{}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            shown.contains("over the 1 MB limit") && shown.contains("max_file_mb"),
+            "pirt {}: {shown}",
+            args.join(" ")
+        );
+        if !matches!(args[0], "stats" | "actions") {
+            assert!(
+                matches!(out.status.code(), Some(1 | 2)),
+                "pirt {} read it: {err}",
+                args.join(" ")
+            );
+        }
+        assert!(
+            out.stdout.len() < 100_000,
+            "pirt {} printed the file",
+            args.join(" ")
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(file)).unwrap(),
+        text
+    );
+}
+
+/// A long timeline is not called an alias bomb: the message names the limit it hit.
+#[test]
+fn a_huge_timeline_names_the_parsers_node_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from(
+        "---\nid: PIR-2026-001\ntitle: Long\nstatus: draft\nseverity: SEV3\nstarted_at: 2026-11-30T23:10:00Z\ntimeline:\n",
+    );
+    for i in 0..60_000 {
+        text.push_str(&format!(
+            "  - at: 2026-11-30T23:10:00Z\n    kind: note\n    text: step {i}\n"
+        ));
+    }
+    text.push_str("---\n");
+    std::fs::write(dir.path().join("long.md"), &text).unwrap();
+    let out = pirt(dir.path())
+        .args(["check", "long.md"])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        shown.contains("holds more than 250,000 values (YAML nodes), the parser's limit (about 35,000 timeline entries)"),
+        "{shown}"
+    );
+    assert!(!shown.contains("alias bomb"), "{shown}");
+}

@@ -4,6 +4,7 @@ mod check;
 mod draft;
 mod errors;
 mod hardening;
+mod init;
 mod insights;
 mod new;
 mod pipes;
