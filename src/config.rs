@@ -81,6 +81,17 @@ pub struct SeverityLevel {
     pub requires_problem: bool,
     /// Days after the incident by which action items are due when they have no `due`.
     pub action_item_days: Option<u32>,
+    /// Action items (not `wont-do`) a review of this severity must have. Default: 1 where
+    /// `requires_problem`, else 0.
+    pub min_action_items: Option<u32>,
+}
+
+impl SeverityLevel {
+    /// The configured minimum, else the default for the level.
+    pub fn min_action_items(&self) -> u32 {
+        self.min_action_items
+            .unwrap_or(u32::from(self.requires_problem))
+    }
 }
 
 /// `[stats]`: how `pirt stats` finds recurring failures.
@@ -207,12 +218,20 @@ pub struct BlamelessConfig {
     pub allow: Vec<String>,
 }
 
+/// The core narrative, required at every status (a warning while in draft).
 const SECTIONS: &[&str] = &[
     "Summary",
     "Impact|Business impact",
     "Root cause and contributing factors|Root causes|Root cause",
     "Detection",
     "Resolution|Resolution and recovery",
+];
+
+/// What a review submitted for review must also say: its lessons (the concise and itil
+/// templates split them into sections; sre has one `Lessons learned`).
+const LESSONS: &[&str] = &[
+    "What went well|Lessons learned",
+    "What went wrong|Lessons learned",
 ];
 
 const FIELDS: &[&str] = &[
@@ -234,9 +253,15 @@ impl Default for CheckConfig {
                 .map(|s| (s.to_string(), items.iter().map(|i| i.to_string()).collect()))
                 .collect()
         };
+        let mut required_sections = per_status(SECTIONS);
+        for status in ["in-review", "published"] {
+            if let Some(list) = required_sections.get_mut(status) {
+                list.extend(LESSONS.iter().map(|s| s.to_string()));
+            }
+        }
         CheckConfig {
             rules: BTreeMap::new(),
-            required_sections: per_status(SECTIONS),
+            required_sections,
             required_fields: per_status(FIELDS),
             blameless: BlamelessConfig::default(),
             max_file_mb: 10,
@@ -285,6 +310,7 @@ fn level(
         description: description.into(),
         requires_problem,
         action_item_days: Some(days),
+        min_action_items: Some(u32::from(requires_problem)),
     }
 }
 

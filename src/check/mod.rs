@@ -194,6 +194,19 @@ impl Report {
 /// folders themselves, so no other file needs to be looked at for the cross-file rules.
 pub fn check_paths(config: &Config, paths: &[PathBuf], today: NaiveDate, whole: bool) -> Report {
     let (files, mut io_errors) = collect_files(paths);
+    // A gate that checks nothing must not pass: a folder named on the command line that
+    // holds no review or problem file is an error. The configured folders may be empty.
+    if !whole {
+        for path in paths.iter().filter(|p| p.is_dir()) {
+            let abs = absolute(path);
+            if !files.iter().any(|f| absolute(f).starts_with(&abs)) {
+                io_errors.push(format!(
+                    "{}: no review or problem file (.md) in this folder; nothing was checked",
+                    path.display()
+                ));
+            }
+        }
+    }
     let blameless = blameless::Matcher::new(&config.check.blameless);
     // Made absolute once, not for every file.
     let problems_dir = absolute(&config.problems_dir());

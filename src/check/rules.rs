@@ -376,7 +376,44 @@ fn timeline_order(findings: &mut Findings, root: &Node, review: &Review) {
     }
 }
 
+/// A severity's `min_action_items`: a major incident with no follow-up is a thin review.
+fn enough_action_items(findings: &mut Findings, root: &Node, review: &Review) {
+    let Some(level) = findings.config.severity(&review.severity) else {
+        return;
+    };
+    let wanted = level.min_action_items();
+    let have = review
+        .action_items
+        .iter()
+        .filter(|a| a.status != "wont-do")
+        .count();
+    if (have as u64) >= u64::from(wanted) {
+        return;
+    }
+    let pos = root
+        .entry("action_items")
+        .map(|(k, _)| k.pos)
+        .or_else(|| root.get("severity").map(|n| n.pos))
+        .unwrap_or(START);
+    findings.add(
+        "action-item",
+        pos,
+        Level::Error,
+        format!(
+            "a {} review needs at least {wanted} action item{} (not wont-do); it has {have}",
+            level.id,
+            if wanted == 1 { "" } else { "s" }
+        ),
+        Some(format!(
+            "add the follow-ups under `action_items:` (`pirt draft {} -p action-items` proposes some); the minimum is `min_action_items` of {} in the [[severity]] scale",
+            findings.path.display(),
+            level.id
+        )),
+    );
+}
+
 fn action_items(findings: &mut Findings, root: &Node, review: &Review, today: NaiveDate) {
+    enough_action_items(findings, root, review);
     let Some(Value::Seq(items)) = root.get("action_items").map(|n| &n.value) else {
         return;
     };
@@ -517,6 +554,22 @@ fn required_sections(findings: &mut Findings, review: &Review, layout: &Layout, 
                     )
                 }),
             ),
+            Some(section) if filler(section).is_some() => findings.add(
+                "required-section",
+                Pos {
+                    line: section.line,
+                    column: 1,
+                    offset: 0,
+                    len: 0,
+                },
+                Level::Error,
+                format!(
+                    "section `## {}` holds only \"{}\", which is not a narrative",
+                    section.heading,
+                    filler(section).unwrap_or_default()
+                ),
+                Some("write what happened, or leave the review in `status: draft`".into()),
+            ),
             Some(section) if section.is_empty() => findings.add(
                 "required-section",
                 Pos {
@@ -532,6 +585,45 @@ fn required_sections(findings: &mut Findings, review: &Review, layout: &Layout, 
             Some(_) => {}
         }
     }
+}
+
+/// Words that stand in for a section nobody wrote, compared without case and punctuation.
+const FILLERS: &[&str] = &[
+    "not written yet",
+    "to be written",
+    "tbd",
+    "todo",
+    "tba",
+    "n a",
+    "na",
+    "wip",
+    "coming soon",
+    "fill in",
+    "placeholder",
+    "to do",
+    "later",
+];
+
+/// The text of a section that holds nothing but a filler (`_Not written yet._`, `TBD`,
+/// `N/A`, `...`), as written.
+fn filler(section: &crate::review::document::Section) -> Option<String> {
+    let visible = crate::review::document::strip_guides(&section.text);
+    let visible = visible.trim();
+    if visible.is_empty() || visible.len() > 40 {
+        return None;
+    }
+    let words: String = visible
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    (words.is_empty() || FILLERS.contains(&words.as_str())).then(|| visible.to_string())
 }
 
 const PLACEHOLDERS: &[&str] = &["TODO", "TBD", "FIXME", "???", "<fill in>", "<!-- guide:"];

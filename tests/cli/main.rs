@@ -3,6 +3,7 @@
 mod check;
 mod draft;
 mod errors;
+mod gate;
 mod hardening;
 mod init;
 mod insights;

@@ -1,0 +1,173 @@
+//! The gate means what it says: thin reviews fail, a check of nothing does not pass.
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::pirt;
+
+/// The review of the field test: an in-review SEV2 whose core narrative is written, whose
+/// lessons say "Not written yet." and that has no action item.
+pub fn thin_review(status: &str) -> String {
+    format!(
+        "---
+id: PIR-2026-042
+title: Redis primary failover after midnight
+status: {status}
+severity: SEV2
+services: [sessions-redis]
+authors: [ana.lopez]
+incident_commander: li.wei
+started_at: 2026-11-30T23:10:00Z
+detected_at: 2026-11-30T23:16:00Z
+acknowledged_at: 2026-11-30T23:20:00Z
+mitigated_at: 2026-12-01T00:05:00Z
+resolved_at: 2026-12-01T00:40:00Z
+detection: {{method: alert, source: redis replication lag}}
+impact:
+  summary: Logins failed for 55 minutes.
+problem: PRB-0001
+---
+
+## Summary
+
+The sessions Redis primary failed over; logins failed until the replica was promoted.
+
+## Impact
+
+Logins failed for 55 minutes.
+
+## Root cause and contributing factors
+
+The replica was configured with a stale primary address.
+
+## Detection
+
+The replication-lag alert fired six minutes after the start.
+
+## Resolution
+
+The replica was promoted by hand at 00:05.
+
+## What went well
+
+_Not written yet._
+
+## What went wrong
+
+TBD
+
+## Where we got lucky
+
+_Not written yet._
+
+## Problem hand-off
+
+_Not written yet._
+"
+    )
+}
+
+fn repo(review: &str, toml: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("postmortems")).unwrap();
+    std::fs::create_dir_all(dir.path().join("problems")).unwrap();
+    std::fs::write(
+        dir.path().join("pirt.toml"),
+        format!("timezone = \"UTC\"\n{toml}"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("postmortems/2026-11-30-redis.md"), review).unwrap();
+    std::fs::write(
+        dir.path().join("problems/PRB-0001-redis.md"),
+        "---\nid: PRB-0001\ntitle: Redis failover\nstatus: open\n---\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn check(dir: &Path, args: &[&str]) -> Output {
+    pirt(dir)
+        .arg("check")
+        .args(args)
+        .env("PIRT_TODAY", "2026-12-02")
+        .output()
+        .unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn a_thin_review_fails_once_it_leaves_draft() {
+    let dir = repo(&thin_review("in-review"), "");
+    let out = check(dir.path(), &[]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains(
+            "error[action-item]: a SEV2 review needs at least 1 action item (not wont-do); it has 0"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(
+            "error[required-section]: section `## What went well` holds only \"_Not written yet._\""
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("error[required-section]: section `## What went wrong` holds only \"TBD\""),
+        "{shown}"
+    );
+    // The same review as a draft: the same findings, as warnings.
+    let dir = repo(&thin_review("draft"), "");
+    let out = check(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("warning[action-item]: a SEV2 review needs at least 1"));
+}
+
+#[test]
+fn the_minimum_of_action_items_is_set_per_severity() {
+    let review = thin_review("in-review").replace("severity: SEV2", "severity: SEV3");
+    let scale = "[[severity]]\nid = \"SEV3\"\nmin_action_items = 2\n";
+    let dir = repo(&review, scale);
+    let out = check(dir.path(), &[]);
+    assert!(
+        text(&out).contains("a SEV3 review needs at least 2 action items (not wont-do); it has 0"),
+        "{}",
+        text(&out)
+    );
+    // Off for a level that asks for none (SEV3 by default).
+    let dir = repo(&review, "");
+    let out = check(dir.path(), &[]);
+    assert!(!text(&out).contains("needs at least"), "{}", text(&out));
+}
+
+#[test]
+fn a_folder_named_on_the_command_line_must_hold_reviews() {
+    let dir = repo(&thin_review("draft"), "");
+    std::fs::create_dir_all(dir.path().join("dir.md")).unwrap();
+    std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+    std::fs::write(dir.path().join("docs/notes.txt"), "not markdown").unwrap();
+    for folder in ["dir.md/", "docs"] {
+        let out = check(dir.path(), &[folder]);
+        assert_eq!(out.status.code(), Some(2), "{folder}: {}", text(&out));
+        assert!(
+            text(&out).contains(&format!(
+                "{folder}: no review or problem file (.md) in this folder; nothing was checked"
+            )),
+            "{}",
+            text(&out)
+        );
+    }
+    // The configured folders of a new repository may be empty.
+    let fresh = tempfile::tempdir().unwrap();
+    pirt(fresh.path()).arg("init").output().unwrap();
+    let out = check(fresh.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
