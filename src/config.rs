@@ -195,8 +195,56 @@ pub struct CheckConfig {
     /// Status → front-matter fields that must be set (`impact.summary` for nested ones).
     pub required_fields: BTreeMap<String, Vec<String>>,
     pub blameless: BlamelessConfig,
+    /// Bounds of the `implausible-time` rule.
+    pub implausible: ImplausibleConfig,
     /// Files larger than this are reported instead of parsed.
     pub max_file_mb: u64,
+}
+
+/// `[check.implausible]`: when a time or a lifecycle step is too odd to be right. Durations
+/// are written as `24h`, `90m`, `7d`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImplausibleConfig {
+    /// A timestamp this far past now is in the future (clocks drift a little).
+    pub future: String,
+    /// started → detected.
+    pub ttd: String,
+    /// detected → acknowledged.
+    pub tta: String,
+    /// started → mitigated.
+    pub ttm: String,
+    /// started → resolved.
+    pub ttr: String,
+}
+
+impl Default for ImplausibleConfig {
+    fn default() -> Self {
+        ImplausibleConfig {
+            future: "5m".into(),
+            ttd: "24h".into(),
+            tta: "6h".into(),
+            ttm: "7d".into(),
+            ttr: "30d".into(),
+        }
+    }
+}
+
+impl ImplausibleConfig {
+    /// A bound by its key (`ttd`, `future`, ...), parsed.
+    pub fn bound(&self, key: &str) -> Option<chrono::Duration> {
+        let text = match key {
+            "future" => &self.future,
+            "ttd" => &self.ttd,
+            "tta" => &self.tta,
+            "ttm" => &self.ttm,
+            "ttr" => &self.ttr,
+            _ => return None,
+        };
+        humantime::parse_duration(text.trim())
+            .ok()
+            .and_then(|d| chrono::Duration::from_std(d).ok())
+    }
 }
 
 /// A rule's level set in the config.
@@ -264,6 +312,7 @@ impl Default for CheckConfig {
             required_sections,
             required_fields: per_status(FIELDS),
             blameless: BlamelessConfig::default(),
+            implausible: ImplausibleConfig::default(),
             max_file_mb: 10,
         }
     }
@@ -511,6 +560,16 @@ fn check_id_format(format: &str) -> Result<(), String> {
 
 /// Unknown rule names and statuses are errors, with the line of the offending key.
 fn validate_check(check: &CheckConfig, text: &str, path: &Path) -> anyhow::Result<()> {
+    for key in ["future", "ttd", "tta", "ttm", "ttr"] {
+        if check.implausible.bound(key).is_none() {
+            let needle = format!("{key} =");
+            let (line, column) = text.find(&needle).map_or((1, 1), |o| line_col(text, o));
+            bail!(
+                "{}:{line}:{column}: [check.implausible] {key} is not a duration; write it as 30m, 6h or 7d",
+                path.display()
+            );
+        }
+    }
     let known = crate::check::rule_names();
     for name in check.rules.keys() {
         if !known.contains(&name.get_ref().as_str()) {

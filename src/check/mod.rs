@@ -1,4 +1,4 @@
-//! `pirt check`: fifteen rules over a set of review and problem files.
+//! `pirt check`: sixteen rules over a set of review and problem files.
 //!
 //! Files are checked in parallel and dropped as soon as their findings are known; only
 //! a small summary per file (ids and references) is kept for the cross-file rules.
@@ -107,6 +107,11 @@ pub const RULES: &[Rule] = &[
         name: "unreviewed-draft",
         default: DefaultLevel::Error,
         summary: "an AI draft marker left in a review past draft",
+    },
+    Rule {
+        name: "implausible-time",
+        default: DefaultLevel::Warning,
+        summary: "a time in the future, a lifecycle step longer than its bound, or a year far from the others",
     },
     Rule {
         name: "blameless-language",

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::check::blameless::Matcher;
 use crate::check::{Kind, Reference, Summary, level_for};
@@ -158,6 +158,7 @@ fn check_review(
     let lines: Vec<BodyLine> = body_lines(text, layout).collect();
     required_fields(findings, root, status);
     chronology(findings, root, review);
+    implausible_times(findings, root, review, now_for(today, findings.config.zone));
     timeline_order(findings, root, review);
     action_items(findings, root, review, today);
     problem_link(findings, root, review);
@@ -305,6 +306,192 @@ fn chronology(findings: &mut Findings, root: &Node, review: &Review) {
         }
         if latest.is_none_or(|(_, t)| ts >= t) {
             latest = Some((name, ts));
+        }
+    }
+}
+
+/// "Now" for a check run: the real time on the real today, else (PIRT_TODAY, tests) the
+/// end of that day in the configured zone, so that results are repeatable.
+fn now_for(today: NaiveDate, zone: chrono_tz::Tz) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let real = chrono::Utc::now();
+    if real.with_timezone(&zone).date_naive() == today {
+        return real;
+    }
+    let end = today.and_hms_opt(23, 59, 59).expect("a valid time");
+    zone.from_local_datetime(&end)
+        .earliest()
+        .map_or(real, |t| t.with_timezone(&chrono::Utc))
+}
+
+/// `1 d 0 h 11 m`, `23 h 49 m`, `6 h`, `7 m`: no unit between the largest and the last
+/// non-zero one is left out, so a day and eleven minutes never reads like a day and
+/// eleven hours.
+pub(super) fn span(d: chrono::Duration) -> String {
+    let minutes = d.num_minutes().abs();
+    let units = [
+        (minutes / 1440, "d"),
+        (minutes / 60 % 24, "h"),
+        (minutes % 60, "m"),
+    ];
+    let first = units.iter().position(|(n, _)| *n > 0);
+    let last = units.iter().rposition(|(n, _)| *n > 0);
+    match (first, last) {
+        (Some(first), Some(last)) => units[first..=last]
+            .iter()
+            .map(|(n, unit)| format!("{n} {unit}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => "0 m".into(),
+    }
+}
+
+/// Times that are probably typos: in the future, a lifecycle step longer than its bound
+/// (`[check.implausible]`), or a year far from the review's other times.
+fn implausible_times(
+    findings: &mut Findings,
+    root: &Node,
+    review: &Review,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    let bounds = &findings.config.check.implausible;
+    let zone = findings.config.zone;
+    let shown = |ts: &crate::review::Timestamp| {
+        ts.with_timezone(&zone)
+            .format("%Y-%m-%d %H:%M %Z")
+            .to_string()
+    };
+    let mut times: Vec<(crate::review::Timestamp, Pos, String)> = [
+        ("started_at", review.started_at),
+        ("detected_at", review.detected_at),
+        ("acknowledged_at", review.acknowledged_at),
+        ("mitigated_at", review.mitigated_at),
+        ("resolved_at", review.resolved_at),
+    ]
+    .into_iter()
+    .filter_map(|(key, ts)| {
+        Some((
+            ts?,
+            root.get(key).map_or(START, |n| n.pos),
+            format!("`{key}`"),
+        ))
+    })
+    .collect();
+    if let Some(Value::Seq(items)) = root.get("timeline").map(|n| &n.value) {
+        for item in items {
+            if let Some(node) = item.get("at")
+                && let Some(at) = node.as_str().and_then(|s| parse_rfc3339(s).ok())
+            {
+                times.push((at, node.pos, "the timeline entry".into()));
+            }
+        }
+    }
+    if let Some(tolerance) = bounds.bound("future") {
+        // The earliest time in the future, once: a review typed a year ahead is one typo.
+        let mut future: Vec<&(crate::review::Timestamp, Pos, String)> = times
+            .iter()
+            .filter(|(ts, _, _)| ts.with_timezone(&chrono::Utc) > now + tolerance)
+            .collect();
+        future.sort_by_key(|(ts, _, _)| *ts);
+        if let Some((ts, pos, what)) = future.first() {
+            let more = match future.len() - 1 {
+                0 => String::new(),
+                1 => " (and 1 later time)".into(),
+                n => format!(" (and {n} later times)"),
+            };
+            findings.add(
+                "implausible-time",
+                *pos,
+                Level::Warning,
+                format!(
+                    "{what} is {}, {} in the future{more}",
+                    shown(ts),
+                    span(ts.with_timezone(&chrono::Utc) - now)
+                ),
+                Some(
+                    "check the date: a time typed after midnight may have landed on the wrong day"
+                        .into(),
+                ),
+            );
+        }
+    }
+    let steps = [
+        (
+            "ttd",
+            "detected_at",
+            review.started_at,
+            review.detected_at,
+            "detected",
+            "after the impact started",
+            "TTD",
+        ),
+        (
+            "tta",
+            "acknowledged_at",
+            review.detected_at,
+            review.acknowledged_at,
+            "acknowledged",
+            "after detection",
+            "TTA",
+        ),
+        (
+            "ttm",
+            "mitigated_at",
+            review.started_at,
+            review.mitigated_at,
+            "mitigated",
+            "after the impact started",
+            "TTM",
+        ),
+        (
+            "ttr",
+            "resolved_at",
+            review.started_at,
+            review.resolved_at,
+            "resolved",
+            "after the impact started",
+            "TTR",
+        ),
+    ];
+    for (key, field, from, to, verb, since, name) in steps {
+        let (Some(from), Some(to), Some(bound)) = (from, to, bounds.bound(key)) else {
+            continue;
+        };
+        let took = to - from;
+        if took > bound {
+            findings.add(
+                "implausible-time",
+                root.get(field).map_or(START, |n| n.pos),
+                Level::Warning,
+                format!(
+                    "{verb} {} {since} ({name}), longer than the {} bound",
+                    span(took),
+                    span(bound)
+                ),
+                Some(format!(
+                    "check the date of `{field}`; if it is right, raise [check.implausible] {key} in pirt.toml"
+                )),
+            );
+        }
+    }
+    // A year far from the others: the median year of the review's times is its year.
+    let mut years: Vec<i32> = times
+        .iter()
+        .map(|(ts, _, _)| ts.with_timezone(&zone).year())
+        .collect();
+    years.sort_unstable();
+    if let Some(&median) = years.get(years.len() / 2) {
+        for (ts, pos, what) in &times {
+            let year = ts.with_timezone(&zone).year();
+            if (year - median).abs() > 1 {
+                findings.add(
+                    "implausible-time",
+                    *pos,
+                    Level::Warning,
+                    format!("{what} is in {year}, far from the review's other times ({median})"),
+                    Some("check the year for a typo".into()),
+                );
+            }
         }
     }
 }
@@ -751,6 +938,17 @@ pub(super) fn walk_strings(node: &Node, f: &mut dyn FnMut(&Node, &str)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_never_drop_a_middle_unit() {
+        let m = chrono::Duration::minutes;
+        assert_eq!(span(m(7)), "7 m");
+        assert_eq!(span(m(360)), "6 h");
+        assert_eq!(span(m(23 * 60 + 49)), "23 h 49 m");
+        assert_eq!(span(m(24 * 60 + 11)), "1 d 0 h 11 m");
+        assert_eq!(span(m(7 * 1440)), "7 d");
+        assert_eq!(span(m(0)), "0 m");
+    }
 
     #[test]
     fn words_are_matched_whole() {

@@ -49,6 +49,7 @@ const RULES: &[&str] = &[
     "required-section",
     "placeholder",
     "unreviewed-draft",
+    "implausible-time",
     "blameless-language",
 ];
 
@@ -117,7 +118,7 @@ fn sarif_is_structurally_valid() {
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 15);
+    assert_eq!(rules.len(), 16);
     let results = run["results"].as_array().unwrap();
     assert!(!results.is_empty());
     for result in results {

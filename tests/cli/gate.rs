@@ -171,3 +171,49 @@ fn a_folder_named_on_the_command_line_must_hold_reviews() {
     let out = check(fresh.path(), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+#[test]
+fn implausible_times_are_named_with_their_durations() {
+    // Acknowledged at 23:05 typed after detected 23:16, moved to the next day: TTA 23 h 49 m.
+    let typo = thin_review("draft").replace(
+        "acknowledged_at: 2026-11-30T23:20:00Z",
+        "acknowledged_at: 2026-12-01T23:05:00Z",
+    );
+    let dir = repo(&typo, "");
+    let shown = text(&check(dir.path(), &[]));
+    assert!(
+        shown.contains("warning[implausible-time]: acknowledged 23 h 49 m after detection (TTA), longer than the 6 h bound"),
+        "{shown}"
+    );
+    // In the future of PIRT_TODAY (end of 2026-12-02), once for the earliest such time.
+    let future = thin_review("draft")
+        .replace("2026-12-01T00:05:00Z", "2026-12-05T00:05:00Z")
+        .replace("2026-12-01T00:40:00Z", "2026-12-05T00:40:00Z");
+    let dir = repo(&future, "");
+    let shown = text(&check(dir.path(), &[]));
+    assert!(
+        shown.contains(
+            "`mitigated_at` is 2026-12-05 00:05 UTC, 2 d 0 h 5 m in the future (and 1 later time)"
+        ),
+        "{shown}"
+    );
+    // A year far from the others.
+    let year = thin_review("draft").replace("2026-11-30T23:16:00Z", "2062-11-30T23:16:00Z");
+    let dir = repo(&year, "");
+    let shown = text(&check(dir.path(), &[]));
+    assert!(
+        shown.contains("`detected_at` is in 2062, far from the review's other times (2026)"),
+        "{shown}"
+    );
+    // The bounds are settings; a bad one is a config error at its line.
+    let dir = repo(&typo, "[check.implausible]\ntta = \"1d\"\n");
+    assert!(!text(&check(dir.path(), &[])).contains("(TTA)"));
+    let dir = repo(&typo, "[check.implausible]\ntta = \"soon\"\n");
+    let out = check(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("pirt.toml:3:1: [check.implausible] tta is not a duration"),
+        "{}",
+        text(&out)
+    );
+}
