@@ -105,6 +105,15 @@ enum Command {
         /// Exit with 1 on warnings too
         #[arg(long)]
         deny_warnings: bool,
+        /// Judge every review as if it had this status (preview the gate for a draft)
+        #[arg(long = "as", value_name = "STATUS", value_parser = ["draft", "in-review", "published"])]
+        as_status: Option<String>,
+        /// Apply the safe fixes (guidance in written sections, severity aliases, timeline order, offset-less times), then check
+        #[arg(long, conflicts_with = "diff")]
+        fix: bool,
+        /// Show the fixes as a unified diff and change nothing (exit 1 when there is one)
+        #[arg(long)]
+        diff: bool,
     },
     /// Counts, MTTD/MTTA/MTTM/MTTR (mean, median, p90), action items and recurring failures
     #[command(
@@ -260,7 +269,12 @@ const CHECK_HELP: &str = "Rules (level: error, warning, or by status = warning o
   required-section     by status  a required section missing or empty
   placeholder          error      guidance or TODO/TBD/???/<fill in> left past draft
   unreviewed-draft     error      an AI draft marker left past draft
+  implausible-time     warning    a time in the future, a lifecycle step over its bound, a far year
   blameless-language   by status  blame or counterfactual wording
+
+--fix applies the safe fixes (guidance in written sections, severity aliases, timeline
+order, offset-less times in the configured zone); --diff shows them and writes nothing.
+--as in-review judges a draft as if it were submitted.
 
 Levels are set per rule in pirt.toml under [check.rules]. Exit codes: 0 no errors,
 1 errors (or warnings with --deny-warnings), 2 usage, config or I/O error.
@@ -269,6 +283,8 @@ PIRT_TODAY=YYYY-MM-DD fixes the date used for overdue action items.
 Examples:
   pirt check
   pirt check postmortems/2026-11-20-checkout.md --deny-warnings
+  pirt check --as in-review postmortems/2026-11-20-checkout.md
+  pirt check --diff && pirt check --fix
   pirt check --format github
   pirt check --format sarif > pirt.sarif";
 
@@ -531,6 +547,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             paths,
             format,
             deny_warnings,
+            as_status,
+            fix,
+            diff,
         } => {
             let format = match format {
                 CheckFormat::Human => crate::check::output::Format::Human,
@@ -538,14 +557,16 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                 CheckFormat::Github => crate::check::output::Format::Github,
                 CheckFormat::Sarif => crate::check::output::Format::Sarif,
             };
-            cmd::check::run(
-                &config,
-                &paths,
+            let options = cmd::check::Options {
+                paths,
                 format,
                 deny_warnings,
-                today(&config)?,
-                &out,
-            )
+                as_status: as_status.as_deref().and_then(crate::review::Status::parse),
+                fix,
+                diff,
+                today: today(&config)?,
+            };
+            cmd::check::run(&config, options, &out)
         }
         Command::Stats {
             paths,

@@ -5,6 +5,7 @@
 
 mod blameless;
 mod cross;
+pub mod fix;
 pub mod output;
 mod rules;
 
@@ -178,10 +179,31 @@ pub struct Summary {
     pub problem: Option<Reference>,
 }
 
+/// How a check run judges: the day that decides what is overdue (and "now" for future
+/// times), and a status to judge every review as (`--as`), instead of its own.
+#[derive(Clone, Copy, Debug)]
+pub struct Run {
+    pub today: NaiveDate,
+    pub as_status: Option<Status>,
+}
+
+impl Run {
+    pub fn on(today: NaiveDate) -> Self {
+        Run {
+            today,
+            as_status: None,
+        }
+    }
+}
+
 /// The outcome of checking a set of files.
 #[derive(Debug, Default)]
 pub struct Report {
     pub files: usize,
+    /// Findings in drafts that become errors once they are in review.
+    pub escalating: usize,
+    /// Findings that `pirt check --fix` removes.
+    pub fixable: usize,
     /// Sorted by path, line and column.
     pub diagnostics: Vec<Diagnostic>,
     /// Files that could not be read at all (exit code 2).
@@ -197,7 +219,7 @@ impl Report {
 /// Checks every `.md` file under `paths` (files or folders; folders are walked honouring
 /// .gitignore). `today` decides what is overdue. `whole`: `paths` are the configured
 /// folders themselves, so no other file needs to be looked at for the cross-file rules.
-pub fn check_paths(config: &Config, paths: &[PathBuf], today: NaiveDate, whole: bool) -> Report {
+pub fn check_paths(config: &Config, paths: &[PathBuf], run: Run, whole: bool) -> Report {
     let (files, mut io_errors) = collect_files(paths);
     // A gate that checks nothing must not pass: a folder named on the command line that
     // holds no review or problem file is an error. The configured folders may be empty.
@@ -217,39 +239,29 @@ pub fn check_paths(config: &Config, paths: &[PathBuf], today: NaiveDate, whole: 
     let problems_dir = absolute(&config.problems_dir());
     // Folded straight into the three lists the report needs: no per-file intermediate list,
     // so memory stays proportional to the findings and the small summaries.
-    let (diagnostics, summaries, errors) = files
+    let folded = files
         .par_iter()
-        .fold(
-            || (Vec::new(), Vec::new(), Vec::new()),
-            |(mut diagnostics, mut summaries, mut errors), path| {
-                let kind = if absolute(path).starts_with(&problems_dir) {
-                    Kind::Problem
-                } else {
-                    Kind::Review
-                };
-                match rules::check_file(config, &blameless, path, kind, today) {
-                    Ok((found, summary)) => {
-                        diagnostics.extend(found);
-                        summaries.extend(summary);
-                    }
-                    Err(e) => errors.push(format!("{e:#}")),
+        .fold(Fold::default, |mut acc, path| {
+            let kind = kind_in(path, &problems_dir);
+            match rules::check_file(config, &blameless, path, kind, &run) {
+                Ok(checked) => {
+                    acc.diagnostics.extend(checked.diagnostics);
+                    acc.summaries.extend(checked.summary);
+                    acc.escalating += checked.escalating;
+                    acc.fixable += checked.fixable;
                 }
-                (diagnostics, summaries, errors)
-            },
-        )
-        .reduce(
-            || (Vec::new(), Vec::new(), Vec::new()),
-            |mut a: (Vec<Diagnostic>, Vec<Summary>, Vec<String>), b| {
-                a.0.extend(b.0);
-                a.1.extend(b.1);
-                a.2.extend(b.2);
-                a
-            },
-        );
-    io_errors.extend(errors);
+                Err(e) => acc.errors.push(format!("{e:#}")),
+            }
+            acc
+        })
+        .reduce(Fold::default, Fold::merge);
+    let summaries = folded.summaries;
+    io_errors.extend(folded.errors);
     let mut report = Report {
         files: files.len(),
-        diagnostics,
+        escalating: folded.escalating,
+        fixable: folded.fixable,
+        diagnostics: folded.diagnostics,
         ..Report::default()
     };
     drop(files);
@@ -261,6 +273,27 @@ pub fn check_paths(config: &Config, paths: &[PathBuf], today: NaiveDate, whole: 
     });
     report.io_errors = io_errors;
     report
+}
+
+/// What the parallel check of many files gathers.
+#[derive(Default)]
+struct Fold {
+    diagnostics: Vec<Diagnostic>,
+    summaries: Vec<Summary>,
+    errors: Vec<String>,
+    escalating: usize,
+    fixable: usize,
+}
+
+impl Fold {
+    fn merge(mut self, other: Fold) -> Fold {
+        self.diagnostics.extend(other.diagnostics);
+        self.summaries.extend(other.summaries);
+        self.errors.extend(other.errors);
+        self.escalating += other.escalating;
+        self.fixable += other.fixable;
+        self
+    }
 }
 
 /// Checks files held in memory, as `pirt check FILE` would (cross-file rules see only
@@ -280,15 +313,37 @@ impl<'c> MemoryChecker<'c> {
 
     /// `path` only names the file in the findings.
     pub fn check(&self, path: &Path, bytes: &[u8], kind: Kind, today: NaiveDate) -> Report {
-        let (mut diagnostics, summary) =
-            rules::check_bytes(self.config, &self.blameless, path, bytes, kind, today);
-        let summaries: Vec<Summary> = summary.into_iter().collect();
+        let checked = rules::check_bytes(
+            self.config,
+            &self.blameless,
+            path,
+            bytes,
+            kind,
+            &Run::on(today),
+        );
+        let mut diagnostics = checked.diagnostics;
+        let summaries: Vec<Summary> = checked.summary.into_iter().collect();
         diagnostics.extend(cross::check(self.config, &summaries, false));
         Report {
             files: 1,
+            escalating: checked.escalating,
+            fixable: checked.fixable,
             diagnostics,
             ..Report::default()
         }
+    }
+}
+
+/// Whether a file is a review or a problem record: problems live in the problems folder.
+pub fn kind_of(config: &Config, path: &Path) -> Kind {
+    kind_in(path, &absolute(&config.problems_dir()))
+}
+
+fn kind_in(path: &Path, problems_dir: &Path) -> Kind {
+    if absolute(path).starts_with(problems_dir) {
+        Kind::Problem
+    } else {
+        Kind::Review
     }
 }
 

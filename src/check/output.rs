@@ -18,12 +18,25 @@ pub enum Format {
 /// `N errors, M warnings in K files`
 pub fn summary_line(report: &Report) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!(
+    let mut line = format!(
         "{}, {} in {}",
         plural(report.count(Level::Error), "error"),
         plural(report.count(Level::Warning), "warning"),
         plural(report.files, "file")
-    )
+    );
+    if report.fixable > 0 {
+        line.push_str(&format!(
+            "; {} fixable with `pirt check --fix` (`--diff` shows how)",
+            report.fixable
+        ));
+    }
+    if report.escalating > 0 {
+        line.push_str(&format!(
+            "; at in-review the drafts would have {} more errors (`pirt check --as in-review` lists them)",
+            report.escalating
+        ));
+    }
+    line
 }
 
 pub fn write(format: Format, report: &Report, styled: bool, out: &mut dyn Write) -> io::Result<()> {

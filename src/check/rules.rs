@@ -5,7 +5,7 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate};
 
 use crate::check::blameless::Matcher;
-use crate::check::{Kind, Reference, Summary, level_for};
+use crate::check::{Kind, Reference, Run, Summary, level_for};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::review::document::Layout;
@@ -60,8 +60,8 @@ pub(super) fn check_file(
     blameless: &Matcher,
     path: &Path,
     kind: Kind,
-    today: NaiveDate,
-) -> anyhow::Result<(Vec<Diagnostic>, Option<Summary>)> {
+    run: &Run,
+) -> anyhow::Result<Checked> {
     use anyhow::Context;
     let size = std::fs::metadata(path)
         .with_context(|| format!("cannot read {}", path.display()))?
@@ -85,21 +85,36 @@ pub(super) fn check_file(
             ),
             Some("raise [check] max_file_mb in pirt.toml if this is really a review".into()),
         );
-        return Ok((findings.out, None));
+        return Ok(Checked {
+            diagnostics: findings.out,
+            summary: None,
+            escalating: 0,
+            fixable: 0,
+        });
     }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(check_bytes(config, blameless, path, &bytes, kind, today))
+    Ok(check_bytes(config, blameless, path, &bytes, kind, run))
 }
 
 /// The single-file rules over a file's bytes (`path` only names it in the findings).
+/// What checking one file found.
+pub(super) struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Option<Summary>,
+    /// For a draft: how many more findings are errors once it is in review.
+    pub escalating: usize,
+    /// Findings that `pirt check --fix` removes.
+    pub fixable: usize,
+}
+
 pub(super) fn check_bytes(
     config: &Config,
     blameless: &Matcher,
     path: &Path,
     bytes: &[u8],
     kind: Kind,
-    today: NaiveDate,
-) -> (Vec<Diagnostic>, Option<Summary>) {
+    run: &Run,
+) -> Checked {
     let mut findings = Findings {
         config,
         path,
@@ -110,15 +125,20 @@ pub(super) fn check_bytes(
         Ok(text) => text,
         Err((pos, message)) => {
             findings.add("yaml-syntax", pos, Level::Error, message, None);
-            return (findings.out, None);
+            return Checked {
+                diagnostics: findings.out,
+                summary: None,
+                escalating: 0,
+                fixable: 0,
+            };
         }
     };
-    let summary = match kind {
-        Kind::Review => check_review(&mut findings, blameless, text, today),
+    let (summary, escalating) = match kind {
+        Kind::Review => check_review(&mut findings, blameless, text, run),
         Kind::Problem => {
             let (problem, diagnostics) = parse_problem(path, text);
             diagnostics.into_iter().for_each(|d| findings.relevel(d));
-            Some(Summary {
+            let summary = Summary {
                 path: path.to_path_buf(),
                 kind,
                 status: None,
@@ -126,49 +146,116 @@ pub(super) fn check_bytes(
                     .then(|| reference(&problem.id, id_pos(text, &problem.id))),
                 related: Vec::new(),
                 problem: None,
-            })
+            };
+            (Some(summary), 0)
         }
     };
+    // Judged again at the status it was judged at, without a second preview.
+    let judged = Run {
+        as_status: run.as_status.or(findings.status),
+        ..*run
+    };
     let mut out = findings.out;
+    let fixable = match kind {
+        Kind::Review => fixable(config, blameless, path, text, &judged, &out),
+        Kind::Problem => 0,
+    };
     out.iter_mut().for_each(|d| d.attach_snippet(text));
-    (out, summary)
+    Checked {
+        diagnostics: out,
+        summary,
+        escalating,
+        fixable,
+    }
+}
+
+/// How many of a review's findings `--fix` would remove: the findings that are gone when
+/// the fixed text is checked again. Only files with a finding of a fixable rule are tried.
+fn fixable(
+    config: &Config,
+    blameless: &Matcher,
+    path: &Path,
+    text: &str,
+    run: &Run,
+    found: &[Diagnostic],
+) -> usize {
+    use crate::check::fix::{FixKind, fix};
+    let rules = [
+        FixKind::Timestamp,
+        FixKind::SeverityAlias,
+        FixKind::TimelineOrder,
+        FixKind::GuideComment,
+    ]
+    .map(FixKind::rule);
+    let count = |ds: &[Diagnostic]| ds.iter().filter(|d| rules.contains(&d.rule)).count();
+    let before = count(found);
+    if before == 0 {
+        return 0;
+    }
+    let Ok(Some(fixed)) = fix(config, path, text) else {
+        return 0;
+    };
+    let mut again = Findings {
+        config,
+        path,
+        status: None,
+        out: Vec::new(),
+    };
+    check_review(&mut again, blameless, &fixed.text, run);
+    before.saturating_sub(count(&again.out))
 }
 
 fn check_review(
     findings: &mut Findings,
     blameless: &Matcher,
     text: &str,
-    today: NaiveDate,
-) -> Option<Summary> {
+    run: &Run,
+) -> (Option<Summary>, usize) {
     let parsed = parse_review(findings.path, text, findings.config);
     let review = &parsed.review;
     let has_status = parsed
         .front_matter
         .as_ref()
         .is_some_and(|r| r.get("status").is_some());
-    findings.status = has_status.then_some(review.status);
-    for d in parsed.diagnostics {
+    // `--as STATUS` judges the review as if it had that status.
+    findings.status = run.as_status.or(has_status.then_some(review.status));
+    for d in parsed.diagnostics.iter().cloned() {
         findings.relevel(d);
     }
     let (Some(root), Some(layout)) = (&parsed.front_matter, &parsed.layout) else {
-        return None;
+        return (None, 0);
     };
-    let status = review.status;
+    let status = run.as_status.unwrap_or(review.status);
     // The body is split into lines once, for the rules that read it line by line.
     let lines: Vec<BodyLine> = body_lines(text, layout).collect();
-    required_fields(findings, root, status);
-    chronology(findings, root, review);
-    implausible_times(findings, root, review, now_for(today, findings.config.zone));
-    timeline_order(findings, root, review);
-    action_items(findings, root, review, today);
-    problem_link(findings, root, review);
-    required_sections(findings, review, layout, status);
-    if status != Status::Draft {
-        placeholders(findings, root, &lines);
-        draft_markers(findings, &lines);
-    }
-    blameless.check(findings, root, review, text, &lines);
-    Some(Summary {
+    let file = FileView {
+        blameless,
+        root,
+        layout,
+        review,
+        text,
+        lines: &lines,
+    };
+    file.rules(findings, status, run.today);
+    // A draft's gate, previewed: how many findings are errors once it is submitted, so
+    // that leaving draft is no cliff.
+    let escalating = if run.as_status.is_none() && status == Status::Draft {
+        let mut preview = Findings {
+            config: findings.config,
+            path: findings.path,
+            status: Some(Status::InReview),
+            out: Vec::new(),
+        };
+        for d in parsed.diagnostics.iter().cloned() {
+            preview.relevel(d);
+        }
+        file.rules(&mut preview, Status::InReview, run.today);
+        let errors = |f: &[Diagnostic]| f.iter().filter(|d| d.level == Level::Error).count();
+        errors(&preview.out).saturating_sub(errors(&findings.out))
+    } else {
+        0
+    };
+    let summary = Summary {
         path: findings.path.to_path_buf(),
         kind: Kind::Review,
         status: findings.status,
@@ -185,7 +272,37 @@ fn check_review(
         problem: root
             .get("problem")
             .and_then(|n| Some(reference(n.as_str()?, n.pos))),
-    })
+    };
+    (Some(summary), escalating)
+}
+
+/// A parsed review, as the status-dependent rules read it.
+struct FileView<'a> {
+    blameless: &'a Matcher,
+    root: &'a Node,
+    layout: &'a Layout,
+    review: &'a Review,
+    text: &'a str,
+    lines: &'a [BodyLine<'a>],
+}
+
+impl FileView<'_> {
+    fn rules(&self, findings: &mut Findings, status: Status, today: NaiveDate) {
+        let (root, review) = (self.root, self.review);
+        required_fields(findings, root, status);
+        chronology(findings, root, review);
+        implausible_times(findings, root, review, now_for(today, findings.config.zone));
+        timeline_order(findings, root, review);
+        action_items(findings, root, review, today);
+        problem_link(findings, root, review);
+        required_sections(findings, review, self.layout, status);
+        if status != Status::Draft {
+            placeholders(findings, root, self.lines);
+            draft_markers(findings, self.lines);
+        }
+        self.blameless
+            .check(findings, root, review, self.text, self.lines);
+    }
 }
 
 fn reference(id: &str, pos: Pos) -> Reference {

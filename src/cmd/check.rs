@@ -1,4 +1,5 @@
-//! `pirt check [PATH...] [--format human|json|github|sarif] [--deny-warnings]`
+//! `pirt check [PATH...] [--format human|json|github|sarif] [--deny-warnings] [--as STATUS]
+//! [--fix | --diff]`
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,27 +9,47 @@ use anyhow::bail;
 use chrono::NaiveDate;
 
 use crate::check::output::{self, Format};
-use crate::check::{self};
+use crate::check::{self, fix};
 use crate::cmd::Output;
 use crate::config::Config;
 use crate::diagnostic::Level;
+use crate::fsutil::{self, EditLock};
+use crate::review::Status;
 
-pub fn run(
-    config: &Config,
-    paths: &[PathBuf],
-    format: Format,
-    deny_warnings: bool,
-    today: NaiveDate,
-    out: &Output,
-) -> anyhow::Result<ExitCode> {
+/// What `pirt check` was asked to do.
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub format: Format,
+    pub deny_warnings: bool,
+    /// Judge every review as if it had this status (`--as in-review`).
+    pub as_status: Option<Status>,
+    /// Apply the safe fixes before checking (`--fix`).
+    pub fix: bool,
+    /// Print the fixes as a diff and change nothing (`--diff`).
+    pub diff: bool,
+    pub today: NaiveDate,
+}
+
+pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<ExitCode> {
     // With no PATH the configured folders are the whole set.
-    let whole = paths.is_empty();
+    let whole = options.paths.is_empty();
     let paths = if whole {
         default_paths(config)?
     } else {
-        paths.to_vec()
+        options.paths.clone()
     };
-    let report = check::check_paths(config, &paths, today, whole);
+    if options.fix || options.diff {
+        let fixed = fix_files(config, &paths, options.diff, out)?;
+        if options.diff {
+            return Ok(ExitCode::from(u8::from(fixed > 0)));
+        }
+    }
+    let run = check::Run {
+        today: options.today,
+        as_status: options.as_status,
+    };
+    let report = check::check_paths(config, &paths, run, whole);
+    let format = options.format;
     let mut stdout = crate::ui::stdio::stdout();
     output::write(
         format,
@@ -46,13 +67,77 @@ pub fn run(
         }
         return Ok(ExitCode::from(2));
     }
-    let failing =
-        report.count(Level::Error) > 0 || (deny_warnings && report.count(Level::Warning) > 0);
+    let failing = report.count(Level::Error) > 0
+        || (options.deny_warnings && report.count(Level::Warning) > 0);
     Ok(if failing {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Applies the safe fixes to every review under `paths` (or, with `diff_only`, prints
+/// them as a unified diff). Each file is locked, read, fixed, proven and written
+/// atomically on its own. Returns how many files were (or would be) changed.
+fn fix_files(
+    config: &Config,
+    paths: &[PathBuf],
+    diff_only: bool,
+    out: &Output,
+) -> anyhow::Result<usize> {
+    let (files, _) = check::collect_files(paths);
+    let mut changed = 0;
+    let mut stdout = crate::ui::stdio::stdout();
+    for path in files
+        .iter()
+        .filter(|p| check::kind_of(config, p) == check::Kind::Review)
+    {
+        let _lock = (!diff_only).then(|| EditLock::acquire(path)).transpose()?;
+        let Ok(text) = crate::review::read_text(path, config.check.max_file_mb) else {
+            continue; // check reports why it cannot be read
+        };
+        let fixed = match fix::fix(config, path, &text) {
+            Ok(Some(fixed)) => fixed,
+            Ok(None) | Err(fix::FixError::Unreadable) => continue,
+            Err(e) => {
+                errln!("error: {}: {e}", path.display());
+                continue;
+            }
+        };
+        changed += 1;
+        if diff_only {
+            let shown = path.display().to_string();
+            let diff = similar::TextDiff::from_lines(&text, &fixed.text);
+            write!(
+                stdout,
+                "{}",
+                diff.unified_diff()
+                    .context_radius(2)
+                    .header(&format!("a/{shown}"), &format!("b/{shown}"))
+            )?;
+        } else {
+            fsutil::write_atomic(path, fixed.text.as_bytes())?;
+        }
+        for applied in &fixed.applied {
+            out.note(format!(
+                "{} {}:{}: {}",
+                if diff_only { "would fix" } else { "fixed" },
+                path.display(),
+                applied.line,
+                applied.what
+            ));
+        }
+    }
+    stdout.flush()?;
+    if changed == 0 {
+        out.note("nothing to fix");
+    } else if diff_only {
+        out.note(format!(
+            "{changed} file{} would change; run `pirt check --fix` to apply",
+            if changed == 1 { "" } else { "s" }
+        ));
+    }
+    Ok(changed)
 }
 
 /// The configured reviews and problems folders that exist, shown relative to the working

@@ -230,7 +230,7 @@ fn line_start_of(text: &str, offset: usize) -> usize {
 
 /// Moves an insertion point above the comment lines (at the item's indentation) that sit
 /// directly on top of an entry: they belong to that entry.
-fn above_comments(text: &str, mut at: usize, indent: &str) -> usize {
+pub(crate) fn above_comments(text: &str, mut at: usize, indent: &str) -> usize {
     while at > 0 {
         let previous = line_start_of(text, at - 1);
         let line = text[previous..at].trim_end_matches(['\n', '\r']);

@@ -217,3 +217,106 @@ fn implausible_times_are_named_with_their_durations() {
         text(&out)
     );
 }
+
+/// A draft with what `--fix` repairs: an alias, an offset-less start, a timeline out of
+/// order, guidance left in a written section.
+const FIXABLE: &str = "---
+id: PIR-2026-043
+title: Redis failover
+status: draft
+severity: major   # was P2 on the pager
+services: [sessions-redis]
+started_at: \"2026-11-30 23:10\"
+timeline:
+  # from the pager
+  - at: 2026-12-01T00:05:00Z
+    kind: mitigation
+    text: Promoted the replica
+  - at: 2026-11-30T23:16:00Z
+    kind: detection
+    text: Lag alert
+---
+
+## Summary
+
+<!-- guide: What happened? -->
+The primary failed over.
+
+## Impact
+
+<!-- guide: Who was hit? -->
+";
+
+#[test]
+fn fix_and_diff_repair_what_is_safe_and_keep_the_rest() {
+    let dir = repo(FIXABLE, "");
+    let file = "postmortems/2026-11-30-redis.md";
+    let shown = text(&check(dir.path(), &[file]));
+    assert!(shown.contains("fixable with `pirt check --fix`"), "{shown}");
+    // --diff shows the change and writes nothing.
+    let out = check(dir.path(), &["--diff", file]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        diff.contains(
+            "-severity: major   # was P2 on the pager\n+severity: SEV2   # was P2 on the pager\n"
+        ),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("-started_at: \"2026-11-30 23:10\"\n+started_at: 2026-11-30T23:10:00Z\n"),
+        "{diff}"
+    );
+    assert!(diff.contains("-<!-- guide: What happened? -->\n"), "{diff}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(file)).unwrap(),
+        FIXABLE
+    );
+    // --fix writes it, then checks.
+    let out = check(dir.path(), &["--fix", file]);
+    let after = std::fs::read_to_string(dir.path().join(file)).unwrap();
+    assert!(
+        text(&out).contains("fixed postmortems/2026-11-30-redis.md:5: severity `major` → SEV2")
+    );
+    assert_eq!(
+        after,
+        FIXABLE
+            .replace("severity: major", "severity: SEV2")
+            .replace("\"2026-11-30 23:10\"", "2026-11-30T23:10:00Z")
+            .replace(
+                "  # from the pager\n  - at: 2026-12-01T00:05:00Z\n    kind: mitigation\n    text: Promoted the replica\n  - at: 2026-11-30T23:16:00Z\n    kind: detection\n    text: Lag alert\n",
+                "  - at: 2026-11-30T23:16:00Z\n    kind: detection\n    text: Lag alert\n  # from the pager\n  - at: 2026-12-01T00:05:00Z\n    kind: mitigation\n    text: Promoted the replica\n"
+            )
+            .replace("<!-- guide: What happened? -->\n", ""),
+        "guidance in the unwritten Impact stays"
+    );
+    assert!(!text(&check(dir.path(), &[file])).contains("fixable"));
+    let out = check(dir.path(), &["--diff", file]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out).contains("nothing to fix"));
+}
+
+#[test]
+fn as_previews_the_gate_and_a_draft_says_what_becomes_an_error() {
+    let dir = repo(&thin_review("draft"), "");
+    let out = check(dir.path(), &[]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("; at in-review the drafts would have 4 more errors (`pirt check --as in-review` lists them)"),
+        "{shown}"
+    );
+    let out = check(dir.path(), &["--as", "in-review"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("4 errors"), "{shown}");
+    assert!(!shown.contains("more errors"), "{shown}");
+    // The file says draft, and stays so.
+    assert!(
+        std::fs::read_to_string(dir.path().join("postmortems/2026-11-30-redis.md"))
+            .unwrap()
+            .contains("status: draft")
+    );
+    let out = check(dir.path(), &["--as", "finished"]);
+    assert_eq!(out.status.code(), Some(2));
+}
