@@ -301,6 +301,13 @@ async fn action_items_are_validated_and_appended_with_status_open() {
     )
     .await;
     assert!(out.status.success(), "{}", stderr(&out));
+    // Action items carry no draft markers: the tip about removing them is not shown.
+    assert!(!stderr(&out).contains("markers"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("review the new action items"),
+        "{}",
+        stderr(&out)
+    );
     let after = read(dir.path());
     let added = inserted(&original(), &after);
     assert!(

@@ -320,3 +320,24 @@ fn as_previews_the_gate_and_a_draft_says_what_becomes_an_error() {
     let out = check(dir.path(), &["--as", "finished"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn the_actions_table_explains_brackets_only_when_it_shows_some() {
+    let with_due = thin_review("published").replace(
+        "problem: PRB-0001\n",
+        "problem: PRB-0001\naction_items:\n  - id: AI-1\n    title: Alert on replica address drift\n    type: detect\n    owner: li.wei\n    due: 2026-12-20\n    tracker: OPS-1\n    status: open\n",
+    );
+    let dir = repo(&with_due, "");
+    let out = pirt(dir.path()).arg("actions").output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("1 item, 0 overdue."), "{shown}");
+    assert!(!shown.contains("brackets"), "{shown}");
+    let without_due = with_due.replace("    due: 2026-12-20\n", "");
+    let dir = repo(&without_due, "");
+    let out = pirt(dir.path()).arg("actions").output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("A date in brackets is the severity's deadline"),
+        "{shown}"
+    );
+}
