@@ -4,7 +4,12 @@ use crate::{fixtures, pirt, scratch};
 
 #[test]
 fn markdown() {
-    assert_cmd_snapshot!(pirt(&fixtures()).args(["render", "checkout.md", "--format", "md"]));
+    assert_cmd_snapshot!(pirt(&fixtures()).env("PIRT_TODAY", "2026-12-20").args([
+        "render",
+        "checkout.md",
+        "--format",
+        "md"
+    ]));
 }
 
 #[test]
@@ -14,7 +19,13 @@ fn json() {
 
 #[test]
 fn html() {
-    assert_cmd_snapshot!(pirt(&fixtures()).args(["render", "checkout.md", "--format", "html"]));
+    // AI-1 (due 2026-12-15, open) is overdue on that day; AI-2 (due 2027-01-15) is not.
+    assert_cmd_snapshot!(pirt(&fixtures()).env("PIRT_TODAY", "2026-12-20").args([
+        "render",
+        "checkout.md",
+        "--format",
+        "html"
+    ]));
 }
 
 #[test]
