@@ -160,7 +160,7 @@ enum Command {
     },
     /// Build a static knowledge base: every review, problem record and the statistics
     #[command(
-        after_help = "OUT_DIR gets index.html (all reviews, filterable by severity, service, tag and status),\nstats.html, reviews/ID.html and problems/ID.html. No page makes an external request.\nUnchanged pages are not rewritten; pages of deleted reviews are removed.\n\nExamples:\n  pirt site public/\n  pirt site public/ --title \"Payments incident reviews\""
+        after_help = "OUT_DIR gets index.html (all reviews, filterable by severity, service, tag and status),\nstats.html, reviews/ID.html and problems/ID.html. No page makes an external request.\nUnchanged pages are not rewritten; pages of deleted reviews are removed.\nReviews with status: draft are left out unless --include-drafts (then marked as drafts).\n\nExamples:\n  pirt site public/\n  pirt site public/ --title \"Payments incident reviews\"\n  pirt site preview/ --include-drafts"
     )]
     Site {
         /// The folder to build into
@@ -168,6 +168,9 @@ enum Command {
         /// The site's title
         #[arg(long, value_name = "T", default_value = "Post-incident reviews")]
         title: String,
+        /// Publish reviews with `status: draft` too, marked as drafts (left out by default)
+        #[arg(long)]
+        include_drafts: bool,
     },
     /// Problem records: the cause behind one or more incidents
     #[command(subcommand)]
@@ -522,7 +525,15 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                 (None, Some(dir)) => cmd::render::Target::Dir(dir),
                 (None, None) => cmd::render::Target::Stdout,
             };
-            cmd::render::run(&config, &files, format, target, template.as_deref(), &out)
+            cmd::render::run(
+                &config,
+                &files,
+                format,
+                target,
+                template.as_deref(),
+                today(&config)?,
+                &out,
+            )
         }
         Command::Draft(args) => cmd::draft::run(
             &config,
@@ -622,9 +633,18 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             };
             cmd::stats::actions(&config, options, &out)
         }
-        Command::Site { out_dir, title } => {
-            cmd::site::run(&config, &out_dir, &title, today(&config)?, &out)
-        }
+        Command::Site {
+            out_dir,
+            title,
+            include_drafts,
+        } => cmd::site::run(
+            &config,
+            &out_dir,
+            &title,
+            include_drafts,
+            today(&config)?,
+            &out,
+        ),
         Command::Problem(ProblemCommand::New { title, from, owner }) => cmd::problem::new(
             &config,
             cmd::problem::NewOptions { title, from, owner },

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Opens the site built from the shipped examples in headless Chromium: applies a filter
 # (through the address, #severity=SEV1, as a shared link would), checks from the live DOM
-# that only the matching reviews stay visible, and takes screenshots to look at.
+# that only the matching reviews stay visible, and takes screenshots to look at. Then
+# checks the layout of every page at 1280 and 390 px, light and dark, through
+# playwright-core (tests/layout-in-chromium.mjs), including the draft review the default
+# build leaves out and a copy of one with an AI draft block, and keeps its screenshots.
 #
-#   tests/site-in-chromium.sh [OUT_DIR]      needs chromium (apt-get install chromium)
+#   tests/site-in-chromium.sh [OUT_DIR]      needs chromium (apt-get install chromium) and npm
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=${1:-$(mktemp -d)}
+out=$(realpath -m "${1:-$(mktemp -d)}")
+mkdir -p "$out"
 command -v chromium >/dev/null || { echo "install chromium first (apt-get install chromium)" >&2; exit 2; }
 # PIRT_BIN: a pirt binary that is already built (else the release build is made here).
 bin=${PIRT_BIN:-}
@@ -28,3 +32,22 @@ browse "$index#severity=SEV1" --window-size=1280,900 --screenshot="$out/index-se
 browse "file://$out/site/stats.html" --window-size=1100,1700 --screenshot="$out/stats.png" >/dev/null
 browse "$index" --window-size=360,1200 --screenshot="$out/index-phone.png" >/dev/null
 echo "ok: screenshots in $out (index-sev1.png, stats.png, index-phone.png)"
+
+# Drafts: left out by default, published and marked with --include-drafts.
+[[ ! -e $out/site/reviews/PIR-2021-042.html ]] || { echo "FAIL: the draft PIR-2021-042 was published" >&2; exit 1; }
+"$bin" --config examples/pirt.toml site "$out/drafts" -q --include-drafts
+grep -q '>DRAFT</span><a href="reviews&#x2f;PIR-2021-042.html"' "$out/drafts/index.html" || { echo "FAIL: the included draft is not marked" >&2; exit 1; }
+# A review with an AI draft block that nobody has reviewed yet, and overdue action items.
+mkdir -p "$out/drafted"
+awk '/^## Where we got lucky/ { print; print ""; print "<!-- pirt:draft prompt=lessons model=example at=2025-11-20T09:00:00Z -->"; print "- The known-good feature file could be pushed within minutes."; print "<!-- /pirt:draft -->"; next } { print }' \
+  examples/postmortems/2025-11-18-proxy-failures-from-oversized-bot-feature-file.md > "$out/drafted/review.md"
+PIRT_TODAY=2026-12-01 "$bin" --config examples/pirt.toml render "$out/drafted/review.md" --format html -o "$out/drafted/review-drafted.html" -q
+grep -q 'AI draft, not reviewed' "$out/drafted/review-drafted.html" || { echo "FAIL: the AI draft is not marked" >&2; exit 1; }
+tools=${PIRT_NODE_TOOLS:-$out/node}
+if [[ ! -d $tools/node_modules/playwright-core ]]; then
+  npm install --silent --no-audit --no-fund --prefix "$tools" playwright-core >/dev/null
+fi
+cp tests/layout-in-chromium.mjs "$tools/"
+mkdir -p "$out/layout"
+node "$tools/layout-in-chromium.mjs" "$out/layout" "$out/drafts/index.html" "$out/drafts/stats.html" \
+  "$out"/drafts/reviews/*.html "$out/drafted/review-drafted.html"

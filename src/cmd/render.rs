@@ -24,6 +24,7 @@ pub fn run(
     format: Format,
     target: Target,
     template: Option<&Path>,
+    today: chrono::NaiveDate,
     out: &Output,
 ) -> anyhow::Result<ExitCode> {
     if files.len() > 1 && matches!(target, Target::File(_)) {
@@ -54,6 +55,7 @@ pub fn run(
                 let file = ReviewFile::load(path, config)?;
                 let extras = crate::render::Extras {
                     similar: index.find(file.review(), config),
+                    today: Some(today),
                     ..Default::default()
                 };
                 let text = renderer.render_with(file.review(), &extras)?;

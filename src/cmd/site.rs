@@ -1,4 +1,4 @@
-//! `pirt site OUT_DIR [--title T]`
+//! `pirt site OUT_DIR [--title T] [--include-drafts]`
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -12,12 +12,25 @@ pub fn run(
     config: &Config,
     out_dir: &Path,
     title: &str,
+    include_drafts: bool,
     today: NaiveDate,
     out: &Output,
 ) -> anyhow::Result<ExitCode> {
-    let built = crate::insights::site::build(config, out_dir, title, today)?;
+    let options = crate::insights::site::Options {
+        title,
+        today,
+        include_drafts,
+    };
+    let built = crate::insights::site::build(config, out_dir, &options)?;
     if let Some(note) = crate::corpus::skipped_note(&built.skipped) {
         out.note(note);
+    }
+    if built.drafts_left_out > 0 {
+        out.note(format!(
+            "{} draft review{} left out (status: draft); pirt site --include-drafts publishes them, marked as drafts",
+            built.drafts_left_out,
+            if built.drafts_left_out == 1 { "" } else { "s" }
+        ));
     }
     out.note(format!(
         "{}: {} reviews, {} problem records; {} page(s) written, {} unchanged{}",

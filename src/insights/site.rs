@@ -36,6 +36,19 @@ pub struct Built {
     pub reviews: usize,
     pub problems: usize,
     pub skipped: Vec<String>,
+    /// Reviews with `status: draft` left out (0 with `--include-drafts`).
+    pub drafts_left_out: usize,
+}
+
+/// How to build.
+#[derive(Clone, Debug)]
+pub struct Options<'a> {
+    pub title: &'a str,
+    /// The day overdue action items and the statistics are judged against.
+    pub today: NaiveDate,
+    /// Publish reviews with `status: draft` too (marked as drafts); by default they are
+    /// left out of every page: no page of their own, no row, no figure, no link.
+    pub include_drafts: bool,
 }
 
 #[derive(Serialize)]
@@ -54,6 +67,7 @@ struct Row {
     ttr_key: String,
     problem: Option<String>,
     problem_href: Option<String>,
+    draft: bool,
 }
 
 /// A file name for an id: letters, digits, `.`, `_` and `-`; anything else becomes `_`.
@@ -93,12 +107,20 @@ fn write_if_changed(path: &Path, contents: &str, built: &mut Built) -> anyhow::R
 }
 
 /// Builds the site into `out`.
-pub fn build(config: &Config, out: &Path, title: &str, today: NaiveDate) -> anyhow::Result<Built> {
-    let corpus = Corpus::load(config, &[], true);
+pub fn build(config: &Config, out: &Path, options: &Options) -> anyhow::Result<Built> {
+    let (title, today) = (options.title, options.today);
+    let mut corpus = Corpus::load(config, &[], true);
+    let before = corpus.reviews.len();
+    if !options.include_drafts {
+        corpus
+            .reviews
+            .retain(|e| e.review.status != crate::review::Status::Draft);
+    }
     let mut built = Built {
         reviews: corpus.reviews.len(),
         problems: corpus.problems.len(),
         skipped: corpus.skipped.clone(),
+        drafts_left_out: before - corpus.reviews.len(),
         ..Built::default()
     };
     let marker = out.join(MARKER);
@@ -187,6 +209,7 @@ pub fn build(config: &Config, out: &Path, title: &str, today: NaiveDate) -> anyh
                     links: sub.clone(),
                     nav: Some(sub_nav.clone()),
                     similar: index.find(&e.review, config),
+                    today: Some(today),
                 };
                 renderer.render_with(&e.review, &extras)
             })
@@ -316,6 +339,8 @@ pub fn build(config: &Config, out: &Path, title: &str, today: NaiveDate) -> anyh
             problems => Serde(&problem_pages),
             facets => Serde(&facets),
             skipped => corpus.skipped.len(),
+            drafts_left_out => built.drafts_left_out,
+            drafts => rows.iter().filter(|r| r.draft).count(),
             script => Value::from_safe_string(SCRIPT.to_string()),
             script_hash => script_hash,
             generator => &generator,
@@ -362,6 +387,7 @@ fn row(e: &Entry, links: &BTreeMap<String, String>, rank: usize, date: String) -
         ttr_key: ttr.map(|s| format!("{s:012}")).unwrap_or_default(),
         problem: r.problem.clone(),
         problem_href: r.problem.as_ref().and_then(|p| links.get(p).cloned()),
+        draft: r.status == crate::review::Status::Draft,
     }
 }
 

@@ -601,8 +601,8 @@ pub fn html(
 
 /// The terminal table: counts per group, then the time-to-x figures, then recurrence.
 pub fn table(stats: &Stats) -> String {
-    use crate::review::time::human_duration;
-    let d = |v: Option<f64>| v.map_or("—".to_string(), |s| human_duration(s.round() as i64));
+    use crate::render::duration;
+    let d = |v: Option<f64>| v.map_or("—".to_string(), |s| duration(s.round() as i64));
     let mut rows: Vec<Vec<String>> = vec![
         ["GROUP", "INCIDENTS", "ITEMS", "OPEN", "DONE", "OVERDUE"]
             .map(String::from)

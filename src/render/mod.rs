@@ -15,10 +15,11 @@ use serde::Serialize;
 use crate::assets::{self, Asset};
 use crate::config::Config;
 use crate::review::document::strip_guides;
-use crate::review::time::human_duration;
 use crate::review::{Metrics, Review, Section};
 
+mod duration;
 mod lifecycle;
+pub use duration::{duration, duration_html};
 pub use lifecycle::Lifecycle;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,12 +113,33 @@ impl<'c> Renderer<'c> {
             return Ok(serde_json::to_string_pretty(&doc)? + "\n");
         }
         let template = self.env.get_template(&self.template)?;
+        let sections = visible_sections(&review.sections);
+        let ai_drafts = sections
+            .iter()
+            .flat_map(|s| &s.parts)
+            .filter(|p| p.draft.is_some())
+            .count();
+        let actions: Vec<ActionState> = review
+            .action_items
+            .iter()
+            .map(|item| ActionState {
+                overdue: extras
+                    .today
+                    .is_some_and(|today| review.is_overdue(item, self.config, today)),
+                deadline: review
+                    .deadline(item, self.config)
+                    .map(|d| d.format("%Y-%m-%d").to_string()),
+            })
+            .collect();
         let ctx = context! {
             review => Serde(review),
             severity => Serde(self.config.severity(&review.severity)),
             severity_rank => self.config.severity.iter().position(|s| s.id == review.severity).map_or(0, |i| i + 1),
             metrics => Serde(review.metrics()),
-            sections => Serde(visible_sections(&review.sections)),
+            sections => Serde(sections),
+            ai_drafts => ai_drafts,
+            actions => Serde(actions),
+            today => extras.today.map(|d| d.format("%Y-%m-%d").to_string()),
             lifecycle => Serde(Lifecycle::of(review, self.config.zone)),
             timezone => self.config.timezone.clone(),
             generator => format!("pirt {}", env!("CARGO_PKG_VERSION")),
@@ -138,6 +160,17 @@ pub struct Extras {
     pub links: std::collections::BTreeMap<String, String>,
     pub nav: Option<SiteNav>,
     pub similar: Vec<crate::insights::similar::Similar>,
+    /// The day overdue action items are judged against (`None`: none is marked).
+    pub today: Option<chrono::NaiveDate>,
+}
+
+/// What the page says about each action item beyond its fields (same order as the
+/// review's `action_items`), by the rule `pirt actions` uses.
+#[derive(Serialize)]
+struct ActionState {
+    overdue: bool,
+    /// `due`, or the incident's start plus the severity's deadline.
+    deadline: Option<String>,
 }
 
 /// Links back to the site's index pages.
@@ -188,8 +221,10 @@ pub fn environment(config: &Config, html: bool) -> Environment<'static> {
     });
     env.add_filter("time", move |v: Value| format_time(&v, zone, "%H:%M"));
     env.add_filter("date", move |v: Value| format_time(&v, zone, "%Y-%m-%d"));
-    env.add_filter("duration", |v: Value| match f64::try_from(v) {
-        Ok(seconds) if seconds.is_finite() => human_duration(seconds.round() as i64),
+    env.add_filter("day", move |v: Value| format_time(&v, zone, "%A, %Y-%m-%d"));
+    env.add_filter("duration", move |v: Value| match f64::try_from(v) {
+        Ok(seconds) if seconds.is_finite() && html => duration_html(seconds.round() as i64),
+        Ok(seconds) if seconds.is_finite() => duration(seconds.round() as i64),
         _ => "—".into(),
     });
     env.add_filter("markdown", |text: String| {
@@ -197,6 +232,18 @@ pub fn environment(config: &Config, html: bool) -> Environment<'static> {
     });
     env.add_filter("markdown_clean", |text: String| markdown_to_markdown(&text));
     env.add_filter("md_cell", |v: Value| md_cell(&v));
+    env.add_filter("blockquote", |text: String| {
+        text.lines()
+            .map(|l| {
+                if l.is_empty() {
+                    ">".to_string()
+                } else {
+                    format!("> {l}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
     env.add_filter("yaml", |v: Value| yaml_value(&v));
     env.add_filter("number", |v: Value| match f64::try_from(v.clone()) {
         Ok(f) if f.fract() == 0.0 && f.abs() < 1e15 => group_thousands(f as i64),
@@ -355,26 +402,88 @@ struct VisibleSection {
     heading: String,
     text: String,
     empty: bool,
+    /// The text in order, split at pirt's draft markers: what a person wrote, and what an
+    /// LLM drafted that nobody has reviewed yet (the markers are still in the file).
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+struct Part {
+    text: String,
+    draft: Option<DraftMark>,
+}
+
+/// The attributes of a `<!-- pirt:draft prompt=… model=… at=… -->` marker.
+#[derive(Debug, Default, PartialEq, Serialize)]
+struct DraftMark {
+    prompt: String,
+    model: String,
+    at: String,
+}
+
+fn draft_mark(line: &str) -> DraftMark {
+    let inner = line
+        .trim()
+        .trim_start_matches("<!-- pirt:draft")
+        .trim_end_matches("-->");
+    let mut mark = DraftMark::default();
+    for word in inner.split_whitespace() {
+        match word.split_once('=') {
+            Some(("prompt", v)) => mark.prompt = v.to_string(),
+            Some(("model", v)) => mark.model = v.to_string(),
+            Some(("at", v)) => mark.at = v.to_string(),
+            _ => {}
+        }
+    }
+    mark
+}
+
+/// Splits body text at pirt's draft markers. A block whose closing marker is missing runs
+/// to the end of the section (`pirt check` reports it).
+fn parts_of(text: &str) -> Vec<Part> {
+    let mut parts = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    let mut draft: Option<DraftMark> = None;
+    let mut flush = |lines: &mut Vec<&str>, draft: Option<DraftMark>| {
+        let text = clean_body(&lines.join("\n"));
+        lines.clear();
+        if !text.is_empty() {
+            parts.push(Part { text, draft });
+        }
+    };
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with("<!-- pirt:draft") {
+            flush(&mut current, draft.take());
+            draft = Some(draft_mark(t));
+        } else if t.starts_with("<!-- /pirt:draft") {
+            flush(&mut current, draft.take());
+        } else {
+            current.push(line);
+        }
+    }
+    flush(&mut current, draft);
+    parts
 }
 
 fn visible_sections(sections: &[Section]) -> Vec<VisibleSection> {
     sections
         .iter()
         .map(|s| {
-            let mut text = clean_body(&s.text);
+            let mut raw = strip_guides(&s.text);
             if s.heading.is_empty() {
                 // A `# Title` line before the first section repeats the header.
-                text = text
+                raw = raw
                     .lines()
                     .filter(|l| !l.starts_with("# "))
                     .collect::<Vec<_>>()
-                    .join("\n")
-                    .trim()
-                    .to_string();
+                    .join("\n");
             }
+            let text = clean_body(&raw);
             VisibleSection {
                 heading: s.heading.clone(),
                 empty: text.is_empty(),
+                parts: parts_of(&raw),
                 text,
             }
         })
@@ -425,5 +534,95 @@ mod tests {
         assert_eq!(group_thousands(4200), "4,200");
         assert_eq!(group_thousands(1_234_567), "1,234,567");
         assert_eq!(group_thousands(12), "12");
+    }
+
+    /// The relative luminance of `#rrggbb` (WCAG 2.x).
+    fn luminance(hex: &str) -> f64 {
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+    }
+
+    /// The WCAG contrast ratio of two colours, 1 to 21.
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    /// `--name: #rrggbb` in a block of CSS.
+    fn var<'a>(css: &'a str, name: &str) -> &'a str {
+        let at = css
+            .find(&format!("{name}: #"))
+            .unwrap_or_else(|| panic!("{name}"))
+            + name.len()
+            + 2;
+        &css[at..at + 7]
+    }
+
+    /// Issue 11: the numbers on the lifecycle marks were white on light fills in dark mode
+    /// (2.14:1 on the accent blue). Every fill a mark can have, in both themes, must give
+    /// its number at least 4.5:1 (AA for normal text: 11 px bold is not large text).
+    #[test]
+    fn marker_numbers_meet_wcag_aa_in_light_and_dark_mode() {
+        let page = include_str!("../../templates/review.html.j2");
+        let dark_at = page.find("@media (prefers-color-scheme: dark)").unwrap();
+        let (light, dark) = (&page[..dark_at], &page[dark_at..]);
+        // The fills: every `.dot { fill: var(--x) }` rule of the page.
+        let mut fills: Vec<&str> = page
+            .match_indices(".dot { fill: var(")
+            .map(|(i, m)| {
+                let rest = &page[i + m.len()..];
+                &rest[..rest.find(')').unwrap()]
+            })
+            .collect();
+        fills.sort_unstable();
+        fills.dedup();
+        assert_eq!(fills, ["--accent", "--muted", "--ok", "--sev1"]);
+        assert!(
+            page.contains(
+                "svg .ev-num { font-size: 11px; font-weight: 700; fill: var(--mark-fg); }"
+            )
+        );
+        for (theme, css) in [("light", light), ("dark", dark)] {
+            for fill in &fills {
+                let ratio = contrast(var(css, "--mark-fg"), var(css, fill));
+                assert!(ratio >= 4.5, "{theme}: {fill} gives {ratio:.2}:1");
+            }
+        }
+        // The figures in the template's comment: dark mode 8.40 (accent), 5.15 (sev1).
+        assert!((contrast("#14171c", "#8fb0ff") - 8.40).abs() < 0.01);
+        assert!((contrast("#14171c", "#ef5350") - 5.15).abs() < 0.01);
+        assert!((contrast("#ffffff", "#8fb0ff") - 2.14).abs() < 0.01);
+    }
+
+    #[test]
+    fn draft_blocks_are_parts_of_their_own() {
+        let text = "Written by a person.\n\n<!-- pirt:draft prompt=summary model=gpt-4o at=2026-11-21T10:00:00Z -->\nDrafted **text**.\n<!-- /pirt:draft -->\n\nMore by a person.\n<!-- pirt:draft prompt=lessons model=m at=T -->\nunclosed";
+        let parts = parts_of(text);
+        assert_eq!(parts.len(), 4, "{parts:?}");
+        assert_eq!(parts[0].text, "Written by a person.");
+        assert_eq!(parts[0].draft, None);
+        assert_eq!(parts[1].text, "Drafted **text**.");
+        assert_eq!(
+            parts[1].draft,
+            Some(DraftMark {
+                prompt: "summary".into(),
+                model: "gpt-4o".into(),
+                at: "2026-11-21T10:00:00Z".into()
+            })
+        );
+        assert_eq!(parts[2].draft, None);
+        // An unclosed block runs to the end of the section.
+        assert_eq!(parts[3].text, "unclosed");
+        assert_eq!(parts[3].draft.as_ref().unwrap().prompt, "lessons");
+        // Without markers, one part of human text.
+        assert_eq!(parts_of("plain").len(), 1);
+        assert!(parts_of("<!-- guide: x -->").is_empty());
     }
 }

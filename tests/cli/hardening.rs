@@ -333,7 +333,8 @@ fn xss_payloads_in_every_field_stay_inert_in_every_page() {
         None,
     );
 
-    let site = run(dir.path(), &["site", "public"]);
+    // The hostile review is a draft: published with --include-drafts, marked as one.
+    let site = run(dir.path(), &["site", "public", "--include-drafts"]);
     assert!(
         site.status.success(),
         "{}",

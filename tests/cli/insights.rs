@@ -266,7 +266,7 @@ fn site_builds_links_everything_and_rewrites_nothing_when_unchanged() {
         &["site", "public", "--title", "Payments reviews"],
     );
     ok(&again);
-    assert!(String::from_utf8_lossy(&again.stderr).contains("0 page(s) written, 9 unchanged"));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("0 page(s) written, 8 unchanged"));
     let after: Vec<_> = ["index.html", "stats.html", "reviews/PIR-2026-004.html"]
         .iter()
         .map(|p| stamp(p))
@@ -359,4 +359,136 @@ fn site_never_overwrites_or_removes_files_it_did_not_write() {
     std::fs::write(dir.path().join("public/reviews/notes.html"), "mine").unwrap();
     ok(&run(dir.path(), &["site", "public"]));
     assert!(dir.path().join("public/reviews/notes.html").exists());
+}
+
+/// Issue 11: a review with `status: draft` (PIR-2026-003 in the corpus) is left out of the
+/// published site: no page, no row, no figure, no link from its problem record. With
+/// `--include-drafts` it is published and marked as a draft on the index and its page;
+/// building without the flag again removes its page.
+#[test]
+fn site_leaves_drafts_out_unless_asked_and_marks_them_when_included() {
+    let dir = corpus();
+    let site = dir.path().join("public");
+    let out = run(dir.path(), &["site", "public"]);
+    ok(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "1 draft review left out (status: draft); pirt site --include-drafts publishes them"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("public: 3 reviews"), "{stderr}");
+    assert!(!site.join("reviews/PIR-2026-003.html").exists());
+    for page in [
+        "index.html",
+        "stats.html",
+        "problems/index.html",
+        "problems/PRB-0001.html",
+        "reviews/PIR-2026-001.html",
+        "reviews/PIR-2026-002.html",
+    ] {
+        let html = read(&site.join(page));
+        assert!(!html.contains("PIR-2026-003"), "{page} names the draft");
+        assert!(
+            !html.contains("Checkout errors after a bad deploy"),
+            "{page}"
+        );
+    }
+    let index = read(&site.join("index.html"));
+    assert_eq!(index.matches("<tr data-date=").count(), 3);
+    assert!(!index.contains("DRAFT"));
+    assert!(read(&site.join("stats.html")).contains("3 incidents"));
+
+    let out = run(dir.path(), &["site", "public", "--include-drafts"]);
+    ok(&out);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("left out"));
+    let index = read(&site.join("index.html"));
+    assert_eq!(index.matches("<tr data-date=").count(), 4);
+    let row = index
+        .split("<tr data-date=")
+        .find(|r| r.contains("data-id=\"PIR-2026-003\""))
+        .unwrap();
+    assert!(row.contains("<span class=\"draft-mark\""), "{row}");
+    assert!(row.contains(">DRAFT</span>"), "{row}");
+    assert_eq!(index.matches(">DRAFT</span><a").count(), 1);
+    assert!(index.contains("1 of the reviews is a draft"));
+    let page = read(&site.join("reviews/PIR-2026-003.html"));
+    assert!(page.contains("<p class=\"notice\"><strong>Draft.</strong>"));
+    assert!(read(&site.join("stats.html")).contains("4 incidents"));
+
+    let out = run(dir.path(), &["site", "public"]);
+    ok(&out);
+    assert!(!site.join("reviews/PIR-2026-003.html").exists());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 removed"));
+}
+
+/// Issue 11: the index keeps TTR, dates and ids on one line and turns rows into cards on a
+/// phone; durations use the one format with no-break spaces.
+#[test]
+fn the_index_keeps_values_whole_and_has_a_phone_layout() {
+    let dir = corpus();
+    ok(&run(dir.path(), &["site", "public"]));
+    let index = read(&dir.path().join("public/index.html"));
+    let css = &index[..index.find("</style>").unwrap()];
+    assert!(css.contains("td.mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: nowrap; }"));
+    assert!(css.contains("td.date, td.ttr, td.problem { white-space: nowrap;"));
+    let narrow = &css[css.find("@media (max-width: 40rem)").unwrap()..];
+    assert!(
+        narrow.contains("#reviews tbody tr { display: grid;"),
+        "{narrow}"
+    );
+    // PIR-2026-001: resolved 2 h after it started; PIR-2026-003 (a draft) is left out.
+    let row = index
+        .split("<tr data-date=")
+        .find(|r| r.contains("data-id=\"PIR-2026-001\""))
+        .unwrap();
+    assert!(row.contains("<td class=\"ttr small\">2h</td>"), "{row}");
+    assert_eq!(index.matches("<td class=\"ttr small\">4h</td>").count(), 2);
+    // Every column is there on a wide screen (none hidden by class).
+    assert!(!index.contains("hide-narrow"));
+}
+
+/// Issue 11: the stats page has one histogram per metric with a count over every bar and
+/// every bucket labelled; the figures on the cards never wrap inside a value; issue 16:
+/// the bucket `<5m` is escaped in every text node.
+#[test]
+fn the_stats_page_histograms_and_figures() {
+    let dir = corpus();
+    let html = ok(&run(dir.path(), &["stats", "--format", "html"]));
+    let hist = &html[html.find("<div class=\"histograms\">").unwrap()..];
+    let hist = &hist[..hist.find("</div>").unwrap()];
+    assert_eq!(hist.matches("<svg").count(), 4);
+    for label in [
+        "&lt;5m", "5–15m", "15–30m", "30m–1h", "1–4h", "4h–1d", "≥1d",
+    ] {
+        assert_eq!(
+            hist.matches(&format!(">{label}</text>")).count(),
+            4,
+            "{label}"
+        );
+    }
+    assert_eq!(hist.matches("class=\"count\"").count(), 28);
+    assert!(!html.contains("<5m"), "a raw < in a text node");
+    // TTD 10m, 30m, 20m, 5m: 5–15m holds two, 15–30m one, 30m–1h one.
+    let ttd = hist.split("</svg>").next().unwrap();
+    assert!(ttd.contains("<title>TTD 5–15m: 2</title>"), "{ttd}");
+    assert!(ttd.contains("<title>TTD 30m–1h: 1</title>"), "{ttd}");
+    // The cards: each figure is one unbreakable piece.
+    let cards = &html[html.find("<div class=\"cards\">").unwrap()..];
+    let cards = &cards[..cards.find("<h2>").unwrap()];
+    for n in cards.split("<div class=\"n\">").skip(1) {
+        let n = &n[..n.find("</div>").unwrap()];
+        for piece in n.split(" · ") {
+            assert!(piece.starts_with("<span class=\"nowrap"), "{piece}");
+            assert!(
+                !piece.contains(' ') || piece.starts_with("<span class="),
+                "{piece}"
+            );
+        }
+    }
+    assert!(
+        cards.contains("<div class=\"v\">3h\u{a0}20m</div>"),
+        "{cards}"
+    );
 }
