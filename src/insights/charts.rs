@@ -14,7 +14,7 @@ use std::fmt::Write;
 use chrono::{Datelike, NaiveDate};
 
 use crate::insights::stats::{Figure, Month};
-use crate::render::duration;
+use crate::review::duration::duration;
 
 const W: f64 = 640.0;
 const H: f64 = 220.0;

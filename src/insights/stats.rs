@@ -601,7 +601,7 @@ pub fn html(
 
 /// The terminal table: counts per group, then the time-to-x figures, then recurrence.
 pub fn table(stats: &Stats) -> String {
-    use crate::render::duration;
+    use crate::review::duration::duration;
     let d = |v: Option<f64>| v.map_or("—".to_string(), |s| duration(s.round() as i64));
     let mut rows: Vec<Vec<String>> = vec![
         ["GROUP", "INCIDENTS", "ITEMS", "OPEN", "DONE", "OVERDUE"]

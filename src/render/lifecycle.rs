@@ -8,7 +8,7 @@
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::render::duration::duration;
+use crate::review::duration::duration;
 use crate::review::{Review, Timestamp};
 
 #[derive(Debug, Serialize)]

@@ -17,9 +17,8 @@ use crate::config::Config;
 use crate::review::document::strip_guides;
 use crate::review::{Metrics, Review, Section};
 
-mod duration;
 mod lifecycle;
-pub use duration::{duration, duration_html};
+pub use crate::review::duration::{duration, duration_html};
 pub use lifecycle::Lifecycle;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

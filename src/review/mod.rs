@@ -1,6 +1,7 @@
 //! The incident domain: reviews, problem records, their timelines, action items and metrics.
 
 pub mod document;
+pub mod duration;
 pub mod edit;
 pub mod import;
 pub mod metrics;

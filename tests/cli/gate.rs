@@ -182,7 +182,7 @@ fn implausible_times_are_named_with_their_durations() {
     let dir = repo(&typo, "");
     let shown = text(&check(dir.path(), &[]));
     assert!(
-        shown.contains("warning[implausible-time]: acknowledged 23 h 49 m after detection (TTA), longer than the 6 h bound"),
+        shown.contains("warning[implausible-time]: acknowledged 23h 49m after detection (TTA), longer than the 6h bound"),
         "{shown}"
     );
     // In the future of PIRT_TODAY (end of 2026-12-02), once for the earliest such time.
@@ -193,7 +193,7 @@ fn implausible_times_are_named_with_their_durations() {
     let shown = text(&check(dir.path(), &[]));
     assert!(
         shown.contains(
-            "`mitigated_at` is 2026-12-05 00:05 UTC, 2 d 0 h 5 m in the future (and 1 later time)"
+            "`mitigated_at` is 2026-12-05 00:05 UTC, 2d 0h 5m in the future (and 1 later time)"
         ),
         "{shown}"
     );
