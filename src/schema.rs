@@ -23,8 +23,7 @@ pub fn review_schema(config: &Config) -> Value {
         "required".into(),
         json!(["id", "title", "status", "severity", "started_at"]),
     );
-    // Unknown keys are reported; editors flag them too.
-    root.insert("additionalProperties".into(), json!(false));
+    root.insert("additionalProperties".into(), unknown_key());
     set(
         &mut schema,
         &["properties", "severity"],
@@ -74,7 +73,7 @@ pub fn problem_schema() -> Value {
         "title": "pirt problem record front matter",
         "type": "object",
         "required": ["id", "title"],
-        "additionalProperties": false,
+        "additionalProperties": unknown_key(),
         "properties": {
             "id": {"type": "string"},
             "title": {"type": "string"},
@@ -85,6 +84,16 @@ pub fn problem_schema() -> Value {
             "tags": {"type": "array", "items": {"type": "string"}},
             "services": {"type": "array", "items": {"type": "string"}},
         }
+    })
+}
+
+/// What an unknown key is: allowed, as `pirt check` allows it with a warning (it is kept
+/// under `extra`, never dropped). Editors built on vscode-json-languageservice (VS Code,
+/// yaml-language-server) show `deprecationMessage` as a warning on the key, so an editor
+/// and the gate say the same thing; validators ignore the keyword and accept the key.
+fn unknown_key() -> Value {
+    json!({
+        "deprecationMessage": "pirt does not know this key: a typo? `pirt check` warns about it (with a suggestion) and keeps it"
     })
 }
 
@@ -108,7 +117,7 @@ fn patch_def(schema: &mut Value, name: &str, required: &[&str], enums: &[(&str, 
         return;
     };
     def.insert("required".into(), json!(required));
-    def.insert("additionalProperties".into(), json!(false));
+    def.insert("additionalProperties".into(), unknown_key());
     for (field, names) in enums {
         if let Some(property) = def.get_mut("properties").and_then(|p| p.get_mut(*field)) {
             *property = json!({"enum": names.iter().map(|n| Value::from(*n)).chain(std::iter::once(Value::Null)).collect::<Vec<_>>()});
@@ -145,6 +154,8 @@ mod tests {
                 .unwrap()
                 .contains(&json!("mitigation"))
         );
+        // Unknown keys: a warning in check, so allowed (and flagged) in editors.
+        assert!(schema["additionalProperties"]["deprecationMessage"].is_string());
         assert!(schema["properties"].get("sections").is_none());
         assert!(schema["properties"].get("extra").is_none());
     }

@@ -200,13 +200,20 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A key every review needs at every status (`id`, `title`, `status`, `severity`,
+    /// `started_at`; the JSON Schema's `required`): a `schema` error, never a warning, so
+    /// that a draft without them cannot pass the gate.
     fn missing(&mut self, map: &Node, field: &str) {
-        let d = self.diag(
-            map.pos,
-            Level::Error,
-            "required-field",
-            format!("required field `{field}` is missing"),
-        );
+        let d = self
+            .diag(
+                map.pos,
+                Level::Error,
+                "schema",
+                format!("required field `{field}` is missing"),
+            )
+            .with_hint(format!(
+                "every review needs id, title, status, severity and started_at; add `{field}:` to the front matter"
+            ));
         self.diagnostics.push(d);
     }
 
