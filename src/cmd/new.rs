@@ -591,7 +591,9 @@ impl<'a> Wizard<'a> {
             .filter(|f| !given.contains(f))
             .collect();
         let mut term = Terminal::open(self.color)?;
-        term.say("Answer each question; `<` goes back to the previous one, Ctrl-C quits without writing.");
+        term.say(&format!(
+            "Answer each question; {BACK} goes back to the previous one, Ctrl-C quits without writing."
+        ));
         let mut step = asked.first().map_or(Step::Summary, |f| Step::Ask(*f));
         if step == Step::Summary && ask_entries {
             step = Step::EntryTime(0);
@@ -795,12 +797,12 @@ impl<'a> Wizard<'a> {
         let snapshot = draft.clone();
         let check: ask::Check<'a> =
             Box::new(move |input: &str| rules.check(&snapshot, step, input));
-        let back = format!("`{BACK}` goes back");
+        let back = format!("{BACK} goes back");
         let zone = &self.rules.config.timezone;
         let time_help = |skip: bool| {
             format!(
-                "e.g. 14:32, 2:32 PM, yesterday 23:50, 2026-11-20 14:32, 14:32 Europe/Berlin, +15m, now; zone {zone}{}; {back}",
-                if skip { " (enter to skip)" } else { "" }
+                "e.g. 14:32, 2:32 PM, 2026-11-20 14:32, 14:32 UTC, +15m, now (zone {zone}){}; {back}",
+                if skip { "; enter to skip" } else { "" }
             )
         };
         let (prompt, help, choices, initial): (String, String, Vec<String>, String) = match step {
@@ -1004,15 +1006,11 @@ impl<'a> Wizard<'a> {
             term.say(&line);
         }
         let count = items.len();
-        let errors_len = errors.len();
         let check: ask::Check<'a> = Box::new(move |input: &str| {
             let text = input.trim();
             if text.is_empty() {
-                return if errors_len == 0 {
-                    Ok(None)
-                } else {
-                    Ok(Some("the answers marked ✗ need a change first".into()))
-                };
+                // With answers marked ✗, Enter goes to the first of them.
+                return Ok(None);
             }
             if text == "+" {
                 return Ok(None);

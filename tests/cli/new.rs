@@ -311,8 +311,9 @@ fn lifecycle_answers_out_of_order_are_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("--detected: 2026-11-20 13:00 CET is 1h before started (2026-11-20 14:00 CET)"),
+        String::from_utf8_lossy(&out.stderr).contains(
+            "--detected: 2026-11-20 13:00 CET is 1h before started (2026-11-20 14:00 CET)"
+        ),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
