@@ -781,6 +781,54 @@ mod tests {
         assert!(why("1430").starts_with("cannot read `1430` as a time"));
     }
 
+    /// Odd shapes and extreme references give an answer or an error, never a panic.
+    #[test]
+    fn odd_input_near_the_ends_of_time_never_panics() {
+        let inputs = [
+            "99999-99-99 99:99:99",
+            "0-0-0 0:0",
+            "-1-1-1 1:1",
+            "::",
+            "1:",
+            ":1",
+            "2026-11-20T",
+            "T",
+            "t",
+            "2026-11-20 t 10:00",
+            "12:00 pm pm",
+            "am",
+            "pm",
+            "13 pm",
+            "0 am",
+            "23:59",
+            "00:00",
+            "9999-12-31 23:59 +14:00",
+            "0000-01-01 00:00 -14:00",
+            "2026-02-30",
+            "2026-11-20T25:00+01:00",
+            "2026-11-20 10:00:00.5",
+            "1:2:3:4",
+            "99:99 UTC",
+            "02:30 Europe/Berlin",
+            "12:00 Pacific/Chatham",
+            "+999999999d",
+        ];
+        let ends = [at("0000-01-01T00:00:00Z"), at("9999-12-31T23:59:59Z")];
+        let mut references = vec![Reference::Now, Reference::Window(ends[0], ends[1])];
+        references.extend(ends.iter().map(|e| Reference::Point(*e)));
+        references.extend(ends.iter().map(|e| Reference::Window(*e, *e)));
+        for zone in ["UTC", "Pacific/Chatham", "America/New_York"] {
+            for reference in &references {
+                let mut c = ctx(zone);
+                c.reference = *reference;
+                c.previous = Some(ends[1]);
+                for input in inputs {
+                    let _ = parse_loose(input, &c);
+                }
+            }
+        }
+    }
+
     #[test]
     fn times_are_shown_in_full_with_their_distance_from_the_start() {
         let zone: Tz = "Europe/Berlin".parse().unwrap();
