@@ -117,7 +117,9 @@ impl AnswerClock {
                 human_duration((previous - ts).num_seconds()),
                 show(&previous, zone),
             );
-            if is_bare_clock(input) {
+            // The next day is suggested only when it is not in the future itself.
+            let limit = self.ctx.now + Duration::minutes(FUTURE_TOLERANCE_MINUTES);
+            if is_bare_clock(input) && ts + Duration::days(1) <= limit {
                 let local = ts.with_timezone(&zone);
                 if let Some(next) = local.date_naive().succ_opt() {
                     message.push_str(&format!(
@@ -465,7 +467,7 @@ mod tests {
         let typo = clock.peek("23:05").unwrap_err();
         assert_eq!(
             typo,
-            "2026-11-30 23:05 UTC is 11m before detected (2026-11-30 23:16 UTC); the lifecycle runs started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved; for the next day write `2026-12-01 23:05`"
+            "2026-11-30 23:05 UTC is 11m before detected (2026-11-30 23:16 UTC); the lifecycle runs started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved"
         );
         let future = clock.peek("08:00").unwrap_err();
         assert_eq!(

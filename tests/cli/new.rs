@@ -337,7 +337,7 @@ fn lifecycle_flags_refuse_a_time_in_the_future_and_cross_midnight() {
     for (typed, why) in [
         (
             "23:05",
-            "--acknowledged: 2026-11-30 23:05 UTC is 11m before detected (2026-11-30 23:16 UTC); the lifecycle runs started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved; for the next day write `2026-12-01 23:05`",
+            "--acknowledged: 2026-11-30 23:05 UTC is 11m before detected (2026-11-30 23:16 UTC); the lifecycle runs started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved\n",
         ),
         (
             "08:00",
