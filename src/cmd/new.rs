@@ -621,6 +621,11 @@ impl<'a> Wizard<'a> {
             }
             let question = self.question(&draft, step);
             match term.ask(question)? {
+                // From a question opened in the summary, back is the summary.
+                Reply::Back if editing => {
+                    step = Step::Summary;
+                    editing = false;
+                }
                 Reply::Back => match self.back(step, &asked, &draft, ask_entries) {
                     Some(to) => step = to,
                     None => term.say("  (this is the first question)"),

@@ -228,3 +228,74 @@ fn ctrl_c_writes_nothing() {
     p.expect(expectrl::Eof).unwrap();
     assert!(!dir.path().join("postmortems").exists());
 }
+
+/// On a terminal rustyline cannot edit (`TERM=dumb`), answers are still checked one by one.
+#[test]
+fn a_plain_terminal_still_checks_each_answer() {
+    let dir = scratch(&[]);
+    let mut cmd = pirt(dir.path());
+    cmd.args([
+        "new",
+        "--severity",
+        "SEV3",
+        "--service",
+        "api",
+        "--tag",
+        "x",
+    ])
+    .args([
+        "--author",
+        "ana",
+        "--detection",
+        "alert",
+        "--impact",
+        "slow",
+    ])
+    .args([
+        "--users-affected",
+        "3",
+        "--commander",
+        "li",
+        "--trigger",
+        "t",
+    ])
+    .args(["--detection-source", "pager", "--resolved", "11:00"])
+    .args(["--acknowledged", "10:20", "--mitigated", "10:40"])
+    .args(["--event", "10:05 | note | first page"])
+    .env("TERM", "dumb")
+    .env("PIRT_NOW", "2026-12-01T12:00:00Z");
+    let mut p = Session::spawn(cmd).expect("spawn under a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    answer(&mut p, "Title:", "Slow API\r");
+    answer(&mut p, "Impact started at:", "2026-11-31 10:00\r");
+    saw(&mut p, "✗ `2026-11-31 10:00`: November has 30 days");
+    answer(&mut p, "Impact started at:", "10:00\r");
+    saw(&mut p, "→ 2026-12-01 10:00 CET");
+    answer(&mut p, "Detected at", "10:30\r");
+    saw(&mut p, "→ 2026-12-01 10:30 CET (+30m after start)");
+    // Detected after acknowledged (a flag): the summary marks it, Enter goes there.
+    saw(
+        &mut p,
+        "✗ 10:20 — 2026-12-01 10:20 CET is 10m before detected",
+    );
+    answer(&mut p, "Write the review?", "\r");
+    saw(&mut p, "(Enter keeps `10:20`)");
+    answer(&mut p, "Acknowledged at", "10:35\r");
+    saw(&mut p, "TTA 5m");
+    // `<` from a question opened in the summary returns to the summary.
+    answer(&mut p, "Write the review?", "1\r");
+    answer(&mut p, "Title:", "<\r");
+    answer(&mut p, "Write the review?", "\r");
+    saw(&mut p, "created PIR-2026-001");
+    p.expect(expectrl::Eof).unwrap();
+    let text =
+        std::fs::read_to_string(dir.path().join("postmortems/2026-12-01-slow-api.md")).unwrap();
+    for line in [
+        "title: Slow API\n",
+        "detected_at: 2026-12-01T10:30:00+01:00",
+        "acknowledged_at: 2026-12-01T10:35:00+01:00",
+        "  - at: 2026-12-01T10:05:00+01:00",
+    ] {
+        assert!(text.contains(line), "missing `{line}` in:\n{text}");
+    }
+}

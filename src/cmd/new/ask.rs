@@ -38,6 +38,8 @@ pub enum Reply {
 struct Helper<'a> {
     choices: Vec<String>,
     check: Check<'a>,
+    /// Check on Enter inside the editor; off on a plain terminal (see `plain_terminal`).
+    inline: bool,
 }
 
 impl Completer for Helper<'_> {
@@ -72,7 +74,7 @@ impl Highlighter for Helper<'_> {}
 impl Validator for Helper<'_> {
     fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
         let input = ctx.input();
-        if input.trim() == BACK {
+        if !self.inline || input.trim() == BACK {
             return Ok(ValidationResult::Valid(None));
         }
         Ok(match (self.check)(input) {
@@ -89,6 +91,15 @@ impl rustyline::Helper for Helper<'_> {}
 pub struct Terminal<'a> {
     editor: Editor<Helper<'a>, DefaultHistory>,
     dim: bool,
+    plain: bool,
+}
+
+/// A terminal rustyline does not edit on (`TERM=dumb`, `cons25`, `emacs`): it reads plain
+/// lines, writes the prompt to standard output and, after a refused answer, appends the
+/// next line to it. There pirt prints the prompt itself (on standard error) and checks
+/// each line after it is read.
+fn plain_terminal() -> bool {
+    std::env::var("TERM").is_ok_and(|t| ["dumb", "cons25", "emacs"].contains(&t.as_str()))
 }
 
 impl<'a> Terminal<'a> {
@@ -102,7 +113,11 @@ impl<'a> Terminal<'a> {
             .auto_add_history(false)
             .build();
         let editor = Editor::with_config(config).map_err(unusable)?;
-        Ok(Terminal { editor, dim: color })
+        Ok(Terminal {
+            editor,
+            dim: color,
+            plain: plain_terminal(),
+        })
     }
 
     /// A line of text above the questions (not an answer).
@@ -121,20 +136,49 @@ impl<'a> Terminal<'a> {
         self.editor.set_helper(Some(Helper {
             choices: question.choices,
             check: question.check,
+            inline: !self.plain,
         }));
         let prompt = format!("{} ", question.prompt);
-        let line = self
-            .editor
-            .readline_with_initial(&prompt, (&question.initial, ""));
-        self.editor.set_helper(None);
-        match line {
-            Ok(line) if line.trim() == BACK => Ok(Reply::Back),
-            Ok(line) => Ok(Reply::Answer(line)),
-            Err(ReadlineError::Interrupted | ReadlineError::Eof) => {
-                anyhow::bail!("cancelled; nothing was written")
+        let initial = question.initial;
+        let reply = loop {
+            let line = if self.plain {
+                // No line to pre-fill: an empty line keeps the earlier answer.
+                if !initial.is_empty() {
+                    errln!("  (Enter keeps `{initial}`)");
+                }
+                errprint!("{prompt}");
+                self.editor.readline("").map(|l| {
+                    if l.trim().is_empty() {
+                        initial.clone()
+                    } else {
+                        l
+                    }
+                })
+            } else {
+                self.editor.readline_with_initial(&prompt, (&initial, ""))
+            };
+            let line = match line {
+                Ok(line) if line.trim() == BACK => break Ok(Reply::Back),
+                Ok(line) => line,
+                Err(ReadlineError::Interrupted | ReadlineError::Eof) => {
+                    break Err(anyhow::anyhow!("cancelled; nothing was written"));
+                }
+                Err(other) => break Err(unusable(other)),
+            };
+            if !self.plain {
+                break Ok(Reply::Answer(line));
             }
-            Err(other) => Err(unusable(other)),
-        }
+            match self.editor.helper().map(|h| (h.check)(&line)) {
+                Some(Err(reason)) => errln!("  ✗ {reason}"),
+                Some(Ok(Some(echo))) => {
+                    errln!("  → {echo}");
+                    break Ok(Reply::Answer(line));
+                }
+                _ => break Ok(Reply::Answer(line)),
+            }
+        };
+        self.editor.set_helper(None);
+        reply
     }
 }
 
