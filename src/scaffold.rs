@@ -94,10 +94,6 @@ impl AnswerClock {
         self.ctx.previous = Some(ts);
     }
 
-    pub fn zone(&self) -> Tz {
-        self.ctx.zone
-    }
-
     /// What an answer would mean, without taking it. Refused: a time more than a few
     /// minutes in the future, and in the lifecycle a time before the previous answer.
     pub fn peek(&self, input: &str) -> Result<Timestamp, String> {

@@ -1006,6 +1006,11 @@ impl<'a> Wizard<'a> {
                 items.len(),
                 entry.text
             ));
+            for step in [Step::EntryText(n), Step::EntryKind(n)] {
+                if let Some(e) = error_of(step) {
+                    lines.push(format!("      ✗ {e}"));
+                }
+            }
         }
         for line in lines {
             term.say(&line);
