@@ -12,9 +12,12 @@ use serde::Serialize;
 use crate::assets;
 use crate::config::Config;
 use crate::review::edit::format_timestamp;
-use crate::review::time::{TimeContext, parse_loose};
+use crate::review::time::{
+    FUTURE_TOLERANCE_MINUTES, Reference, TimeContext, human_duration, is_bare_clock, parse_loose,
+    show,
+};
 use crate::review::{Review, ReviewFile, Timestamp};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 use chrono_tz::Tz;
 
 /// Everything `pirt new` asks, as plain values.
@@ -47,30 +50,43 @@ pub struct NewEntry {
     pub text: String,
 }
 
-/// Times answered one after another: `+7m` counts from the previous answer, and (for the
-/// lifecycle) a bare time earlier than the previous one is the next day.
+/// Times answered one after another. A bare clock time is the occurrence nearest to what
+/// came before (see `Reference`), `+7m` counts from the previous answer, and no answer may
+/// lie more than `FUTURE_TOLERANCE_MINUTES` after now.
 #[derive(Clone, Debug)]
 pub struct AnswerClock {
     ctx: TimeContext,
+    /// The lifecycle runs started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved.
+    lifecycle: bool,
+    /// What the previous answer was, for messages (`detected`).
+    previous_name: Option<String>,
 }
 
 impl AnswerClock {
-    /// For the lifecycle times, asked in order started → resolved.
+    /// For the lifecycle times, asked in order started → resolved: the first bare time is
+    /// its latest occurrence not in the future; each later one is nearest the answer before.
     pub fn lifecycle(zone: Tz, now: DateTime<Utc>) -> Self {
-        let mut ctx = TimeContext::new(zone, now);
-        ctx.sequential = true;
-        AnswerClock { ctx }
+        AnswerClock {
+            ctx: TimeContext::new(zone, now),
+            lifecycle: true,
+            previous_name: None,
+        }
     }
 
-    /// For timeline entries, given in any order: bare times fall on the day the incident
-    /// started, `+5m` counts from the previous entry.
-    pub fn timeline(zone: Tz, started: Option<Timestamp>, now: DateTime<Utc>) -> Self {
+    /// For timeline entries: the first bare time is nearest the incident `window` (its start
+    /// to its last known time), each later one nearest the entry before; `+5m` counts from
+    /// the previous entry (at first, the start).
+    pub fn timeline(zone: Tz, window: Option<(Timestamp, Timestamp)>, now: DateTime<Utc>) -> Self {
         let mut ctx = TimeContext::new(zone, now);
-        if let Some(started) = started {
-            ctx.date = started.with_timezone(&zone).date_naive();
+        if let Some((start, end)) = window {
+            ctx.reference = Reference::Window(start, end);
+            ctx.previous = Some(start);
         }
-        ctx.previous = started;
-        AnswerClock { ctx }
+        AnswerClock {
+            ctx,
+            lifecycle: false,
+            previous_name: None,
+        }
     }
 
     /// Makes `+5m` count from `ts` (the latest timeline entry).
@@ -78,31 +94,138 @@ impl AnswerClock {
         self.ctx.previous = Some(ts);
     }
 
-    /// What an answer would mean, without taking it. In the lifecycle, a time before the
-    /// previous answer is refused (impact cannot be detected before it started).
+    /// What an answer would mean, without taking it. Refused: a time more than a few
+    /// minutes in the future, and in the lifecycle a time before the previous answer.
     pub fn peek(&self, input: &str) -> Result<Timestamp, String> {
         let ts = parse_loose(input, &self.ctx)?;
-        if self.ctx.sequential
+        let zone = self.ctx.zone;
+        if self.lifecycle
             && let Some(previous) = self.ctx.previous
             && ts < previous
         {
+            let what = self
+                .previous_name
+                .as_deref()
+                .unwrap_or("the previous answer");
+            let mut message = format!(
+                "{} is {} before {what} ({}); the lifecycle runs started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved",
+                show(&ts, zone),
+                human_duration((previous - ts).num_seconds()),
+                show(&previous, zone),
+            );
+            // The next day is suggested only when it is not in the future itself.
+            let limit = self.ctx.now + Duration::minutes(FUTURE_TOLERANCE_MINUTES);
+            if is_bare_clock(input) && ts + Duration::days(1) <= limit {
+                let local = ts.with_timezone(&zone);
+                if let Some(next) = local.date_naive().succ_opt() {
+                    message.push_str(&format!(
+                        "; for the next day write `{} {}`",
+                        next.format("%Y-%m-%d"),
+                        local.format("%H:%M")
+                    ));
+                }
+            }
+            return Err(message);
+        }
+        let limit = self.ctx.now + Duration::minutes(FUTURE_TOLERANCE_MINUTES);
+        if ts > limit {
+            let now = self.ctx.now.fixed_offset();
             return Err(format!(
-                "{} is before the previous answer ({}); the lifecycle runs started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved",
-                crate::review::edit::format_timestamp(&ts),
-                crate::review::edit::format_timestamp(&previous)
+                "that is {}, in the future (it is now {}); pirt takes times up to {FUTURE_TOLERANCE_MINUTES} minutes ahead",
+                show(&ts, zone),
+                show(&now.with_nanosecond(0).unwrap_or(now), zone)
             ));
         }
         Ok(ts)
     }
 
-    /// Takes an answer: later answers count from it.
+    /// Takes an answer: later answers count from it and lie nearest to it.
     pub fn take(&mut self, input: &str) -> Result<Timestamp, String> {
         let ts = self.peek(input)?;
         self.ctx.previous = Some(ts);
-        if self.ctx.sequential {
-            self.ctx.date = ts.with_timezone(&self.ctx.zone).date_naive();
-        }
+        self.ctx.reference = Reference::Point(ts);
         Ok(ts)
+    }
+
+    /// Takes a lifecycle answer named `name` (`detected`), for the messages of later ones.
+    pub fn take_as(&mut self, input: &str, name: &str) -> Result<Timestamp, String> {
+        let ts = self.take(input)?;
+        self.previous_name = Some(name.to_string());
+        Ok(ts)
+    }
+}
+
+/// The incident window of lifecycle times: the start (or the earliest time) to the latest.
+pub fn window(
+    times: impl IntoIterator<Item = Option<Timestamp>>,
+    started: Option<Timestamp>,
+) -> Option<(Timestamp, Timestamp)> {
+    let known: Vec<Timestamp> = times.into_iter().flatten().chain(started).collect();
+    let lo = started.or_else(|| known.iter().min().copied())?;
+    let hi = known.iter().max().copied()?.max(lo);
+    Some((lo, hi))
+}
+
+/// One lifecycle time as `pirt new` shows it, with the metric it ends.
+pub struct LifecycleRow {
+    pub name: &'static str,
+    pub at: Option<Timestamp>,
+    /// `("TTD", seconds)`; none for the start.
+    pub metric: Option<(&'static str, Option<i64>)>,
+}
+
+/// The five lifecycle times and TTD / TTA / TTM / TTR (as `pirt render` computes them).
+pub fn lifecycle_rows(answers: &NewReview) -> [LifecycleRow; 5] {
+    let review = Review {
+        started_at: answers.started_at,
+        detected_at: answers.detected_at,
+        acknowledged_at: answers.acknowledged_at,
+        mitigated_at: answers.mitigated_at,
+        resolved_at: answers.resolved_at,
+        ..Default::default()
+    };
+    let m = crate::review::metrics::Metrics::of(&review);
+    let row = |name, at, metric| LifecycleRow { name, at, metric };
+    [
+        row("started", answers.started_at, None),
+        row(
+            "detected",
+            answers.detected_at,
+            Some(("TTD", m.time_to_detect)),
+        ),
+        row(
+            "acknowledged",
+            answers.acknowledged_at,
+            Some(("TTA", m.time_to_acknowledge)),
+        ),
+        row(
+            "mitigated",
+            answers.mitigated_at,
+            Some(("TTM", m.time_to_mitigate)),
+        ),
+        row(
+            "resolved",
+            answers.resolved_at,
+            Some(("TTR", m.time_to_resolve)),
+        ),
+    ]
+}
+
+impl LifecycleRow {
+    /// `2026-11-30 23:16 UTC`, or `—` when not given.
+    pub fn time(&self, zone: Tz) -> String {
+        self.at
+            .as_ref()
+            .map_or_else(|| "—".into(), |t| show(t, zone))
+    }
+
+    /// `TTD 6m`, `TTD —`, or nothing for the start.
+    pub fn metric_text(&self) -> String {
+        match self.metric {
+            Some((name, Some(seconds))) => format!("{name} {}", human_duration(seconds)),
+            Some((name, None)) => format!("{name} —"),
+            None => String::new(),
+        }
     }
 }
 
@@ -316,6 +439,81 @@ pub fn allocate_id(config: &Config, started: Option<Timestamp>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use chrono::TimeZone;
+
+    fn ts(text: &str) -> Timestamp {
+        crate::review::time::parse_rfc3339(text).unwrap()
+    }
+
+    /// Issue 11, item 3: the Redis outage of 2026-11-30, answered at 00:30 the next night.
+    #[test]
+    fn lifecycle_answers_are_nearest_the_previous_and_never_in_the_future() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 0, 30, 0).unwrap();
+        let mut clock = AnswerClock::lifecycle(chrono_tz::UTC, now);
+        assert_eq!(
+            clock.take_as("23:10", "started").unwrap(),
+            ts("2026-11-30T23:10:00Z")
+        );
+        assert_eq!(
+            clock.take_as("23:16", "detected").unwrap(),
+            ts("2026-11-30T23:16:00Z")
+        );
+        // The typo: 23:05 after 23:16 was silently the next day (TTA 23h 49m).
+        let typo = clock.peek("23:05").unwrap_err();
+        assert_eq!(
+            typo,
+            "2026-11-30 23:05 UTC is 11m before detected (2026-11-30 23:16 UTC); the lifecycle runs started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved"
+        );
+        let future = clock.peek("08:00").unwrap_err();
+        assert_eq!(
+            future,
+            "that is 2026-12-01 08:00 UTC, in the future (it is now 2026-12-01 00:30 UTC); pirt takes times up to 5 minutes ahead"
+        );
+        assert!(
+            clock
+                .peek("2026-12-01 23:05")
+                .unwrap_err()
+                .contains("in the future")
+        );
+        assert!(clock.peek("+2h").unwrap_err().contains("in the future"));
+        assert_eq!(clock.peek("00:34").unwrap(), ts("2026-12-01T00:34:00Z"));
+        assert_eq!(
+            clock.take_as("23:20", "acknowledged").unwrap(),
+            ts("2026-11-30T23:20:00Z")
+        );
+        assert_eq!(
+            clock.take_as("00:05", "mitigated").unwrap(),
+            ts("2026-12-01T00:05:00Z")
+        );
+        assert_eq!(
+            clock.take_as("+20m", "resolved").unwrap(),
+            ts("2026-12-01T00:25:00Z")
+        );
+    }
+
+    #[test]
+    fn timeline_answers_are_nearest_the_incident_then_the_entry_before() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+        let start = ts("2026-11-30T23:10:00Z");
+        let incident = window([None, Some(ts("2026-11-30T23:40:00Z"))], Some(start));
+        assert_eq!(incident, Some((start, ts("2026-11-30T23:40:00Z"))));
+        let mut clock = AnswerClock::timeline(chrono_tz::UTC, incident, now);
+        assert_eq!(clock.take("00:05").unwrap(), ts("2026-12-01T00:05:00Z"));
+        // Each later row is nearest the one before: a long outage keeps going forward.
+        for (typed, stored) in [
+            ("06:00", "2026-12-01T06:00:00Z"),
+            ("+3h", "2026-12-01T09:00:00Z"),
+            ("08:50", "2026-12-01T08:50:00Z"),
+        ] {
+            assert_eq!(clock.take(typed).unwrap(), ts(stored), "{typed}");
+        }
+        assert!(clock.peek("10:00").unwrap_err().contains("in the future"));
+        // No lifecycle at all: the latest occurrence not in the future.
+        let mut bare = AnswerClock::timeline(chrono_tz::UTC, None, now);
+        assert_eq!(bare.take("10:00").unwrap(), ts("2026-11-30T10:00:00Z"));
+        assert_eq!(window([None], None), None);
+    }
 
     #[test]
     fn next_id_counts_per_year_and_keeps_padding() {

@@ -7,7 +7,9 @@ use chrono::{TimeZone, Utc};
 use chrono_tz::Tz;
 use libfuzzer_sys::fuzz_target;
 use pirt::review::edit::format_timestamp;
-use pirt::review::time::{TimeContext, human_duration, parse_date, parse_loose, parse_rfc3339};
+use pirt::review::time::{
+    Reference, TimeContext, human_duration, parse_date, parse_loose, parse_rfc3339,
+};
 
 const ZONES: [Tz; 5] = [
     Tz::UTC,
@@ -29,10 +31,19 @@ fuzz_target!(|bytes: &[u8]| {
         .single()
         .expect("now");
     let mut ctx = TimeContext::new(ZONES[(flags % 5) as usize], now);
-    ctx.sequential = flags & 0x10 != 0;
+    let previous = now.fixed_offset() + chrono::Duration::minutes(i64::from(flags));
     if flags & 0x20 != 0 {
-        ctx.previous = Some(now.fixed_offset() + chrono::Duration::minutes(i64::from(flags)));
+        ctx.previous = Some(previous);
     }
+    // Bare clock times nearest a point (the previous answer) or a window (the incident).
+    ctx.reference = match (flags & 0x10 != 0, flags & 0x40 != 0) {
+        (true, _) => Reference::Point(previous),
+        (false, true) => Reference::Window(
+            now.fixed_offset() - chrono::Duration::hours(i64::from(flags % 60)),
+            previous,
+        ),
+        (false, false) => Reference::Now,
+    };
     if let Ok(ts) = parse_loose(text, &ctx) {
         let stored = format_timestamp(&ts);
         let back = parse_rfc3339(&stored)

@@ -4,14 +4,15 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::cmd::Output;
 use crate::config::Config;
 use crate::fsutil::{self, EditLock};
-use crate::review::edit::{add_timeline_entries, format_timestamp};
+use crate::review::edit::add_timeline_entries;
+use crate::review::time::{Timestamp, parse_rfc3339, show, since_start};
 use crate::review::{ReviewFile, TimelineEntry, entry_kind, import};
-use crate::scaffold::AnswerClock;
+use crate::scaffold::{self, AnswerClock};
 
 pub fn add(
     config: &Config,
@@ -24,9 +25,10 @@ pub fn add(
     let _lock = EditLock::acquire(path)?;
     let file = ReviewFile::load(path, config)?;
     out.warnings(&file);
-    let mut clock = clock(config, &file);
+    let mut clock = clock(config, &file)?;
+    let typed = at.unwrap_or("now");
     let at = clock
-        .take(at.unwrap_or("now"))
+        .take(typed)
         .map_err(|e| anyhow::anyhow!("--at: {e}"))?;
     let kind = entry_kind(kind).map_err(|e| anyhow::anyhow!("--kind: {e}"))?;
     let text = text.trim();
@@ -40,10 +42,10 @@ pub fn add(
     };
     write_entries(config, &file, std::slice::from_ref(&entry))?;
     out.note(format!(
-        "added {} entry at {} to {}",
+        "added {} entry to {}: {}",
         entry.kind,
-        format_timestamp(&entry.at),
-        path.display()
+        path.display(),
+        echo(config, &file, typed, &entry.at)
     ));
     Ok(ExitCode::SUCCESS)
 }
@@ -55,12 +57,20 @@ pub fn import(config: &Config, path: &Path, from: &Path, out: &Output) -> anyhow
     let _lock = EditLock::acquire(path)?;
     let file = ReviewFile::load(path, config)?;
     out.warnings(&file);
-    let entries =
-        import::entries(from, rows, &mut clock(config, &file)).map_err(|e| anyhow::anyhow!(e))?;
-    if entries.is_empty() {
+    let imported =
+        import::entries(from, rows, &mut clock(config, &file)?).map_err(|e| anyhow::anyhow!(e))?;
+    if imported.is_empty() {
         bail!("{} holds no entries", from.display());
     }
+    let entries: Vec<TimelineEntry> = imported.iter().map(|i| i.entry.clone()).collect();
     write_entries(config, &file, &entries)?;
+    for row in &imported {
+        out.note(format!(
+            "  line {}: {}",
+            row.line,
+            echo(config, &file, &row.typed, &row.entry.at)
+        ));
+    }
     out.note(format!(
         "imported {} entries into {}",
         entries.len(),
@@ -69,15 +79,44 @@ pub fn import(config: &Config, path: &Path, from: &Path, out: &Output) -> anyhow
     Ok(ExitCode::SUCCESS)
 }
 
-/// Bare times fall on the incident's start date; `+15m` counts from the latest entry.
-fn clock(config: &Config, file: &ReviewFile) -> AnswerClock {
+/// A bare time is the occurrence nearest the incident window (started_at to the latest
+/// lifecycle time or entry); `+15m` counts from the latest entry.
+fn clock(config: &Config, file: &ReviewFile) -> anyhow::Result<AnswerClock> {
     let review = file.review();
     let latest = review.timeline.iter().map(|e| e.at).max();
-    let mut clock = AnswerClock::timeline(config.zone, review.started_at, Utc::now());
+    let known = [
+        review.detected_at,
+        review.acknowledged_at,
+        review.mitigated_at,
+        review.resolved_at,
+    ]
+    .into_iter()
+    .chain(review.timeline.iter().map(|e| Some(e.at)));
+    let window = scaffold::window(known, review.started_at);
+    let mut clock = AnswerClock::timeline(config.zone, window, now()?);
     if let Some(latest) = latest {
         clock.count_from(latest);
     }
-    clock
+    Ok(clock)
+}
+
+/// `00:05 → 2026-12-01 00:05 CET (+55m after start)`: what was typed and what is stored.
+fn echo(config: &Config, file: &ReviewFile, typed: &str, at: &Timestamp) -> String {
+    let mut line = format!("{} → {}", typed.trim(), show(at, config.zone));
+    if let Some(started) = file.review().started_at {
+        line.push_str(&format!(" ({})", since_start(at, &started)));
+    }
+    line
+}
+
+/// Now, or `PIRT_NOW` (RFC 3339) when set: tests and reproducible runs fix the clock.
+pub(crate) fn now() -> anyhow::Result<DateTime<Utc>> {
+    match std::env::var("PIRT_NOW") {
+        Ok(text) if !text.is_empty() => parse_rfc3339(&text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| anyhow::anyhow!("PIRT_NOW=`{text}`: {e}")),
+        _ => Ok(Utc::now()),
+    }
 }
 
 /// Inserts the entries (the edit proves itself) and replaces the file atomically.

@@ -29,13 +29,22 @@ pub fn rows(path: &Path, source: &str) -> Result<Vec<Row>, String> {
     }
 }
 
-/// Interprets the rows' times (bare times fall on the incident's day; `+10m` counts from
-/// the row before) and checks kinds and texts.
+/// An entry read from an import file, with the line and time text it came from.
+#[derive(Debug)]
+pub struct Imported {
+    pub line: usize,
+    pub typed: String,
+    pub entry: TimelineEntry,
+}
+
+/// Interprets the rows' times (the first bare time is nearest the incident, each later
+/// one nearest the row before; `+10m` counts from the row before) and checks kinds and
+/// texts.
 pub fn entries(
     path: &Path,
     rows: Vec<Row>,
     clock: &mut AnswerClock,
-) -> Result<Vec<TimelineEntry>, String> {
+) -> Result<Vec<Imported>, String> {
     rows.into_iter()
         .map(|row| {
             let at_line = |e: String| format!("{}:{}: {e}", path.display(), row.line);
@@ -47,10 +56,14 @@ pub fn entries(
             if text.is_empty() {
                 return Err(at_line("the entry text is empty".into()));
             }
-            Ok(TimelineEntry {
-                at,
-                kind,
-                text: text.to_string(),
+            Ok(Imported {
+                line: row.line,
+                entry: TimelineEntry {
+                    at,
+                    kind,
+                    text: text.to_string(),
+                },
+                typed: row.time,
             })
         })
         .collect()
@@ -127,7 +140,7 @@ mod tests {
         let started = crate::review::time::parse_rfc3339("2026-11-20T14:02:00Z").unwrap();
         AnswerClock::timeline(
             chrono_tz::UTC,
-            Some(started),
+            Some((started, started)),
             chrono::Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0).unwrap(),
         )
     }
@@ -141,10 +154,14 @@ mod tests {
         )
         .unwrap();
         let entries = entries(path, read, &mut clock()).unwrap();
-        assert_eq!(entries[0].text, "Status page, updated");
-        assert_eq!(entries[0].kind, "communication");
-        assert_eq!(entries[1].at.to_rfc3339(), "2026-11-20T15:30:00+00:00");
-        assert_eq!(entries[1].kind, "note");
+        assert_eq!(entries[0].entry.text, "Status page, updated");
+        assert_eq!(entries[0].entry.kind, "communication");
+        assert_eq!((entries[0].line, entries[0].typed.as_str()), (2, "15:20"));
+        assert_eq!(
+            entries[1].entry.at.to_rfc3339(),
+            "2026-11-20T15:30:00+00:00"
+        );
+        assert_eq!(entries[1].entry.kind, "note");
         let no_header = rows(path, "14:30,x\n").unwrap();
         assert_eq!(no_header.len(), 1);
     }

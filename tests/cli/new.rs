@@ -311,9 +311,62 @@ fn lifecycle_answers_out_of_order_are_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("--detected: 2026-11-20T13:00:00+01:00 is before the previous answer"),
+        String::from_utf8_lossy(&out.stderr).contains(
+            "--detected: 2026-11-20 13:00 CET is 1h before started (2026-11-20 14:00 CET)"
+        ),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Issue 11, item 3, with flags: a lifecycle time typed by mistake is refused with the
+/// reason instead of becoming the next day.
+#[test]
+fn lifecycle_flags_refuse_a_time_in_the_future_and_cross_midnight() {
+    let dir = scratch(&[]);
+    std::fs::write(dir.path().join("pirt.toml"), "timezone = \"UTC\"\n").unwrap();
+    let new = |acknowledged: &str| {
+        pirt(dir.path())
+            .args(["new", "Redis outage", "--severity", "SEV2", "--no-input"])
+            .args(["--started", "23:10", "--detected", "23:16"])
+            .args(["--acknowledged", acknowledged, "--mitigated", "00:05"])
+            .env("PIRT_NOW", "2026-12-01T00:30:00Z")
+            .output()
+            .unwrap()
+    };
+    for (typed, why) in [
+        (
+            "23:05",
+            "--acknowledged: 2026-11-30 23:05 UTC is 11m before detected (2026-11-30 23:16 UTC); the lifecycle runs started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved\n",
+        ),
+        (
+            "08:00",
+            "--acknowledged: that is 2026-12-01 08:00 UTC, in the future (it is now 2026-12-01 00:30 UTC)",
+        ),
+        (
+            "2026-12-01 23:05",
+            "--acknowledged: that is 2026-12-01 23:05 UTC, in the future",
+        ),
+    ] {
+        let out = new(typed);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{typed}: {err}");
+        assert!(err.contains(why), "{typed}: {err}");
+        assert!(!dir.path().join("postmortems").exists());
+    }
+    let out = new("23:20");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "  started       2026-11-30 23:10 UTC\n  detected      2026-11-30 23:16 UTC     TTD 6m\n  acknowledged  2026-11-30 23:20 UTC     TTA 4m\n  mitigated     2026-12-01 00:05 UTC     TTM 55m\n  resolved      —                        TTR —\n"
+        ),
+        "{err}"
+    );
+    let text =
+        std::fs::read_to_string(dir.path().join("postmortems/2026-11-30-redis-outage.md")).unwrap();
+    assert!(
+        text.contains("mitigated_at: 2026-12-01T00:05:00Z"),
+        "{text}"
     );
 }
