@@ -494,27 +494,8 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("`{text}` is not a date; write it as YYYY-MM-DD"))
 }
 
-/// A duration in seconds as people read it: `45s`, `7m`, `1h 28m`, `2d 3h`.
-pub fn human_duration(seconds: i64) -> String {
-    let sign = if seconds < 0 { "-" } else { "" };
-    let s = seconds.unsigned_abs();
-    let (d, h, m, sec) = (s / 86_400, s % 86_400 / 3_600, s % 3_600 / 60, s % 60);
-    let text = match (d, h, m) {
-        (0, 0, 0) => format!("{sec}s"),
-        (0, 0, _) if sec == 0 => format!("{m}m"),
-        (0, 0, _) => format!("{m}m {sec}s"),
-        _ => {
-            let parts = [(d, "d"), (h, "h"), (m, "m")];
-            let shown: Vec<String> = parts
-                .iter()
-                .filter(|(n, _)| *n > 0)
-                .map(|(n, u)| format!("{n}{u}"))
-                .collect();
-            shown.join(" ")
-        }
-    };
-    format!("{sign}{text}")
-}
+/// A duration as people read it, in the one format of pirt's pages (`1d 0h 11m`).
+pub use crate::review::duration::duration as human_duration;
 
 #[cfg(test)]
 mod tests {
@@ -874,7 +855,8 @@ mod tests {
         assert_eq!(human_duration(5280), "1h 28m");
         assert_eq!(human_duration(7200), "2h");
         assert_eq!(human_duration(183_600), "2d 3h");
-        assert_eq!(human_duration(86_400 + 1_800), "1d 30m");
+        // No middle unit is dropped: "1d 30m" would read as thirty hours at a glance.
+        assert_eq!(human_duration(86_400 + 1_800), "1d 0h 30m");
         assert_eq!(human_duration(-300), "-5m");
     }
 }
