@@ -426,7 +426,7 @@ enum TimelineCommand {
         file: PathBuf,
         /// What happened, in one line
         text: String,
-        /// When it happened (default: now); +15m counts from the last entry
+        /// When it happened (default: now); a bare 00:05 is the occurrence nearest the incident; +15m counts from the last entry
         #[arg(long, value_name = "T")]
         at: Option<String>,
         /// trigger, detection, escalation, diagnosis, mitigation, resolution, communication, note
