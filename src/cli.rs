@@ -114,6 +114,9 @@ enum Command {
         /// Show the fixes as a unified diff and change nothing (exit 1 when there is one)
         #[arg(long)]
         diff: bool,
+        /// Of the files given, check only those in the configured reviews and problems folders (pre-commit passes every staged .md file)
+        #[arg(long)]
+        in_folders: bool,
     },
     /// Counts, MTTD/MTTA/MTTM/MTTR (mean, median, p90), action items and recurring failures
     #[command(
@@ -561,6 +564,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             as_status,
             fix,
             diff,
+            in_folders,
         } => {
             let format = match format {
                 CheckFormat::Human => crate::check::output::Format::Human,
@@ -575,6 +579,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                 as_status: as_status.as_deref().and_then(crate::review::Status::parse),
                 fix,
                 diff,
+                in_folders,
                 today: today(&config)?,
             };
             cmd::check::run(&config, options, &out)

@@ -27,6 +27,8 @@ pub struct Options {
     pub fix: bool,
     /// Print the fixes as a diff and change nothing (`--diff`).
     pub diff: bool,
+    /// Keep only the given files that lie in the configured folders (`--in-folders`).
+    pub in_folders: bool,
     pub today: NaiveDate,
 }
 
@@ -35,6 +37,8 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
     let whole = options.paths.is_empty();
     let paths = if whole {
         default_paths(config)?
+    } else if options.in_folders {
+        in_folders(config, &options.paths, out)
     } else {
         options.paths.clone()
     };
@@ -138,6 +142,31 @@ fn fix_files(
         ));
     }
     Ok(changed)
+}
+
+/// The files under `paths` that are reviews or problem records by where they are: in the
+/// configured folders. pre-commit passes every staged Markdown file (README.md, docs);
+/// those are left out, and the hook follows whatever `[folders]` says.
+fn in_folders(config: &Config, paths: &[PathBuf], out: &Output) -> Vec<PathBuf> {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let folders = [
+        absolute(&config.reviews_dir()),
+        absolute(&config.problems_dir()),
+    ];
+    let (files, _) = check::collect_files(paths);
+    let (kept, skipped): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .partition(|f| folders.iter().any(|d| absolute(f).starts_with(d)));
+    if out.verbose && !skipped.is_empty() {
+        out.note(format!(
+            "left out {} file{} outside {} and {}",
+            skipped.len(),
+            if skipped.len() == 1 { "" } else { "s" },
+            config.reviews_dir().display(),
+            config.problems_dir().display()
+        ));
+    }
+    kept
 }
 
 /// The configured reviews and problems folders that exist, shown relative to the working
