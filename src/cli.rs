@@ -117,6 +117,9 @@ enum Command {
         /// Of the files given, check only those in the configured reviews and problems folders (pre-commit passes every staged .md file)
         #[arg(long)]
         in_folders: bool,
+        /// With `-` as the path: check standard input as if it were this file (editors pipe unsaved buffers)
+        #[arg(long, value_name = "PATH")]
+        stdin_filename: Option<PathBuf>,
     },
     /// Counts, MTTD/MTTA/MTTM/MTTR (mean, median, p90), action items and recurring failures
     #[command(
@@ -325,7 +328,10 @@ fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
 enum RenderFormat {
     Md,
     Html,
+    /// One JSON document; several files print one array
     Json,
+    /// One compact JSON document per line
+    Jsonl,
 }
 
 #[derive(Args, Debug)]
@@ -492,7 +498,31 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
         let explicit = cli.config.as_deref().or(env_config.as_deref());
         return cmd::init::run(explicit, &cwd, eject, &out);
     }
-    let config = Config::discover(cli.config.as_deref(), env_config.as_deref(), &cwd)?;
+    let config = match Config::discover(cli.config.as_deref(), env_config.as_deref(), &cwd) {
+        Ok(config) => config,
+        // A code-scanning upload must see the failure: a valid SARIF log that records it,
+        // never an empty file that reads as a clean scan.
+        Err(error)
+            if matches!(
+                cli.command,
+                Command::Check {
+                    format: CheckFormat::Sarif,
+                    ..
+                }
+            ) =>
+        {
+            let log = crate::check::output::sarif_failure(
+                &crate::error_text(&error),
+                &crate::check::output::sarif_root(&cwd, &cwd),
+            );
+            let mut stdout = crate::ui::stdio::stdout();
+            serde_json::to_writer_pretty(&mut stdout, &log).map_err(std::io::Error::from)?;
+            std::io::Write::write_all(&mut stdout, b"\n")?;
+            errln!("{}", crate::error_text(&error));
+            return Ok(ExitCode::from(2));
+        }
+        Err(error) => return Err(error),
+    };
     if out.verbose {
         match &config.path {
             Some(path) => errln!("using config {}", path.display()),
@@ -518,11 +548,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             out_dir,
             template,
         } => {
+            let format_arg = format;
             let format = match format {
                 RenderFormat::Md => Format::Markdown,
                 RenderFormat::Html => Format::Html,
-                RenderFormat::Json => Format::Json,
+                RenderFormat::Json | RenderFormat::Jsonl => Format::Json,
             };
+            let json_lines = matches!(format_arg, RenderFormat::Jsonl);
             let target = match (output, out_dir) {
                 (Some(file), _) => cmd::render::Target::File(file),
                 (None, Some(dir)) => cmd::render::Target::Dir(dir),
@@ -535,6 +567,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                 target,
                 template.as_deref(),
                 today(&config)?,
+                json_lines,
                 &out,
             )
         }
@@ -565,6 +598,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             fix,
             diff,
             in_folders,
+            stdin_filename,
         } => {
             let format = match format {
                 CheckFormat::Human => crate::check::output::Format::Human,
@@ -580,7 +614,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                 fix,
                 diff,
                 in_folders,
+                stdin_filename,
                 today: today(&config)?,
+                now: check_now(&config)?,
             };
             cmd::check::run(&config, options, &out)
         }
@@ -680,6 +716,24 @@ fn today(config: &Config) -> anyhow::Result<chrono::NaiveDate> {
             .map_err(|_| anyhow::anyhow!("PIRT_TODAY=`{text}` is not a date; write YYYY-MM-DD")),
         _ => Ok(chrono::Utc::now().with_timezone(&config.zone).date_naive()),
     }
+}
+
+/// Now for `pirt check`: `PIRT_NOW` (RFC 3339) if set; else, when `PIRT_TODAY` fixes the
+/// day, the end of that day in the configured zone (repeatable runs); else the clock.
+fn check_now(config: &Config) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    use chrono::TimeZone;
+    if std::env::var_os("PIRT_NOW").is_some_and(|v| !v.is_empty()) {
+        return cmd::timeline::now();
+    }
+    if std::env::var_os("PIRT_TODAY").is_some_and(|v| !v.is_empty()) {
+        let end = today(config)?
+            .and_hms_opt(23, 59, 59)
+            .expect("a valid time");
+        if let Some(t) = config.zone.from_local_datetime(&end).earliest() {
+            return Ok(t.with_timezone(&chrono::Utc));
+        }
+    }
+    Ok(chrono::Utc::now())
 }
 
 fn new_options(args: NewArgs) -> cmd::new::Options {

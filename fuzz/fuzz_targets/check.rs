@@ -30,7 +30,7 @@ fuzz_target!(|bytes: &[u8]| {
             output::Format::Sarif,
         ] {
             let mut out = Vec::new();
-            output::write(format, &report, true, &mut out).expect("writing to memory");
+            output::write(format, &report, true, std::path::Path::new("/repo"), &mut out).expect("writing to memory");
         }
     }
 });

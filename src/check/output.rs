@@ -39,7 +39,14 @@ pub fn summary_line(report: &Report) -> String {
     line
 }
 
-pub fn write(format: Format, report: &Report, styled: bool, out: &mut dyn Write) -> io::Result<()> {
+/// Prints a report. `root` is the repository the SARIF URIs are relative to.
+pub fn write(
+    format: Format,
+    report: &Report,
+    styled: bool,
+    root: &std::path::Path,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Human => human(report, styled, out),
         Format::Json => {
@@ -48,7 +55,7 @@ pub fn write(format: Format, report: &Report, styled: bool, out: &mut dyn Write)
         }
         Format::Github => github(report, out),
         Format::Sarif => {
-            serde_json::to_writer_pretty(&mut *out, &sarif(report))?;
+            serde_json::to_writer_pretty(&mut *out, &sarif(report, root))?;
             writeln!(out)
         }
     }
@@ -82,6 +89,9 @@ fn colour_headline(d: &Diagnostic, text: String) -> String {
 /// from the report.
 #[derive(serde::Serialize)]
 pub struct JsonReport<'a> {
+    /// The name every pirt JSON output uses.
+    schema_version: u32,
+    /// The name of the first release, kept as an alias for one more release.
     version: u32,
     summary: JsonSummary,
     diagnostics: &'a [Diagnostic],
@@ -97,6 +107,7 @@ struct JsonSummary {
 impl<'a> JsonReport<'a> {
     pub fn of(report: &'a Report) -> Self {
         JsonReport {
+            schema_version: 1,
             version: 1,
             summary: JsonSummary {
                 files: report.files,
@@ -166,7 +177,76 @@ fn uri(path: &std::path::Path) -> String {
     out
 }
 
-pub fn sarif(report: &Report) -> serde_json::Value {
+/// `yaml-syntax` → `YamlSyntax` (a rule's name is `PirtYamlSyntax`: never the id again, even ignoring case).
+fn pascal_case(id: &str) -> String {
+    id.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+        })
+        .collect()
+}
+
+/// Where the README documents the rules (SARIF `helpUri`).
+const RULES_URI: &str = "https://github.com/pirt-dev/pirt#check-rules";
+
+/// A finding's column in UTF-16 code units, the unit GitHub code scanning reads by
+/// default: pirt counts characters, and a character outside the Basic Multilingual Plane
+/// (an emoji) is two UTF-16 units.
+fn utf16_column(d: &Diagnostic) -> usize {
+    let Some(line) = &d.snippet else {
+        return d.column;
+    };
+    let before: usize = line.chars().take(d.column - 1).map(char::len_utf16).sum();
+    let counted = line.chars().take(d.column - 1).count();
+    // Past the kept snippet (very long lines), count the rest as one unit each.
+    before + (d.column - 1 - counted) + 1
+}
+
+/// The repository a SARIF log is relative to: the git top level above `from`, else the
+/// folder of pirt.toml (`config_root`).
+pub fn sarif_root(from: &std::path::Path, config_root: &std::path::Path) -> std::path::PathBuf {
+    let found = from
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .unwrap_or(config_root);
+    std::path::absolute(found).unwrap_or_else(|_| found.to_path_buf())
+}
+
+/// The artifact location of a file: relative to `%SRCROOT%` when the file is inside the
+/// repository root, else an absolute `file://` URI.
+fn artifact(path: &std::path::Path, root: &std::path::Path) -> serde_json::Value {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match absolute.strip_prefix(root) {
+        Ok(relative) => json!({ "uri": uri(relative), "uriBaseId": "%SRCROOT%" }),
+        Err(_) => json!({ "uri": format!("file://{}", uri(&absolute)) }),
+    }
+}
+
+/// A SARIF 2.1.0 log of a check run, with URIs relative to `root` (the repository).
+pub fn sarif(report: &Report, root: &std::path::Path) -> serde_json::Value {
+    let notifications: Vec<_> = report
+        .io_errors
+        .iter()
+        .map(|e| json!({ "level": "error", "message": { "text": e } }))
+        .collect();
+    sarif_log(report, root, notifications)
+}
+
+/// A SARIF log for a run that could not check anything (a broken config): no results, the
+/// error as a tool execution notification, `executionSuccessful: false`, so that a
+/// workflow uploading it shows the failure instead of an empty, passing scan.
+pub fn sarif_failure(error: &str, root: &std::path::Path) -> serde_json::Value {
+    let notification = json!({ "level": "error", "message": { "text": error } });
+    sarif_log(&Report::default(), root, vec![notification])
+}
+
+fn sarif_log(
+    report: &Report,
+    root: &std::path::Path,
+    notifications: Vec<serde_json::Value>,
+) -> serde_json::Value {
     let rules: Vec<_> = RULES
         .iter()
         .map(|r| {
@@ -176,7 +256,15 @@ pub fn sarif(report: &Report) -> serde_json::Value {
             };
             json!({
                 "id": r.name,
+                // SARIF: a friendly name distinct from the stable id.
+                "name": format!("Pirt{}", pascal_case(r.name)),
                 "shortDescription": { "text": r.summary },
+                "fullDescription": { "text": r.description },
+                "help": {
+                    "text": r.help,
+                    "markdown": format!("**{}**: {}\n\n{}\n\nSee [the rules]({RULES_URI}).", r.name, r.description, r.help),
+                },
+                "helpUri": RULES_URI,
                 "defaultConfiguration": { "level": level },
             })
         })
@@ -198,13 +286,14 @@ pub fn sarif(report: &Report) -> serde_json::Value {
                 "message": { "text": text },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": uri(&d.path) },
-                        "region": { "startLine": d.line, "startColumn": d.column },
+                        "artifactLocation": artifact(&d.path, root),
+                        "region": { "startLine": d.line, "startColumn": utf16_column(d) },
                     }
                 }],
             })
         })
         .collect();
+    let root_uri = format!("file://{}/", uri(root).trim_end_matches('/'));
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -217,6 +306,12 @@ pub fn sarif(report: &Report) -> serde_json::Value {
                     "rules": rules,
                 }
             },
+            "invocations": [{
+                "executionSuccessful": notifications.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
+            "originalUriBaseIds": { "%SRCROOT%": { "uri": root_uri } },
+            "columnKind": "utf16CodeUnits",
             "results": results,
         }]
     })

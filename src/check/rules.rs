@@ -236,7 +236,7 @@ fn check_review(
         text,
         lines: &lines,
     };
-    file.rules(findings, status, run.today);
+    file.rules(findings, status, run);
     // A draft's gate, previewed: how many findings are errors once it is submitted, so
     // that leaving draft is no cliff.
     let escalating = if run.as_status.is_none() && status == Status::Draft {
@@ -249,7 +249,7 @@ fn check_review(
         for d in parsed.diagnostics.iter().cloned() {
             preview.relevel(d);
         }
-        file.rules(&mut preview, Status::InReview, run.today);
+        file.rules(&mut preview, Status::InReview, run);
         let errors = |f: &[Diagnostic]| f.iter().filter(|d| d.level == Level::Error).count();
         errors(&preview.out).saturating_sub(errors(&findings.out))
     } else {
@@ -287,11 +287,12 @@ struct FileView<'a> {
 }
 
 impl FileView<'_> {
-    fn rules(&self, findings: &mut Findings, status: Status, today: NaiveDate) {
+    fn rules(&self, findings: &mut Findings, status: Status, run: &Run) {
+        let today = run.today;
         let (root, review) = (self.root, self.review);
         required_fields(findings, root, status);
         chronology(findings, root, review);
-        implausible_times(findings, root, review, now_for(today, findings.config.zone));
+        implausible_times(findings, root, review, run.now);
         timeline_order(findings, root, review);
         action_items(findings, root, review, today);
         problem_link(findings, root, review);
@@ -425,20 +426,6 @@ fn chronology(findings: &mut Findings, root: &Node, review: &Review) {
             latest = Some((name, ts));
         }
     }
-}
-
-/// "Now" for a check run: the real time on the real today, else (PIRT_TODAY, tests) the
-/// end of that day in the configured zone, so that results are repeatable.
-fn now_for(today: NaiveDate, zone: chrono_tz::Tz) -> chrono::DateTime<chrono::Utc> {
-    use chrono::TimeZone;
-    let real = chrono::Utc::now();
-    if real.with_timezone(&zone).date_naive() == today {
-        return real;
-    }
-    let end = today.and_hms_opt(23, 59, 59).expect("a valid time");
-    zone.from_local_datetime(&end)
-        .earliest()
-        .map_or(real, |t| t.with_timezone(&chrono::Utc))
 }
 
 /// A span in the one duration format of pirt's pages (`23h 49m`, `1d 0h 11m`).

@@ -5,7 +5,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::bail;
+use std::io::Read as _;
+
+use anyhow::{Context, bail};
 use chrono::NaiveDate;
 
 use crate::check::output::{self, Format};
@@ -29,7 +31,11 @@ pub struct Options {
     pub diff: bool,
     /// Keep only the given files that lie in the configured folders (`--in-folders`).
     pub in_folders: bool,
+    /// With the path `-`: check standard input as if it were this file.
+    pub stdin_filename: Option<PathBuf>,
     pub today: NaiveDate,
+    /// Now, for times in the future.
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<ExitCode> {
@@ -50,15 +56,50 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
     }
     let run = check::Run {
         today: options.today,
+        now: options.now,
         as_status: options.as_status,
     };
-    let report = check::check_paths(config, &paths, run, whole);
+    let from_stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    let report = if from_stdin {
+        if paths.len() > 1 || options.fix || options.diff {
+            bail!("`-` (standard input) is checked alone, and without --fix or --diff");
+        }
+        let Some(name) = &options.stdin_filename else {
+            bail!(
+                "checking standard input needs the file it stands for: pirt check - --stdin-filename postmortems/FILE.md"
+            );
+        };
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::stdin()
+                .lock()
+                .take(config.check.max_file_mb * 1024 * 1024 + 1),
+            &mut bytes,
+        )
+        .context("reading standard input")?;
+        if bytes.len() as u64 > config.check.max_file_mb * 1024 * 1024 {
+            bail!(
+                "standard input is over the {} MB limit ([check] max_file_mb in pirt.toml)",
+                config.check.max_file_mb
+            );
+        }
+        check::check_text(config, name, &bytes, run)
+    } else {
+        if options.stdin_filename.is_some() {
+            bail!(
+                "--stdin-filename names the file standard input stands for; pass `-` as the path"
+            );
+        }
+        check::check_paths(config, &paths, run, whole)
+    };
     let format = options.format;
     let mut stdout = crate::ui::stdio::stdout();
+    let cwd = std::env::current_dir().unwrap_or_default();
     output::write(
         format,
         &report,
         out.stdout_color && format == Format::Human,
+        &output::sarif_root(&cwd, &config.root),
         &mut stdout,
     )?;
     stdout.flush()?;

@@ -1,4 +1,4 @@
-//! `pirt render FILE... --format md|html|json [-o OUT | --out-dir DIR] [--template PATH]`
+//! `pirt render FILE... --format md|html|json|jsonl [-o OUT | --out-dir DIR] [--template PATH]`
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,6 +18,16 @@ pub enum Target {
     Dir(PathBuf),
 }
 
+/// How JSON documents are printed on standard output: one document (a single file), one
+/// array of documents (several files: what `json.load` and `jq` read), or one compact
+/// document per line (`--format jsonl`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum JsonShape {
+    Document,
+    Array,
+    Lines,
+}
+
 pub fn run(
     config: &Config,
     files: &[PathBuf],
@@ -25,8 +35,15 @@ pub fn run(
     target: Target,
     template: Option<&Path>,
     today: chrono::NaiveDate,
+    json_lines: bool,
     out: &Output,
 ) -> anyhow::Result<ExitCode> {
+    let shape = match (json_lines, files.len()) {
+        (true, _) => JsonShape::Lines,
+        (false, 1) => JsonShape::Document,
+        (false, _) => JsonShape::Array,
+    };
+    let mut printed = 0;
     if files.len() > 1 && matches!(target, Target::File(_)) {
         bail!(
             "-o writes one file; use --out-dir DIR to render {} reviews",
@@ -75,6 +92,24 @@ pub fn run(
             };
             out.warnings(&file);
             match &target {
+                Target::Stdout if format == Format::Json => {
+                    let piece = match shape {
+                        JsonShape::Document => text,
+                        JsonShape::Lines => {
+                            let value: serde_json::Value = serde_json::from_str(&text)?;
+                            format!("{value}\n")
+                        }
+                        JsonShape::Array => format!(
+                            "{}{}",
+                            if printed == 0 { "[\n" } else { ",\n" },
+                            text.trim_end()
+                        ),
+                    };
+                    printed += 1;
+                    stdout
+                        .write_all(piece.as_bytes())
+                        .context("writing to standard output")?;
+                }
                 Target::Stdout => stdout
                     .write_all(text.as_bytes())
                     .context("writing to standard output")?,
@@ -94,6 +129,12 @@ pub fn run(
                 }
             }
         }
+    }
+    if format == Format::Json && matches!(target, Target::Stdout) && shape == JsonShape::Array {
+        let end = if printed == 0 { "[]\n" } else { "\n]\n" };
+        stdout
+            .write_all(end.as_bytes())
+            .context("writing to standard output")?;
     }
     if let Target::Dir(dir) = &target {
         out.note(format!(

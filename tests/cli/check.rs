@@ -130,12 +130,15 @@ fn sarif_is_structurally_valid() {
         ));
         assert!(!result["message"]["text"].as_str().unwrap().is_empty());
         let location = &result["locations"][0]["physicalLocation"];
+        // Relative to the repository root (this repository's git top level).
         assert!(
             location["artifactLocation"]["uri"]
                 .as_str()
                 .unwrap()
-                .starts_with("rules/")
+                .starts_with("tests/fixtures/check/rules/"),
+            "{location}"
         );
+        assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
         assert!(location["region"]["startLine"].as_u64().unwrap() >= 1);
         assert!(location["region"]["startColumn"].as_u64().unwrap() >= 1);
     }

@@ -341,3 +341,199 @@ fn the_actions_table_explains_brackets_only_when_it_shows_some() {
         "{shown}"
     );
 }
+
+/// SARIF as code scanning reads it: URIs relative to the repository root wherever pirt
+/// runs, UTF-16 columns, help on every rule, and a broken config recorded, not hidden.
+#[test]
+fn sarif_is_relative_to_the_repository_and_records_failures() {
+    let dir = repo(
+        &thin_review("in-review").replace(
+            "The replica was promoted by hand at 00:05.",
+            "😀 The operator should have promoted the replica sooner.",
+        ),
+        "",
+    );
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let sarif = |cwd: &Path, args: &[&str]| -> (Option<i32>, serde_json::Value) {
+        let out = pirt(cwd)
+            .args(["check", "--format", "sarif"])
+            .args(args)
+            .env("PIRT_TODAY", "2026-12-02")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            serde_json::from_slice(&out.stdout)
+                .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout))),
+        )
+    };
+    let uris = |log: &serde_json::Value| -> Vec<String> {
+        log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let a = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+                assert_eq!(a["uriBaseId"], "%SRCROOT%");
+                a["uri"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    let expected = "postmortems/2026-11-30-redis.md";
+    for (cwd, args) in [
+        (dir.path().to_path_buf(), vec![]),
+        (dir.path().join("postmortems"), vec![]),
+        (dir.path().join("postmortems"), vec!["2026-11-30-redis.md"]),
+    ] {
+        let (code, log) = sarif(&cwd, &args);
+        assert_eq!(code, Some(1));
+        let found = uris(&log);
+        assert!(!found.is_empty());
+        assert!(
+            found.iter().all(|u| u == expected),
+            "{cwd:?} {args:?}: {found:?}"
+        );
+        let run = &log["runs"][0];
+        assert_eq!(run["columnKind"], "utf16CodeUnits");
+        assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+        assert!(
+            run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+                .as_str()
+                .unwrap()
+                .ends_with('/')
+        );
+        for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+            for key in ["fullDescription", "help", "helpUri"] {
+                assert!(!rule[key].is_null(), "{} has no {key}", rule["id"]);
+            }
+            assert!(rule["help"]["markdown"].is_string());
+        }
+        // The emoji is two UTF-16 units: "should have" is the 16th character, unit 17.
+        let blame = run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ruleId"] == "blameless-language")
+            .expect("a blameless-language finding");
+        assert_eq!(
+            blame["locations"][0]["physicalLocation"]["region"]["startColumn"],
+            17
+        );
+    }
+    // A broken config: a valid log that says the run failed, exit 2.
+    std::fs::write(
+        dir.path().join("pirt.toml"),
+        "timezone = \"Mars/Olympus\"\n",
+    )
+    .unwrap();
+    let (code, log) = sarif(dir.path(), &[]);
+    assert_eq!(code, Some(2));
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert!(
+        invocation["toolExecutionNotifications"][0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Mars/Olympus")
+    );
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+}
+
+/// Editors pipe the unsaved buffer: the result equals the check of the file itself.
+#[test]
+fn standard_input_is_checked_as_the_file_it_stands_for() {
+    use std::io::Write;
+    let dir = repo(&thin_review("in-review"), "");
+    let file = "postmortems/2026-11-30-redis.md";
+    for format in ["human", "json", "github", "sarif"] {
+        let on_disk = check(dir.path(), &[file, "--format", format]);
+        let mut child = pirt(dir.path())
+            .args(["check", "-", "--stdin-filename", file, "--format", format])
+            .env("PIRT_TODAY", "2026-12-02")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(thin_review("in-review").as_bytes())
+            .unwrap();
+        let piped = child.wait_with_output().unwrap();
+        assert_eq!(piped.status.code(), on_disk.status.code(), "{format}");
+        assert_eq!(piped.stdout, on_disk.stdout, "{format}");
+    }
+    // The buffer, not the file on disk, is what is judged (and no duplicate of itself).
+    let mut child = pirt(dir.path())
+        .args(["check", "-", "--stdin-filename", file])
+        .env("PIRT_TODAY", "2026-12-02")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(thin_review("in-review").replace("SEV2", "SEV9").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("severity `SEV9` is not in the configured scale"),
+        "{shown}"
+    );
+    assert!(!shown.contains("duplicate-id"), "{shown}");
+    let out = check(dir.path(), &["-"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("--stdin-filename"));
+}
+
+#[test]
+fn render_json_of_several_files_is_one_array_or_json_lines() {
+    let dir = repo(&thin_review("draft"), "");
+    std::fs::write(
+        dir.path().join("postmortems/2026-12-01-other.md"),
+        thin_review("draft").replace("PIR-2026-042", "PIR-2026-043"),
+    )
+    .unwrap();
+    let files = [
+        "postmortems/2026-11-30-redis.md",
+        "postmortems/2026-12-01-other.md",
+    ];
+    let out = pirt(dir.path())
+        .arg("render")
+        .args(files)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let all: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    assert_eq!(all[1]["id"], "PIR-2026-043");
+    let out = pirt(dir.path())
+        .arg("render")
+        .args(files)
+        .args(["--format", "jsonl"])
+        .output()
+        .unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], "PIR-2026-042");
+    // One file: one document, as before.
+    let out = pirt(dir.path())
+        .args(["render", files[0], "--format", "json"])
+        .output()
+        .unwrap();
+    let one: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(one["schema_version"], 1);
+    // check's JSON has the same name (and keeps `version` for a release).
+    let out = check(dir.path(), &["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["version"], 1);
+}
