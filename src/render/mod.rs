@@ -600,6 +600,37 @@ mod tests {
         assert!((contrast("#ffffff", "#8fb0ff") - 2.14).abs() < 0.01);
     }
 
+    /// Issue 16: the Nu HTML Checker warns of a section or an article without a heading,
+    /// and reports CSS it does not know (paint-order) as an error.
+    /// Text before the first `##` is a div; the narrative around the sections is a div.
+    #[test]
+    fn text_before_the_first_heading_is_no_section() {
+        let config = Config::default();
+        let text = "---\nid: PIR-2026-001\ntitle: T\nstatus: draft\nseverity: SEV2\n---\n\n# T\n\nBefore any heading.\n\n## Summary\n\nSummed up.\n";
+        let parsed = crate::review::parse_review(std::path::Path::new("r.md"), text, &config);
+        let html = Renderer::new(&config, Format::Html, None)
+            .unwrap()
+            .render(&parsed.review)
+            .unwrap();
+        let body = &html[html.find("<div class=\"narrative\">").expect(&html)..];
+        let preamble = body.find("<div class=\"preamble\">").expect(body);
+        assert!(
+            body[preamble..].contains("<p>Before any heading.</p>"),
+            "{body}"
+        );
+        assert_eq!(body.matches("<section>").count(), 1, "{body}");
+        assert!(body.contains("<section>\n<h2>Summary</h2>"), "{body}");
+        assert!(!html.contains("<article"), "{html}");
+        // The label halo's paint-order: an attribute of each picture, not CSS (the checker
+        // reports the property as unknown CSS: an error).
+        let page = include_str!("../../templates/review.html.j2");
+        assert!(!page.contains("paint-order:"));
+        assert_eq!(
+            page.matches("paint-order=\"stroke\" role=\"img\"").count(),
+            2
+        );
+    }
+
     #[test]
     fn draft_blocks_are_parts_of_their_own() {
         let text = "Written by a person.\n\n<!-- pirt:draft prompt=summary model=gpt-4o at=2026-11-21T10:00:00Z -->\nDrafted **text**.\n<!-- /pirt:draft -->\n\nMore by a person.\n<!-- pirt:draft prompt=lessons model=m at=T -->\nunclosed";

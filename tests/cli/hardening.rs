@@ -349,7 +349,7 @@ fn xss_payloads_in_every_field_stay_inert_in_every_page() {
         std::fs::write(keep.join("stats.html"), &stats.stdout).unwrap();
         std::fs::write(keep.join("wiki.html"), &wiki).unwrap();
     }
-    let script = include_str!("../../templates/site.js");
+    let script = include_str!("../../templates/site.js").trim();
     assert_inert(
         "site index",
         &std::fs::read_to_string(public.join("index.html")).unwrap(),

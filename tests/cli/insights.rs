@@ -241,6 +241,19 @@ fn site_builds_links_everything_and_rewrites_nothing_when_unchanged() {
     // The only script is pirt's, allowed by its hash.
     assert_eq!(index.matches("<script>").count(), 1);
     assert!(index.contains("script-src 'sha256-"));
+    // The hash is of the exact text between the tags, which has no whitespace at its ends:
+    // the Nu HTML Checker hashes it trimmed (tests/html-valid.sh).
+    let text = &index[index.find("<script>").unwrap() + 8..index.find("</script>").unwrap()];
+    assert_eq!(text, text.trim(), "the script has whitespace at its ends");
+    let hash = {
+        use base64::Engine;
+        use sha2::Digest;
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text.as_bytes()))
+    };
+    assert!(
+        index.contains(&format!("script-src 'sha256-{hash}'")),
+        "{hash}"
+    );
     let review = read(&site.join("reviews/PIR-2026-001.html"));
     assert!(review.contains("href=\"../problems/PRB-0001.html\""));
     assert!(review.contains("href=\"../index.html\""));
