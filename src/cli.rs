@@ -558,7 +558,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             let target = match (output, out_dir) {
                 (Some(file), _) => cmd::render::Target::File(file),
                 (None, Some(dir)) => cmd::render::Target::Dir(dir),
-                (None, None) => cmd::render::Target::Stdout,
+                (None, None) => cmd::render::Target::Stdout { json_lines },
             };
             cmd::render::run(
                 &config,
@@ -567,7 +567,6 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                 target,
                 template.as_deref(),
                 today(&config)?,
-                json_lines,
                 &out,
             )
         }

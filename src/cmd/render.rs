@@ -13,7 +13,10 @@ use crate::render::{Format, Renderer};
 use crate::review::ReviewFile;
 
 pub enum Target {
-    Stdout,
+    /// Standard output; `json_lines`: JSON as one compact document per line.
+    Stdout {
+        json_lines: bool,
+    },
     File(PathBuf),
     Dir(PathBuf),
 }
@@ -35,9 +38,9 @@ pub fn run(
     target: Target,
     template: Option<&Path>,
     today: chrono::NaiveDate,
-    json_lines: bool,
     out: &Output,
 ) -> anyhow::Result<ExitCode> {
+    let json_lines = matches!(target, Target::Stdout { json_lines: true });
     let shape = match (json_lines, files.len()) {
         (true, _) => JsonShape::Lines,
         (false, 1) => JsonShape::Document,
@@ -92,7 +95,7 @@ pub fn run(
             };
             out.warnings(&file);
             match &target {
-                Target::Stdout if format == Format::Json => {
+                Target::Stdout { .. } if format == Format::Json => {
                     let piece = match shape {
                         JsonShape::Document => text,
                         JsonShape::Lines => {
@@ -110,7 +113,7 @@ pub fn run(
                         .write_all(piece.as_bytes())
                         .context("writing to standard output")?;
                 }
-                Target::Stdout => stdout
+                Target::Stdout { .. } => stdout
                     .write_all(text.as_bytes())
                     .context("writing to standard output")?,
                 Target::File(dest) => {
@@ -130,7 +133,10 @@ pub fn run(
             }
         }
     }
-    if format == Format::Json && matches!(target, Target::Stdout) && shape == JsonShape::Array {
+    if format == Format::Json
+        && matches!(target, Target::Stdout { .. })
+        && shape == JsonShape::Array
+    {
         let end = if printed == 0 { "[]\n" } else { "\n]\n" };
         stdout
             .write_all(end.as_bytes())
@@ -168,7 +174,7 @@ fn check_destinations(files: &[PathBuf], target: &Target, format: Format) -> any
     };
     let inputs: Vec<PathBuf> = files.iter().map(|f| canonical(f)).collect();
     let destinations: Vec<PathBuf> = match target {
-        Target::Stdout => return Ok(()),
+        Target::Stdout { .. } => return Ok(()),
         Target::File(dest) => vec![dest.clone()],
         Target::Dir(dir) => files
             .iter()
