@@ -38,7 +38,9 @@ seed() {
     redaction)
         cat ../tests/fixtures/draft/review.md >"$dir/review"
         printf 'key sk-proj-AbCdEf0123456789AbCdEf0123456789 mail ops@example.com ip 10.0.0.1 ::1\n' >"$dir/secrets"
-        printf 'https://user:hunter2@db.internal/x password=swordfish Bearer abc.def.ghi\n' >"$dir/urls" ;;
+        printf 'https://user:hunter2@db.internal/x password=swordfish Bearer abc.def.ghi\n' >"$dir/urls"
+        printf 'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T0FAKE000/B0FAKE000/FAKEfake0123FAKEfake0123\n"dsn": "https://0123456789abcdef0123456789abcdef@o12345.ingest.sentry.io/678"\nDD_API_KEY=0123456789abcdef0123456789abcdef\n' >"$dir/webhooks"
+        printf 'AccountKey=ZmFrZWtleWZha2VrZXlmYWtla2V5ZmFrZWtleTA=;\n?sv=2022-11-02&sig=FAKEc2lnbmF0dXJl%%2Bc2ln%%3D\nServer=db;Password=Fake-Pass-2026;\nkubectl --token=Zm9vYmFyYmF6cXV4MTIz get pods\nexport API_TOKEN="FAKE0123456789abcdefFAKE0123"\n' >"$dir/keys" ;;
     esac
 }
 
