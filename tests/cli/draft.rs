@@ -1164,30 +1164,16 @@ async fn the_token_limit_comes_from_the_flag_the_prompt_file_or_the_config() {
         .await;
     let url = format!("{}/v1", server.uri());
     let dir = repo(&url, "max_tokens = 333\n");
-    let out = run(
-        dir.path(),
-        &["draft", REVIEW, "-p", "summary", "--stdout"],
-        &[],
-    )
-    .await;
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(sent_max_tokens(&server).await, 333, "[llm] max_tokens");
-    let out = run(
-        dir.path(),
-        &[
-            "draft",
-            REVIEW,
-            "-p",
-            "summary",
-            "--stdout",
-            "--max-tokens",
-            "77",
-        ],
-        &[],
-    )
-    .await;
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(sent_max_tokens(&server).await, 77, "--max-tokens");
+    // Drafts the summary to stdout with the extra flags; returns the limit sent.
+    let sent = async |flags: &[&str]| {
+        let mut args = vec!["draft", REVIEW, "-p", "summary", "--stdout"];
+        args.extend(flags);
+        let out = run(dir.path(), &args, &[]).await;
+        assert!(out.status.success(), "{}", stderr(&out));
+        sent_max_tokens(&server).await
+    };
+    assert_eq!(sent(&[]).await, 333, "[llm] max_tokens");
+    assert_eq!(sent(&["--max-tokens", "77"]).await, 77, "--max-tokens");
     let prompts = dir.path().join(".pirt/prompts");
     std::fs::create_dir_all(&prompts).unwrap();
     std::fs::write(
@@ -1195,31 +1181,9 @@ async fn the_token_limit_comes_from_the_flag_the_prompt_file_or_the_config() {
         "---\ndescription: Ours\ntarget: section:Summary\nmax_tokens: 55\n---\nSummarise {{ review.title }}\n",
     )
     .unwrap();
-    let out = run(
-        dir.path(),
-        &["draft", REVIEW, "-p", "summary", "--stdout"],
-        &[],
-    )
-    .await;
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(sent_max_tokens(&server).await, 55, "the prompt file");
-    let out = run(
-        dir.path(),
-        &[
-            "draft",
-            REVIEW,
-            "-p",
-            "summary",
-            "--stdout",
-            "--max-tokens",
-            "88",
-        ],
-        &[],
-    )
-    .await;
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sent(&[]).await, 55, "the prompt file");
     assert_eq!(
-        sent_max_tokens(&server).await,
+        sent(&["--max-tokens", "88"]).await,
         88,
         "the flag over the prompt file"
     );
