@@ -12,6 +12,8 @@ use crate::cmd;
 use crate::config::Config;
 use crate::render::Format;
 
+mod man;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "pirt",
@@ -183,19 +185,28 @@ enum Command {
     Problem(ProblemCommand),
     /// Print the JSON Schema (draft 2020-12) of the front matter, for editors and tools
     #[command(
-        after_help = "Examples:\n  pirt schema > .pirt/review.schema.json\n  pirt schema --problem > .pirt/problem.schema.json\n\nThen start each review with a modeline for the YAML language server:\n  # yaml-language-server: $schema=../.pirt/review.schema.json"
+        after_help = "Examples:\n  pirt schema -o .pirt/review.schema.json\n  pirt schema --problem -o .pirt/problem.schema.json\n\nThen start each review with a modeline for the YAML language server:\n  # yaml-language-server: $schema=../.pirt/review.schema.json"
     )]
     Schema {
         /// The schema of a problem record instead of a review
         #[arg(long)]
         problem: bool,
+        /// Write the schema to FILE (creating its folder) instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
-    /// Print the man page (roff) of pirt
-    #[command(after_help = "Example:\n  pirt man > ~/.local/share/man/man1/pirt.1 && man pirt")]
-    Man,
+    /// Print the man page (roff) of pirt, or write it and one page per subcommand to a folder
+    #[command(
+        after_help = "Examples:\n  pirt man --dir ~/.local/share/man/man1 && man pirt-timeline-add\n  pirt man | man -l -"
+    )]
+    Man {
+        /// Write pirt.1 and a page per subcommand (pirt-init.1, pirt-timeline-add.1, ...) into DIR, creating it
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Print a shell completion script
     #[command(
-        after_help = "Example:\n  pirt completions bash > ~/.local/share/bash-completion/completions/pirt"
+        after_help = "Examples:\n  mkdir -p ~/.local/share/bash-completion/completions\n  pirt completions bash > ~/.local/share/bash-completion/completions/pirt\n  mkdir -p ~/.zfunc && pirt completions zsh > ~/.zfunc/_pirt\n  mkdir -p ~/.config/fish/completions\n  pirt completions fish > ~/.config/fish/completions/pirt.fish\n\nzsh reads ~/.zfunc when ~/.zshrc has fpath+=~/.zfunc before compinit."
     )]
     Completions { shell: clap_complete::Shell },
 }
@@ -476,10 +487,28 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
         color: colour(std::io::stderr().is_terminal()),
         stdout_color: colour(std::io::stdout().is_terminal()),
     };
-    if let Command::Man = cli.command {
-        let mut page = Vec::new();
-        clap_mangen::Man::new(Cli::command()).render(&mut page)?;
-        std::io::Write::write_all(&mut crate::ui::stdio::stdout(), &page)?;
+    if let Command::Man { dir } = &cli.command {
+        use anyhow::Context as _;
+        let pages = man::pages(Cli::command(), &man::date()?);
+        let Some(dir) = dir else {
+            let page = pages[0].text.as_bytes();
+            std::io::Write::write_all(&mut crate::ui::stdio::stdout(), page)?;
+            return Ok(ExitCode::SUCCESS);
+        };
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create folder {}", dir.display()))?;
+        for page in &pages {
+            let path = dir.join(&page.file_name);
+            crate::fsutil::write_generated(&path, page.text.as_bytes())?;
+            if out.verbose {
+                out.note(format!("wrote {}", path.display()));
+            }
+        }
+        out.note(format!(
+            "wrote {} man pages into {}",
+            pages.len(),
+            dir.display()
+        ));
         return Ok(ExitCode::SUCCESS);
     }
     if let Command::Completions { shell } = cli.command {
@@ -693,18 +722,28 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
         Command::Problem(ProblemCommand::List { format }) => {
             cmd::problem::list(&config, matches!(format, ListFormat::Json), &out)
         }
-        Command::Schema { problem } => {
+        Command::Schema { problem, output } => {
+            use anyhow::Context as _;
             let schema = if problem {
                 crate::schema::problem_schema()
             } else {
                 crate::schema::review_schema(&config)
             };
-            let mut stdout = crate::ui::stdio::stdout();
-            serde_json::to_writer_pretty(&mut stdout, &schema).map_err(std::io::Error::from)?;
-            std::io::Write::write_all(&mut stdout, b"\n")?;
+            let mut text = serde_json::to_vec_pretty(&schema).map_err(std::io::Error::from)?;
+            text.push(b'\n');
+            let Some(path) = output else {
+                std::io::Write::write_all(&mut crate::ui::stdio::stdout(), &text)?;
+                return Ok(ExitCode::SUCCESS);
+            };
+            if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(folder)
+                    .with_context(|| format!("cannot create folder {}", folder.display()))?;
+            }
+            crate::fsutil::write_generated(&path, &text)?;
+            out.note(format!("wrote {}", path.display()));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Completions { .. } | Command::Man => unreachable!("handled above"),
+        Command::Completions { .. } | Command::Man { .. } => unreachable!("handled above"),
     }
 }
 

@@ -7,6 +7,7 @@ mod gate;
 mod hardening;
 mod init;
 mod insights;
+mod man;
 mod new;
 mod pipes;
 mod render;
