@@ -540,15 +540,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                 }
             ) =>
         {
-            let log = crate::check::output::sarif_failure(
-                &crate::error_text(&error),
-                &crate::check::output::sarif_root(&cwd, &cwd),
-            );
-            let mut stdout = crate::ui::stdio::stdout();
-            serde_json::to_writer_pretty(&mut stdout, &log).map_err(std::io::Error::from)?;
-            std::io::Write::write_all(&mut stdout, b"\n")?;
-            errln!("{}", crate::error_text(&error));
-            return Ok(ExitCode::from(2));
+            return sarif_failed(&error, &cwd);
         }
         Err(error) => return Err(error),
     };
@@ -634,19 +626,26 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                 CheckFormat::Github => crate::check::output::Format::Github,
                 CheckFormat::Sarif => crate::check::output::Format::Sarif,
             };
-            let options = cmd::check::Options {
-                paths,
-                format,
-                deny_warnings,
-                as_status: as_status.as_deref().and_then(crate::review::Status::parse),
-                fix,
-                diff,
-                in_folders,
-                stdin_filename,
-                today: today(&config)?,
-                now: check_now(&config)?,
-            };
-            cmd::check::run(&config, options, &out)
+            let sarif = format == crate::check::output::Format::Sarif;
+            let checked = (|| {
+                let options = cmd::check::Options {
+                    paths,
+                    format,
+                    deny_warnings,
+                    as_status: as_status.as_deref().and_then(crate::review::Status::parse),
+                    fix,
+                    diff,
+                    in_folders,
+                    stdin_filename,
+                    today: today(&config)?,
+                    now: check_now(&config)?,
+                };
+                cmd::check::run(&config, options, &out)
+            })();
+            match checked {
+                Err(error) if sarif => sarif_failed(&error, &cwd),
+                other => other,
+            }
         }
         Command::Stats {
             paths,
@@ -754,6 +753,20 @@ fn today(config: &Config) -> anyhow::Result<chrono::NaiveDate> {
             .map_err(|_| anyhow::anyhow!("PIRT_TODAY=`{text}` is not a date; write YYYY-MM-DD")),
         _ => Ok(chrono::Utc::now().with_timezone(&config.zone).date_naive()),
     }
+}
+
+/// A check in SARIF that could not run: code scanning must see the failure, a valid SARIF
+/// log that records it, never an empty file that reads as a clean scan. Exit 2.
+fn sarif_failed(error: &anyhow::Error, cwd: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let log = crate::check::output::sarif_failure(
+        &crate::error_text(error),
+        &crate::check::output::sarif_root(cwd, cwd),
+    );
+    let mut stdout = crate::ui::stdio::stdout();
+    serde_json::to_writer_pretty(&mut stdout, &log).map_err(std::io::Error::from)?;
+    std::io::Write::write_all(&mut stdout, b"\n")?;
+    errln!("{}", crate::error_text(error));
+    Ok(ExitCode::from(2))
 }
 
 /// Now for `pirt check`: `PIRT_NOW` (RFC 3339) if set; else, when `PIRT_TODAY` fixes the

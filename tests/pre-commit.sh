@@ -31,12 +31,14 @@ printf '# Our docs\n\nTODO: write them. The operator should have known. This is 
 printf -- '---\ntitle: A docs page with front matter\n---\nNot a review either.\n' > docs/page.md
 cp "$here/examples/postmortems/2018-10-21-degraded-service-after-43s-network-partition.md" docs/incidents/postmortems/good.md
 cp "$here"/examples/problems/PRB-0002-*.md docs/incidents/problems/
-run() { pre-commit try-repo "$here" pirt-check-system --all-files >"$tmp/out" 2>&1; }
+# --verbose: pre-commit shows a passing hook's output too, so what was checked is seen.
+run() { pre-commit try-repo "$here" pirt-check-system --all-files --verbose >"$tmp/out" 2>&1; }
 git add -A
 if ! run; then
   echo "FAIL: the hook failed on a good review and docs:" >&2; cat "$tmp/out" >&2; exit 1
 fi
 grep -q "README.md\|page.md" "$tmp/out" && { echo "FAIL: the hook judged docs as reviews:" >&2; cat "$tmp/out" >&2; exit 1; }
+grep -q "in 2 files" "$tmp/out" || { echo "FAIL: the hook did not check the review and its problem record:" >&2; cat "$tmp/out" >&2; exit 1; }
 printf -- '---\nid: PIR-1\n---\n' > docs/incidents/postmortems/bad.md
 git add -A
 if run; then

@@ -18,9 +18,14 @@ bin=$(realpath "${PIRT_BIN:-./target/debug/pirt}")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export PIRT_TODAY=2026-11-26
-( cd tests/fixtures/check && "$bin" check rules --format sarif > "$tmp/findings.sarif" 2>/dev/null || true )
-( cd tests/fixtures/check/rules && "$bin" --config ../pirt.toml check chronology/fail.md schema --format sarif > "$tmp/subfolder.sarif" 2>/dev/null || true )
-( cd examples && "$bin" check postmortems/2018-10-21-degraded-service-after-43s-network-partition.md --format sarif > "$tmp/clean.sarif" 2>/dev/null || true )
+expect() { # exit code, log name, command...
+  local want=$1 name=$2 code=0; shift 2
+  "$@" > "$tmp/$name.sarif" 2>/dev/null || code=$?
+  [[ $code -eq $want ]] || { echo "FAIL: $name exits $code, not $want" >&2; exit 1; }
+}
+(cd tests/fixtures/check && expect 1 findings "$bin" check rules --format sarif)
+(cd tests/fixtures/check/rules && expect 1 subfolder "$bin" --config ../pirt.toml check chronology/fail.md schema --format sarif)
+(cd examples && expect 0 clean "$bin" check postmortems/2018-10-21-degraded-service-after-43s-network-partition.md --format sarif)
 mkdir "$tmp/broken" && printf 'timezone = "Mars/Olympus"\n' > "$tmp/broken/pirt.toml"
 code=0; ( cd "$tmp/broken" && "$bin" check --format sarif > "$tmp/broken.sarif" 2>/dev/null ) || code=$?
 [[ $code -eq 2 ]] || { echo "FAIL: a broken config exits $code, not 2" >&2; exit 1; }
@@ -40,7 +45,8 @@ python3 - "$tmp" <<'PY'
 import json, sys
 tmp = sys.argv[1]
 def results(name): return json.load(open(f"{tmp}/{name}.sarif"))["runs"][0]
-f, s, b = results("findings"), results("subfolder"), results("broken")
+f, s, b, c = results("findings"), results("subfolder"), results("broken"), results("clean")
+assert c["results"] == [] and c["invocations"][0]["executionSuccessful"] is True, c
 uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in f["results"] + s["results"]}
 assert uris and all(u.startswith("tests/fixtures/check/rules/") for u in uris), uris
 assert b["invocations"][0]["executionSuccessful"] is False and b["invocations"][0]["toolExecutionNotifications"], b

@@ -44,4 +44,5 @@ while IFS= read -r file; do
   fi
 done < <(find examples/postmortems tests/fixtures/check tests/fixtures/bad tests/fixtures/checkout.md tests/fixtures/unknown-key.md -name '*.md' | sort)
 echo "schema and check agree on $((checked - failures)) of $checked files"
+[[ $checked -ge 40 ]] || { echo "FAIL: only $checked files were compared (fixtures moved?)" >&2; exit 1; }
 [[ $failures -eq 0 ]]

@@ -11,7 +11,15 @@ use crate::review::scan_ids;
 /// Unless `whole` (the checked set is the configured folders), those folders are also
 /// scanned for the ids of files outside the checked set, so that checking one file
 /// (pre-commit) still resolves its references.
-pub(super) fn check(config: &Config, summaries: &[Summary], whole: bool) -> Vec<Diagnostic> {
+///
+/// `held`: a file whose text is in memory (standard input) rather than on disk; its source
+/// lines are taken from that text.
+pub(super) fn check(
+    config: &Config,
+    summaries: &[Summary],
+    whole: bool,
+    held: Option<(&Path, &str)>,
+) -> Vec<Diagnostic> {
     let mut reviews: HashMap<&str, Vec<&Path>> = HashMap::new();
     let mut problems: HashMap<&str, Vec<&Path>> = HashMap::new();
     for s in summaries {
@@ -50,8 +58,13 @@ pub(super) fn check(config: &Config, summaries: &[Summary], whole: bool) -> Vec<
                 let mut d = Diagnostic::new(&s.path, r.pos, level, rule, message);
                 d.hint = hint;
                 // Findings here are rare: the source line is read when one is made.
-                if let Ok(text) = std::fs::read_to_string(&s.path) {
-                    d.attach_snippet(&text);
+                match held {
+                    Some((path, text)) if path == s.path => d.attach_snippet(text),
+                    _ => {
+                        if let Ok(text) = std::fs::read_to_string(&s.path) {
+                            d.attach_snippet(&text);
+                        }
+                    }
                 }
                 out.push(d);
             }

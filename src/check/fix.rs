@@ -33,6 +33,13 @@ pub enum FixKind {
 }
 
 impl FixKind {
+    pub const ALL: [FixKind; 4] = [
+        FixKind::Timestamp,
+        FixKind::SeverityAlias,
+        FixKind::TimelineOrder,
+        FixKind::GuideComment,
+    ];
+
     /// The rule whose finding the fix removes.
     pub fn rule(self) -> &'static str {
         match self {
@@ -41,6 +48,17 @@ impl FixKind {
             FixKind::TimelineOrder => "timeline-order",
             FixKind::GuideComment => "placeholder",
         }
+    }
+}
+
+/// Whether a finding is of the kind a fix may remove: a time without an offset, entries
+/// out of order, guidance left in. (A severity alias is no finding; it is fixed anyway.)
+pub fn may_fix(d: &crate::diagnostic::Diagnostic) -> bool {
+    match d.rule {
+        "schema" => d.message.contains("has no offset"),
+        "timeline-order" => d.message.contains("comes after a later one"),
+        "placeholder" => d.message.starts_with("template guidance"),
+        _ => false,
     }
 }
 
@@ -184,6 +202,15 @@ fn apply(text: &str, mut edits: Vec<(std::ops::Range<usize>, String, Applied)>) 
 fn written_range(text: &str, node: &Node) -> Option<std::ops::Range<usize>> {
     let start = node.pos.offset;
     let end = start + node.pos.len;
+    // Only a value written after its key on the same line (not a block scalar, not an
+    // alias, not inside a flow mapping) is replaced.
+    if !text
+        .get(..start)?
+        .trim_end_matches([' ', '\t'])
+        .ends_with(':')
+    {
+        return None;
+    }
     let raw = text.get(start..end)?;
     let quote = raw.chars().next().filter(|c| *c == '"' || *c == '\'');
     match quote {
@@ -230,6 +257,13 @@ fn timestamps(config: &Config, text: &str, root: &Node, _: &Layout, _: &ParsedFi
         .into_iter()
         .filter_map(|(node, what)| {
             let ts = unambiguous(config, node.as_str()?)?;
+            // An alias is fixed at its anchor; a block scalar (`|`, `>`) is left alone.
+            if matches!(
+                text.as_bytes().get(node.pos.offset),
+                Some(b'*' | b'|' | b'>')
+            ) {
+                return None;
+            }
             let range = written_range(text, node)?;
             let stored = format_timestamp(&ts);
             let done = Applied {
@@ -288,6 +322,17 @@ fn timeline_order(_: &Config, text: &str, root: &Node, layout: &Layout, _: &Pars
         .iter()
         .map(|item| line_start(dash_before(text, item.pos.offset)))
         .collect();
+    // Every entry must be written out in place, one after the other: an alias (`*e`)
+    // points at its anchor elsewhere, and such a list is left alone.
+    let written_here = items.iter().all(|item| {
+        let dash = dash_before(text, item.pos.offset);
+        text.as_bytes().get(dash) == Some(&b'-')
+            && !text[dash + 1..item.pos.offset].contains(['*', '&'])
+            && text.as_bytes().get(item.pos.offset) != Some(&b'*')
+    });
+    if !written_here || starts.windows(2).any(|w| w[0] >= w[1]) {
+        return None;
+    }
     let indent = &text[starts[0]..dash_before(text, items[0].pos.offset)];
     // Each entry owns the comment lines directly above it.
     let owned: Vec<usize> = starts
@@ -295,6 +340,9 @@ fn timeline_order(_: &Config, text: &str, root: &Node, layout: &Layout, _: &Pars
         .map(|&s| above_comments(text, s, indent))
         .collect();
     let end = block_end(text, layout, starts[0], indent.len());
+    if owned.windows(2).any(|w| w[0] >= w[1]) || owned.last().is_some_and(|&l| l >= end) {
+        return None;
+    }
     let chunks: Vec<&str> = (0..items.len())
         .map(|i| &text[owned[i]..owned.get(i + 1).copied().unwrap_or(end)])
         .collect();
@@ -323,9 +371,12 @@ fn guide_comments(_: &Config, text: &str, _: &Node, layout: &Layout, parsed: &Pa
         .sections
         .iter()
         .filter(|s| !s.is_empty() && s.text.contains("<!-- guide:"))
-        .map(|s| {
+        .filter_map(|s| {
+            let (kept, count) = without_guide_lines(&s.text);
+            if count == 0 {
+                return None;
+            }
             let range = layout.body_start + s.span.start..layout.body_start + s.span.end;
-            let count = s.text.matches("<!-- guide:").count();
             let done = Applied {
                 kind: FixKind::GuideComment,
                 line: s.line,
@@ -335,10 +386,47 @@ fn guide_comments(_: &Config, text: &str, _: &Node, layout: &Layout, parsed: &Pa
                     if count == 1 { "" } else { "s" }
                 ),
             };
-            (range, strip_guides(&s.text), done)
+            Some((range, kept, done))
         })
         .collect();
     apply(text, edits)
+}
+
+/// A section's text without the guidance comments that stand on lines of their own,
+/// outside code fences, and are closed (`-->`): exactly what the `placeholder` rule
+/// reports. A comment inside a line of text, in a code block, or never closed is left.
+fn without_guide_lines(text: &str) -> (String, usize) {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut out = String::with_capacity(text.len());
+    let mut count = 0;
+    let mut fence: Option<&str> = None;
+    let mut i = 0;
+    while i < lines.len() {
+        let trimmed = lines[i].trim();
+        if let Some(marker) = fence {
+            if trimmed.starts_with(marker) {
+                fence = None;
+            }
+        } else if trimmed.starts_with("```") {
+            fence = Some("```");
+        } else if trimmed.starts_with("~~~") {
+            fence = Some("~~~");
+        } else if trimmed.starts_with("<!-- guide:") {
+            // The comment's last line: the first that holds `-->`, which must end it.
+            let close = (i..lines.len()).find(|&j| lines[j].contains("-->"));
+            if let Some(j) = close
+                && lines[j].trim_end().ends_with("-->")
+                && lines[j].matches("-->").count() == 1
+            {
+                count += 1;
+                i = j + 1;
+                continue;
+            }
+        }
+        out.push_str(lines[i]);
+        i += 1;
+    }
+    (out, count)
 }
 
 #[cfg(test)]
@@ -422,6 +510,30 @@ mod tests {
             "{out}"
         );
         assert_eq!(applied.len(), 1);
+    }
+
+    #[test]
+    fn what_cannot_be_fixed_safely_is_left_alone() {
+        let config = config();
+        let nothing = |text: String| {
+            let out = fix(&config, Path::new("t.md"), &text).unwrap();
+            assert!(out.is_none(), "{text}\n=> {:?}", out.map(|f| f.text));
+        };
+        // A timeline entry that is an alias of another: no splice can sort it.
+        nothing(format!(
+            "{HEAD}severity: SEV2\nstarted_at: 2026-11-20T14:00:00Z\ntimeline:\n  - &e {{at: 2026-11-20T14:30:00Z, text: b}}\n  - at: 2026-11-20T14:09:00Z\n    text: a\n  - *e\n---\n"
+        ));
+        // Guidance never closed, inside a line of text, or in a code block.
+        nothing(format!(
+            "{HEAD}severity: SEV2\nstarted_at: 2026-11-20T14:00:00Z\n---\n\n## Summary\n\nReal text.\n<!-- guide: oops\nMore real text.\n"
+        ));
+        nothing(format!(
+            "{HEAD}severity: SEV2\nstarted_at: 2026-11-20T14:00:00Z\n---\n\n## Summary\n\nDone <!-- guide: x --> here.\n\n```markdown\n<!-- guide: Who was hit? -->\n```\n"
+        ));
+        // A time given as a block scalar.
+        nothing(format!(
+            "{HEAD}severity: SEV2\nstarted_at: |\n  2026-11-20 14:00\n---\n"
+        ));
     }
 
     #[test]

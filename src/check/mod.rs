@@ -310,7 +310,7 @@ pub fn check_paths(config: &Config, paths: &[PathBuf], run: Run, whole: bool) ->
     drop(files);
     report
         .diagnostics
-        .extend(cross::check(config, &summaries, whole));
+        .extend(cross::check(config, &summaries, whole, None));
     report.diagnostics.sort_by(|a, b| {
         (&a.path, a.line, a.column, a.rule).cmp(&(&b.path, b.line, b.column, b.rule))
     });
@@ -328,15 +328,9 @@ pub fn check_text(config: &Config, path: &Path, bytes: &[u8], run: Run) -> Repor
     let checked = rules::check_bytes(config, &blameless, path, bytes, kind, &run);
     let mut diagnostics = checked.diagnostics;
     let summaries: Vec<Summary> = checked.summary.into_iter().collect();
-    let mut cross = cross::check(config, &summaries, false);
-    // Their source lines come from the text given, not from the file on disk.
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        for d in &mut cross {
-            d.snippet = None;
-            d.attach_snippet(text);
-        }
-    }
-    diagnostics.extend(cross);
+    // Source lines come from the text given, not from the file on disk.
+    let held = std::str::from_utf8(bytes).ok().map(|text| (path, text));
+    diagnostics.extend(cross::check(config, &summaries, false, held));
     diagnostics.sort_by(|a, b| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)));
     Report {
         files: 1,
@@ -395,7 +389,7 @@ impl<'c> MemoryChecker<'c> {
         );
         let mut diagnostics = checked.diagnostics;
         let summaries: Vec<Summary> = checked.summary.into_iter().collect();
-        diagnostics.extend(cross::check(self.config, &summaries, false));
+        diagnostics.extend(cross::check(self.config, &summaries, false, None));
         Report {
             files: 1,
             escalating: checked.escalating,

@@ -66,7 +66,7 @@ pub(super) fn check_file(
     let size = std::fs::metadata(path)
         .with_context(|| format!("cannot read {}", path.display()))?
         .len();
-    let limit = config.check.max_file_mb * 1024 * 1024;
+    let limit = config.check.max_file_mb.saturating_mul(1024 * 1024);
     if size > limit {
         let mut findings = Findings {
             config,
@@ -179,19 +179,17 @@ fn fixable(
     run: &Run,
     found: &[Diagnostic],
 ) -> usize {
-    use crate::check::fix::{FixKind, fix};
-    let rules = [
-        FixKind::Timestamp,
-        FixKind::SeverityAlias,
-        FixKind::TimelineOrder,
-        FixKind::GuideComment,
-    ]
-    .map(FixKind::rule);
+    use crate::check::fix::{fix, may_fix};
+    let rules: Vec<&str> = crate::check::fix::FixKind::ALL
+        .iter()
+        .map(|k| k.rule())
+        .collect();
     let count = |ds: &[Diagnostic]| ds.iter().filter(|d| rules.contains(&d.rule)).count();
-    let before = count(found);
-    if before == 0 {
+    // Only findings a fix can remove make it worth trying (an unknown key cannot be fixed).
+    if !found.iter().any(may_fix) {
         return 0;
     }
+    let before = count(found);
     let Ok(Some(fixed)) = fix(config, path, text) else {
         return 0;
     };
@@ -561,13 +559,18 @@ fn implausible_times(
             );
         }
     }
-    // A year far from the others: the median year of the review's times is its year.
+    // A year far from the others: the review's year is that of `started_at`, else the
+    // median year of its times.
     let mut years: Vec<i32> = times
         .iter()
         .map(|(ts, _, _)| ts.with_timezone(&zone).year())
         .collect();
     years.sort_unstable();
-    if let Some(&median) = years.get(years.len() / 2) {
+    let anchor = review
+        .started_at
+        .map(|t| t.with_timezone(&zone).year())
+        .or_else(|| years.get(years.len() / 2).copied());
+    if let Some(median) = anchor {
         for (ts, pos, what) in &times {
             let year = ts.with_timezone(&zone).year();
             if (year - median).abs() > 1 {
@@ -897,7 +900,11 @@ fn filler(section: &crate::review::document::Section) -> Option<String> {
         })
         .collect();
     let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
-    (words.is_empty() || FILLERS.contains(&words.as_str())).then(|| visible.to_string())
+    // `...`, `-`, `…` stand in for text; an emoji or a symbol alone might be an answer.
+    let dots = visible
+        .chars()
+        .all(|c| matches!(c, '.' | '-' | '…' | '–' | '—' | '_' | '*' | ' '));
+    (FILLERS.contains(&words.as_str()) || dots).then(|| visible.to_string())
 }
 
 const PLACEHOLDERS: &[&str] = &["TODO", "TBD", "FIXME", "???", "<fill in>", "<!-- guide:"];

@@ -39,19 +39,36 @@ pub struct Options {
 }
 
 pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<ExitCode> {
+    if options.diff && options.format != Format::Human {
+        bail!("--diff prints a diff, not a report: leave out --format");
+    }
+    let from_stdin = options.paths.iter().any(|p| p.as_os_str() == "-");
+    if from_stdin && (options.paths.len() > 1 || options.fix || options.diff || options.in_folders)
+    {
+        bail!("`-` (standard input) is checked alone, without --fix, --diff or --in-folders");
+    }
     // With no PATH the configured folders are the whole set.
     let whole = options.paths.is_empty();
     let paths = if whole {
         default_paths(config)?
     } else if options.in_folders {
-        in_folders(config, &options.paths, out)
+        in_folders(config, &options.paths, out)?
     } else {
         options.paths.clone()
     };
+    let mut fix_errors = 0;
     if options.fix || options.diff {
-        let fixed = fix_files(config, &paths, options.diff, out)?;
+        let (fixed, errors) = fix_files(config, &paths, options.diff, out)?;
+        for e in &errors {
+            errln!("error: {e}");
+        }
+        fix_errors = errors.len();
         if options.diff {
-            return Ok(ExitCode::from(u8::from(fixed > 0)));
+            return Ok(ExitCode::from(match (errors.is_empty(), fixed) {
+                (false, _) => 2,
+                (true, 0) => 0,
+                (true, _) => 1,
+            }));
         }
     }
     let run = check::Run {
@@ -59,11 +76,7 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
         now: options.now,
         as_status: options.as_status,
     };
-    let from_stdin = paths.iter().any(|p| p.as_os_str() == "-");
     let report = if from_stdin {
-        if paths.len() > 1 || options.fix || options.diff {
-            bail!("`-` (standard input) is checked alone, and without --fix or --diff");
-        }
         let Some(name) = &options.stdin_filename else {
             bail!(
                 "checking standard input needs the file it stands for: pirt check - --stdin-filename postmortems/FILE.md"
@@ -77,7 +90,7 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
             &mut bytes,
         )
         .context("reading standard input")?;
-        if bytes.len() as u64 > config.check.max_file_mb * 1024 * 1024 {
+        if bytes.len() as u64 > config.check.max_file_mb.saturating_mul(1024 * 1024) {
             bail!(
                 "standard input is over the {} MB limit ([check] max_file_mb in pirt.toml)",
                 config.check.max_file_mb
@@ -106,7 +119,7 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
     if format != Format::Human {
         out.note(output::summary_line(&report));
     }
-    if !report.io_errors.is_empty() {
+    if !report.io_errors.is_empty() || fix_errors > 0 {
         for e in &report.io_errors {
             errln!("error: {e}");
         }
@@ -123,21 +136,28 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
 
 /// Applies the safe fixes to every review under `paths` (or, with `diff_only`, prints
 /// them as a unified diff). Each file is locked, read, fixed, proven and written
-/// atomically on its own. Returns how many files were (or would be) changed.
+/// atomically on its own; a file that cannot be fixed or written is reported and the others
+/// are still fixed. Returns how many files were (or would be) changed, and the errors.
 fn fix_files(
     config: &Config,
     paths: &[PathBuf],
     diff_only: bool,
     out: &Output,
-) -> anyhow::Result<usize> {
-    let (files, _) = check::collect_files(paths);
+) -> anyhow::Result<(usize, Vec<String>)> {
+    let (files, mut errors) = check::collect_files(paths);
     let mut changed = 0;
     let mut stdout = crate::ui::stdio::stdout();
     for path in files
         .iter()
         .filter(|p| check::kind_of(config, p) == check::Kind::Review)
     {
-        let _lock = (!diff_only).then(|| EditLock::acquire(path)).transpose()?;
+        let lock = match (!diff_only).then(|| EditLock::acquire(path)).transpose() {
+            Ok(lock) => lock,
+            Err(e) => {
+                errors.push(format!("{e:#}"));
+                continue;
+            }
+        };
         let Ok(text) = crate::review::read_text(path, config.check.max_file_mb) else {
             continue; // check reports why it cannot be read
         };
@@ -145,13 +165,13 @@ fn fix_files(
             Ok(Some(fixed)) => fixed,
             Ok(None) | Err(fix::FixError::Unreadable) => continue,
             Err(e) => {
-                errln!("error: {}: {e}", path.display());
+                errors.push(format!("{}: {e}", path.display()));
                 continue;
             }
         };
-        changed += 1;
         if diff_only {
             let shown = path.display().to_string();
+            let shown = shown.trim_start_matches('/');
             let diff = similar::TextDiff::from_lines(&text, &fixed.text);
             write!(
                 stdout,
@@ -160,9 +180,12 @@ fn fix_files(
                     .context_radius(2)
                     .header(&format!("a/{shown}"), &format!("b/{shown}"))
             )?;
-        } else {
-            fsutil::write_atomic(path, fixed.text.as_bytes())?;
+        } else if let Err(e) = fsutil::write_atomic(path, fixed.text.as_bytes()) {
+            errors.push(format!("{e:#}"));
+            continue;
         }
+        drop(lock);
+        changed += 1;
         for applied in &fixed.applied {
             out.note(format!(
                 "{} {}:{}: {}",
@@ -182,19 +205,22 @@ fn fix_files(
             if changed == 1 { "" } else { "s" }
         ));
     }
-    Ok(changed)
+    Ok((changed, errors))
 }
 
 /// The files under `paths` that are reviews or problem records by where they are: in the
 /// configured folders. pre-commit passes every staged Markdown file (README.md, docs);
 /// those are left out, and the hook follows whatever `[folders]` says.
-fn in_folders(config: &Config, paths: &[PathBuf], out: &Output) -> Vec<PathBuf> {
+fn in_folders(config: &Config, paths: &[PathBuf], out: &Output) -> anyhow::Result<Vec<PathBuf>> {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let folders = [
         absolute(&config.reviews_dir()),
         absolute(&config.problems_dir()),
     ];
-    let (files, _) = check::collect_files(paths);
+    let (files, errors) = check::collect_files(paths);
+    if !errors.is_empty() {
+        bail!("{}", errors.join("; "));
+    }
     let (kept, skipped): (Vec<PathBuf>, Vec<PathBuf>) = files
         .into_iter()
         .partition(|f| folders.iter().any(|d| absolute(f).starts_with(d)));
@@ -207,7 +233,7 @@ fn in_folders(config: &Config, paths: &[PathBuf], out: &Output) -> Vec<PathBuf> 
             config.problems_dir().display()
         ));
     }
-    kept
+    Ok(kept)
 }
 
 /// The configured reviews and problems folders that exist, shown relative to the working

@@ -193,6 +193,8 @@ pub fn strip_guides(text: &str) -> String {
                 }
             }
             None => {
+                // Never closed: not a comment a renderer hides; keep it as text.
+                out.push_str(&rest[start..]);
                 rest = "";
             }
         }

@@ -145,6 +145,8 @@ fn the_minimum_of_action_items_is_set_per_severity() {
     // Off for a level that asks for none (SEV3 by default).
     let dir = repo(&review, "");
     let out = check(dir.path(), &[]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
+    assert!(text(&out).contains("required-section"), "{}", text(&out));
     assert!(!text(&out).contains("needs at least"), "{}", text(&out));
 }
 
@@ -207,7 +209,10 @@ fn implausible_times_are_named_with_their_durations() {
     );
     // The bounds are settings; a bad one is a config error at its line.
     let dir = repo(&typo, "[check.implausible]\ntta = \"1d\"\n");
-    assert!(!text(&check(dir.path(), &[])).contains("(TTA)"));
+    let out = check(dir.path(), &[]);
+    // The typo also breaks the chronology (an error); the config itself is fine.
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(!text(&out).contains("(TTA)"));
     let dir = repo(&typo, "[check.implausible]\ntta = \"soon\"\n");
     let out = check(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(2));
@@ -274,6 +279,8 @@ fn fix_and_diff_repair_what_is_safe_and_keep_the_rest() {
     );
     // --fix writes it, then checks.
     let out = check(dir.path(), &["--fix", file]);
+    // A draft: the remaining findings are warnings.
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let after = std::fs::read_to_string(dir.path().join(file)).unwrap();
     assert!(
         text(&out).contains("fixed postmortems/2026-11-30-redis.md:5: severity `major` → SEV2")
@@ -536,4 +543,104 @@ fn render_json_of_several_files_is_one_array_or_json_lines() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["schema_version"], 1);
     assert_eq!(report["version"], 1);
+}
+
+/// Found in review: files `--fix` must leave alone, and that must not crash a plain check.
+#[test]
+fn fix_never_touches_what_it_cannot_repair_safely() {
+    let cases = [
+        // A timeline entry that is an alias of another (its position is its anchor's).
+        (
+            "alias",
+            "---\nid: PIR-2026-050\ntitle: T\nstatus: draft\nseverity: SEV3\nstarted_at: 2026-11-20T14:00:00Z\ntimeline:\n  - &e {at: 2026-11-20T14:30:00Z, text: b}\n  - at: 2026-11-20T14:09:00Z\n    text: a\n  - *e\n---\n",
+        ),
+        // Guidance never closed: everything after it is the writer's text.
+        (
+            "unterminated",
+            "---\nid: PIR-2026-051\ntitle: T\nstatus: in-review\nseverity: SEV3\nstarted_at: 2026-11-20T14:00:00Z\n---\n\n## Summary\n\nReal text.\n<!-- guide: oops\nMore real text.\n",
+        ),
+        // Guidance inside a code block, and inside a line of text.
+        (
+            "fenced",
+            "---\nid: PIR-2026-052\ntitle: T\nstatus: in-review\nseverity: SEV3\nstarted_at: 2026-11-20T14:00:00Z\n---\n\n## Summary\n\nDone <!-- guide: x --> here.\n\n```markdown\n<!-- guide: Who was hit? -->\n```\n",
+        ),
+    ];
+    for (name, review) in cases {
+        let dir = repo(review, "");
+        let file = "postmortems/2026-11-30-redis.md";
+        let out = check(dir.path(), &[]);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{name}: {}",
+            text(&out)
+        );
+        let out = check(dir.path(), &["--diff"]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out));
+        let out = check(dir.path(), &["--fix"]);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{name}: {}",
+            text(&out)
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(file)).unwrap(),
+            review,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn misused_paths_are_errors_not_passes() {
+    let dir = repo(&thin_review("draft"), "");
+    for args in [
+        vec!["--diff", "nope.md"],
+        vec!["--fix", "nope.md"],
+        vec!["--in-folders", "postmortems/nope.md"],
+        vec!["--diff", "-"],
+        vec!["-", "--stdin-filename", "x.md", "--fix"],
+        vec!["--diff", "--format", "sarif"],
+    ] {
+        let out = check(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+    }
+    // Any failure in SARIF mode is a SARIF log that says so.
+    let out = pirt(dir.path())
+        .args(["check", "--format", "sarif"])
+        .env("PIRT_TODAY", "garbage")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["executionSuccessful"],
+        false
+    );
+}
+
+/// A cross-file finding on standard input is underlined from the text given.
+#[test]
+fn standard_input_underlines_cross_file_findings_from_its_own_text() {
+    use std::io::Write;
+    let review = thin_review("in-review").replace("problem: PRB-0001", "problem: PRB-0042");
+    let dir = repo(&review, "");
+    let file = "postmortems/2026-11-30-redis.md";
+    let on_disk = check(dir.path(), &[file]);
+    let mut child = pirt(dir.path())
+        .args(["check", "-", "--stdin-filename", file])
+        .env("PIRT_TODAY", "2026-12-02")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(review.as_bytes())
+        .unwrap();
+    let piped = child.wait_with_output().unwrap();
+    assert!(String::from_utf8_lossy(&piped.stdout).contains("^^^^^^^^"));
+    assert_eq!(piped.stdout, on_disk.stdout);
 }
