@@ -244,10 +244,19 @@ fn check_review(
             status: Some(Status::InReview),
             out: Vec::new(),
         };
-        for d in parsed.diagnostics.iter().cloned() {
-            preview.relevel(d);
+        // The rules whose findings depend on the status are run again; every other
+        // finding is the same, only judged at in-review (a by-status warning becomes an
+        // error). The costly rules (blameless language) are not run twice.
+        const BY_STATUS: [&str; 4] = [
+            "required-field",
+            "required-section",
+            "placeholder",
+            "unreviewed-draft",
+        ];
+        for d in findings.out.iter().filter(|d| !BY_STATUS.contains(&d.rule)) {
+            preview.relevel(d.clone());
         }
-        file.rules(&mut preview, Status::InReview, run);
+        file.status_rules(&mut preview, Status::InReview);
         let errors = |f: &[Diagnostic]| f.iter().filter(|d| d.level == Level::Error).count();
         errors(&preview.out).saturating_sub(errors(&findings.out))
     } else {
@@ -288,19 +297,25 @@ impl FileView<'_> {
     fn rules(&self, findings: &mut Findings, status: Status, run: &Run) {
         let today = run.today;
         let (root, review) = (self.root, self.review);
-        required_fields(findings, root, status);
         chronology(findings, root, review);
         implausible_times(findings, root, review, run.now);
         timeline_order(findings, root, review);
         action_items(findings, root, review, today);
         problem_link(findings, root, review);
-        required_sections(findings, review, self.layout, status);
-        if status != Status::Draft {
-            placeholders(findings, root, self.lines);
-            draft_markers(findings, self.lines);
-        }
+        self.status_rules(findings, status);
         self.blameless
             .check(findings, root, review, self.text, self.lines);
+    }
+
+    /// The rules that find different things at different statuses (not only at another
+    /// level): what is required, and what may stay in a draft.
+    fn status_rules(&self, findings: &mut Findings, status: Status) {
+        required_fields(findings, self.root, status);
+        required_sections(findings, self.review, self.layout, status);
+        if status != Status::Draft {
+            placeholders(findings, self.root, self.lines);
+            draft_markers(findings, self.lines);
+        }
     }
 }
 
@@ -446,7 +461,11 @@ fn implausible_times(
             .format("%Y-%m-%d %H:%M %Z")
             .to_string()
     };
-    let mut times: Vec<(crate::review::Timestamp, Pos, String)> = [
+    let mut times: Vec<(
+        crate::review::Timestamp,
+        Pos,
+        std::borrow::Cow<'static, str>,
+    )> = [
         ("started_at", review.started_at),
         ("detected_at", review.detected_at),
         ("acknowledged_at", review.acknowledged_at),
@@ -458,7 +477,7 @@ fn implausible_times(
         Some((
             ts?,
             root.get(key).map_or(START, |n| n.pos),
-            format!("`{key}`"),
+            format!("`{key}`").into(),
         ))
     })
     .collect();
@@ -467,13 +486,21 @@ fn implausible_times(
             if let Some(node) = item.get("at")
                 && let Some(at) = node.as_str().and_then(|s| parse_rfc3339(s).ok())
             {
-                times.push((at, node.pos, "the timeline entry".into()));
+                times.push((
+                    at,
+                    node.pos,
+                    std::borrow::Cow::Borrowed("the timeline entry"),
+                ));
             }
         }
     }
     if let Some(tolerance) = bounds.bound("future") {
         // The earliest time in the future, once: a review typed a year ahead is one typo.
-        let mut future: Vec<&(crate::review::Timestamp, Pos, String)> = times
+        let mut future: Vec<&(
+            crate::review::Timestamp,
+            Pos,
+            std::borrow::Cow<'static, str>,
+        )> = times
             .iter()
             .filter(|(ts, _, _)| ts.with_timezone(&chrono::Utc) > now + tolerance)
             .collect();
