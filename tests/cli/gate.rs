@@ -102,6 +102,27 @@ fn text(out: &Output) -> String {
     )
 }
 
+/// `pirt check ARGS` with `input` on standard input.
+fn check_piped(dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = pirt(dir)
+        .arg("check")
+        .args(args)
+        .env("PIRT_TODAY", "2026-12-02")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 #[test]
 fn a_thin_review_fails_once_it_leaves_draft() {
     let dir = repo(&thin_review("in-review"), "");
@@ -449,44 +470,24 @@ fn sarif_is_relative_to_the_repository_and_records_failures() {
 /// Editors pipe the unsaved buffer: the result equals the check of the file itself.
 #[test]
 fn standard_input_is_checked_as_the_file_it_stands_for() {
-    use std::io::Write;
     let dir = repo(&thin_review("in-review"), "");
     let file = "postmortems/2026-11-30-redis.md";
     for format in ["human", "json", "github", "sarif"] {
         let on_disk = check(dir.path(), &[file, "--format", format]);
-        let mut child = pirt(dir.path())
-            .args(["check", "-", "--stdin-filename", file, "--format", format])
-            .env("PIRT_TODAY", "2026-12-02")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(thin_review("in-review").as_bytes())
-            .unwrap();
-        let piped = child.wait_with_output().unwrap();
+        let piped = check_piped(
+            dir.path(),
+            &["-", "--stdin-filename", file, "--format", format],
+            &thin_review("in-review"),
+        );
         assert_eq!(piped.status.code(), on_disk.status.code(), "{format}");
         assert_eq!(piped.stdout, on_disk.stdout, "{format}");
     }
     // The buffer, not the file on disk, is what is judged (and no duplicate of itself).
-    let mut child = pirt(dir.path())
-        .args(["check", "-", "--stdin-filename", file])
-        .env("PIRT_TODAY", "2026-12-02")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(thin_review("in-review").replace("SEV2", "SEV9").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = check_piped(
+        dir.path(),
+        &["-", "--stdin-filename", file],
+        &thin_review("in-review").replace("SEV2", "SEV9"),
+    );
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(
         shown.contains("severity `SEV9` is not in the configured scale"),
@@ -621,26 +622,11 @@ fn misused_paths_are_errors_not_passes() {
 /// A cross-file finding on standard input is underlined from the text given.
 #[test]
 fn standard_input_underlines_cross_file_findings_from_its_own_text() {
-    use std::io::Write;
     let review = thin_review("in-review").replace("problem: PRB-0001", "problem: PRB-0042");
     let dir = repo(&review, "");
     let file = "postmortems/2026-11-30-redis.md";
     let on_disk = check(dir.path(), &[file]);
-    let mut child = pirt(dir.path())
-        .args(["check", "-", "--stdin-filename", file])
-        .env("PIRT_TODAY", "2026-12-02")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(review.as_bytes())
-        .unwrap();
-    let piped = child.wait_with_output().unwrap();
+    let piped = check_piped(dir.path(), &["-", "--stdin-filename", file], &review);
     assert!(String::from_utf8_lossy(&piped.stdout).contains("^^^^^^^^"));
     assert_eq!(piped.stdout, on_disk.stdout);
 }
