@@ -1,8 +1,9 @@
 //! Generates a corpus of realistic reviews in the SPEC format for benchmarks:
-//! `pirt-gen-corpus DIR COUNT [--defects PERCENT]`. Each review has 10–30 timeline
-//! entries, 3–8 action items and a written body (3–7 KB); a share of them carry defects
+//! `pirt-gen-corpus DIR COUNT [--defects PERCENT] [--long]`. Each review has 10–30 timeline
+//! entries, 3–8 action items and a written body (3–7 KB); with `--long`, 40–42 timeline
+//! entries and a longer narrative (about 8 KB a review). A share of them carry defects
 //! (missing fields, blameful wording, out-of-order times, overdue items, broken YAML).
-//! The output is deterministic for a given COUNT.
+//! The output is deterministic for a given COUNT (and `--long`).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -101,7 +102,33 @@ fn paragraph(rng: &mut Rng, sentences: u64) -> String {
         .join(" ")
 }
 
-fn review(rng: &mut Rng, n: usize, defective: bool) -> String {
+/// How long the generated reviews are.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// Timeline entries: `entries_min` plus up to `entries_spread - 1` more.
+    entries_min: u64,
+    entries_spread: u64,
+    /// Sentences per body section: `sentences_min` plus up to `sentences_spread - 1` more.
+    sentences_min: u64,
+    sentences_spread: u64,
+}
+
+const SHORT: Shape = Shape {
+    entries_min: 10,
+    entries_spread: 21,
+    sentences_min: 1,
+    sentences_spread: 3,
+};
+
+/// About 8 KB a review: a long incident, written up at length.
+const LONG: Shape = Shape {
+    entries_min: 40,
+    entries_spread: 3,
+    sentences_min: 2,
+    sentences_spread: 2,
+};
+
+fn review(rng: &mut Rng, n: usize, defective: bool, shape: Shape) -> String {
     let year = 2022 + (n % 4);
     let day = 1 + rng.below(28);
     let month = 1 + rng.below(12);
@@ -120,7 +147,7 @@ fn review(rng: &mut Rng, n: usize, defective: bool) -> String {
     } else {
         "published"
     };
-    let mut out = String::with_capacity(6000);
+    let mut out = String::with_capacity(10_000);
     let _ = writeln!(
         out,
         "---\nid: PIR-{year}-{n:05}\ntitle: {} degraded after {}",
@@ -172,7 +199,7 @@ fn review(rng: &mut Rng, n: usize, defective: bool) -> String {
     );
     let _ = writeln!(out, "trigger: {}", rng.pick(SENTENCES));
     out.push_str("timeline:\n");
-    let entries = 10 + rng.below(21);
+    let entries = shape.entries_min + rng.below(shape.entries_spread);
     for i in 0..entries {
         let minute = if defect == 2 && i == 3 {
             1
@@ -217,7 +244,7 @@ fn review(rng: &mut Rng, n: usize, defective: bool) -> String {
     out.push_str("---\n");
     for heading in SECTIONS {
         let _ = writeln!(out, "\n## {heading}\n");
-        let sentences = 1 + rng.below(3);
+        let sentences = shape.sentences_min + rng.below(shape.sentences_spread);
         let mut text = paragraph(rng, sentences);
         if defect == 4 && *heading == "Root cause and contributing factors" {
             text.push_str(" This was human error: the engineer should have checked the graph.");
@@ -237,7 +264,7 @@ fn problem(n: usize) -> String {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
-        eprintln!("usage: pirt-gen-corpus DIR COUNT [--defects PERCENT]");
+        eprintln!("usage: pirt-gen-corpus DIR COUNT [--defects PERCENT] [--long]");
         std::process::exit(2);
     }
     let dir = PathBuf::from(&args[1]);
@@ -247,6 +274,11 @@ fn main() {
         .position(|a| a == "--defects")
         .and_then(|i| args.get(i + 1))
         .map_or(10, |p| p.parse().expect("PERCENT"));
+    let shape = if args.iter().any(|a| a == "--long") {
+        LONG
+    } else {
+        SHORT
+    };
     let reviews = dir.join("postmortems");
     let problems = dir.join("problems");
     std::fs::create_dir_all(&reviews).expect("create postmortems/");
@@ -256,7 +288,7 @@ fn main() {
     let mut bytes = 0;
     for n in 0..count {
         let defective = rng.below(100) < defects;
-        let text = review(&mut rng, n, defective);
+        let text = review(&mut rng, n, defective, shape);
         bytes += text.len();
         std::fs::write(reviews.join(format!("review-{n:06}.md")), text).expect("write review");
     }

@@ -11,6 +11,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let dir = PathBuf::from(args.get(1).expect("usage: pirt-parse-only DIR [--tree]"));
     let tree = args.iter().any(|a| a == "--tree");
+    let events = args.iter().any(|a| a == "--events");
     let files: Vec<PathBuf> = ignore::WalkBuilder::new(&dir)
         .build()
         .filter_map(Result::ok)
@@ -27,7 +28,9 @@ fn main() {
                 return 0;
             };
             let yaml = &text[layout.yaml.clone()];
-            let ok = if tree {
+            let ok = if events {
+                granit_parser::Parser::new_from_str(yaml).all(|e| e.is_ok())
+            } else if tree {
                 pirt::review::yaml::parse(yaml, layout.base()).is_ok()
             } else {
                 serde_saphyr::from_str::<serde_json::Value>(yaml).is_ok()
