@@ -1,7 +1,11 @@
 //! The reference point for `pirt check`: read every review and only parse its front
-//! matter with the same YAML parser (serde-saphyr), in parallel on all cores, and nothing
-//! else. `pirt-parse-only DIR [--tree]`: without `--tree` into a plain `serde_json::Value`
-//! (no positions); with `--tree` into pirt's spanned tree (what check parses into).
+//! matter, in parallel on all cores, and nothing else. `pirt-parse-only DIR [MODE]`:
+//!
+//! - no MODE: serde-saphyr into a plain `serde_json::Value` (no positions);
+//! - `--tree`: pirt's position-keeping tree, as check reads it (the event loader, with
+//!   serde-saphyr for documents outside its subset);
+//! - `--serde-tree`: the same tree through serde-saphyr only (the path before the loader);
+//! - `--events`: the parser's events only, building nothing (the floor of any loader).
 
 use std::path::PathBuf;
 
@@ -9,9 +13,11 @@ use rayon::prelude::*;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let dir = PathBuf::from(args.get(1).expect("usage: pirt-parse-only DIR [--tree]"));
-    let tree = args.iter().any(|a| a == "--tree");
-    let events = args.iter().any(|a| a == "--events");
+    let dir = PathBuf::from(
+        args.get(1)
+            .expect("usage: pirt-parse-only DIR [--tree|--serde-tree|--events]"),
+    );
+    let mode = args.get(2).map_or("", String::as_str);
     let files: Vec<PathBuf> = ignore::WalkBuilder::new(&dir)
         .build()
         .filter_map(Result::ok)
@@ -28,12 +34,11 @@ fn main() {
                 return 0;
             };
             let yaml = &text[layout.yaml.clone()];
-            let ok = if events {
-                granit_parser::Parser::new_from_str(yaml).all(|e| e.is_ok())
-            } else if tree {
-                pirt::review::yaml::parse(yaml, layout.base()).is_ok()
-            } else {
-                serde_saphyr::from_str::<serde_json::Value>(yaml).is_ok()
+            let ok = match mode {
+                "--tree" => pirt::review::yaml::parse(yaml, layout.base()).is_ok(),
+                "--serde-tree" => pirt::review::yaml::parse_via_serde(yaml, layout.base()).is_ok(),
+                "--events" => granit_parser::Parser::new_from_str(yaml).all(|e| e.is_ok()),
+                _ => serde_saphyr::from_str::<serde_json::Value>(yaml).is_ok(),
             };
             usize::from(ok)
         })

@@ -3,8 +3,15 @@
 //! serde-saphyr deserializes straight into Rust types and stops at the first error. A review
 //! linter needs more: every problem in a file at once, unknown keys kept, and the position of
 //! each key for diagnostics and for byte-preserving edits. So the front matter is first read
-//! into this small generic tree (through serde-saphyr, with its budgets and duplicate-key
-//! checks), and the typed model is built from the tree.
+//! into this small generic tree, and the typed model is built from the tree.
+//!
+//! The tree is read straight from the parser's events ([`events`]) for the YAML reviews
+//! hold; any document outside that subset (tags, anchors, merge keys, duplicate keys, syntax
+//! errors, documents near a limit) is read through serde-saphyr, with its budgets and
+//! duplicate-key checks ([`parse_via_serde`]), which is also the reference the event loader
+//! is tested against.
+
+mod events;
 
 use std::fmt;
 
@@ -145,6 +152,16 @@ fn options() -> serde_saphyr::Options {
 
 /// Parses `yaml` (which starts at `base` in its file) into a node tree.
 pub fn parse(yaml: &str, base: Base) -> Result<Node, SyntaxError> {
+    match events::load(yaml, base) {
+        Some(node) => Ok(node),
+        None => parse_via_serde(yaml, base),
+    }
+}
+
+/// Parses `yaml` through serde-saphyr: the same tree as [`parse`] (or its error), at about
+/// twice the cost. [`parse`] falls back to it for documents outside the event loader's
+/// subset; tests and `pirt-parse-only` compare the two.
+pub fn parse_via_serde(yaml: &str, base: Base) -> Result<Node, SyntaxError> {
     match serde_saphyr::from_str_with_options::<Spanned<Node>>(yaml, options()) {
         Ok(spanned) => {
             let mut node = located(spanned);
@@ -386,5 +403,356 @@ mod tests {
         assert_eq!(node.get("b").unwrap().value, Value::Bool(true));
         assert_eq!(node.get("z").unwrap().value, Value::Null);
         assert_eq!(node.get("s").unwrap().as_str(), Some("12"));
+    }
+}
+
+/// The event loader against serde-saphyr: the same tree, position for position, or the same
+/// error, for every front matter pirt ships or tests with and for a table of edge cases.
+#[cfg(test)]
+mod differential {
+    use super::*;
+    use std::path::Path;
+
+    const BASE: Base = Base {
+        lines: 1,
+        offset: 4,
+    };
+
+    /// Both paths' results, compared as text (a NaN equals itself there). Returns whether
+    /// the event loader read the document itself rather than handing it to serde-saphyr.
+    fn same(yaml: &str, base: Base, what: &str) -> bool {
+        let fast = parse(yaml, base);
+        let reference = parse_via_serde(yaml, base);
+        assert_eq!(
+            format!("{fast:?}"),
+            format!("{reference:?}"),
+            "{what}: the event loader differs from serde-saphyr on\n{yaml}"
+        );
+        events::load(yaml, base).is_some()
+    }
+
+    fn markdown_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                markdown_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn every_example_and_fixture_reads_the_same() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["examples", "tests/fixtures", "templates", "prompts"] {
+            markdown_files(&root.join(dir), &mut files);
+        }
+        let (mut compared, mut fast) = (0, 0);
+        for path in &files {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let Ok(layout) = crate::review::document::split(&text) else {
+                continue;
+            };
+            let yaml = &text[layout.yaml.clone()];
+            compared += 1;
+            fast += usize::from(same(yaml, layout.base(), &path.display().to_string()));
+        }
+        assert!(compared >= 50, "only {compared} front matters compared");
+        // The shipped examples are what reviews look like: the event loader reads them.
+        assert!(
+            fast * 10 >= compared * 8,
+            "{fast} of {compared} on the fast path"
+        );
+    }
+
+    /// Scalars in every place a review holds them.
+    const SCALARS: &[&str] = &[
+        "",
+        "~",
+        "null",
+        "Null",
+        "NULL",
+        "nUll",
+        "true",
+        "True",
+        "TRUE",
+        "tRue",
+        "false",
+        "False",
+        "FALSE",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "y",
+        "n",
+        "Y",
+        "N",
+        "0",
+        "-0",
+        "+0",
+        "00",
+        "007",
+        "-007",
+        "+007",
+        "1",
+        "-1",
+        "+1",
+        "12",
+        "4200",
+        "1_000",
+        "1__0",
+        "_1",
+        "1_",
+        "0x1F",
+        "0X1F",
+        "0x",
+        "0x_1",
+        "0o17",
+        "0O17",
+        "0o8",
+        "0b101",
+        "0B101",
+        "0b2",
+        "-0x1F",
+        "+0x1F",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "18446744073709551615",
+        "18446744073709551616",
+        "340282366920938463463374607431768211456",
+        "1.5",
+        "-1.5",
+        "+1.5",
+        ".5",
+        "-.5",
+        "5.",
+        "1e3",
+        "1E3",
+        "1e+3",
+        "1e-3",
+        "1.5e3",
+        "1e",
+        "e3",
+        "1e999",
+        "-1e999",
+        ".1e999",
+        ".inf",
+        ".Inf",
+        ".INF",
+        "-.inf",
+        "+.inf",
+        ".nan",
+        ".NaN",
+        ".NAN",
+        "-.nan",
+        "+.nan",
+        "inf",
+        "-inf",
+        "nan",
+        "NaN",
+        "infinity",
+        "Infinity",
+        "1.2.3",
+        "1,000",
+        "12:30",
+        "1:20:30",
+        "2026-11-20",
+        "2026-11-20T14:09:00Z",
+        "2026-11-20 14:09:00+01:00",
+        "-",
+        "+",
+        ".",
+        "..",
+        "...x",
+        "-x",
+        "+x",
+        ".x",
+        "0.",
+        "0.0",
+        "-0.0",
+        "1__000",
+        "1_000.5",
+        "12abc",
+        "abc12",
+        "PIR-2026-001",
+        "SEV1",
+        "checkout-api",
+        "a b c",
+        "a: b",
+        "a #b",
+        "'quoted'",
+        "\"double\"",
+        "text with 'quotes'",
+        "über",
+        "日本語",
+        "emoji 🚀",
+        "<<",
+        "&anchor x",
+        "*alias",
+        "!tag x",
+        "!!str 12",
+        "!!int 12",
+        "!!float 1",
+        "!!bool true",
+        "!!null ~",
+        "!!binary aGVsbG8=",
+        "!custom x",
+        "? complex",
+        "[a, b]",
+        "{a: 1}",
+        "[]",
+        "{}",
+        "|\n  block\n  text",
+        ">\n  folded\n  text",
+        "|-\n  x",
+        "\"esc\\tape\\n\"",
+        "'it''s'",
+        "\"\"",
+        "''",
+        "a\n  continued",
+        "@reserved",
+        "`tick",
+        "%percent",
+        "a\tb",
+        "0.1.2",
+        "1e3e3",
+        "0x1.8p1",
+        "+-1",
+        "--1",
+        "1-",
+        "1+1",
+    ];
+
+    #[test]
+    fn scalars_read_the_same_as_values_items_and_keys() {
+        let (mut compared, mut fast) = (0, 0);
+        for s in SCALARS {
+            let indented = s.replace('\n', "\n  ");
+            for yaml in [
+                format!("k: {s}\n"),
+                format!("k: {indented}\nnext: 1\n"),
+                format!("- {s}\n"),
+                format!("k: [{s}]\n"),
+                format!("k: {{a: {s}}}\n"),
+                format!("{s}: v\n"),
+                format!("a: 1\n{s}: v\nb: 2\n"),
+                format!("k:\n  - x: {s}\n    y: 2\n"),
+            ] {
+                compared += 1;
+                fast += usize::from(same(&yaml, BASE, s));
+            }
+        }
+        // Most of the table is read by the event loader itself, not handed on.
+        assert!(
+            fast * 2 >= compared,
+            "{fast} of {compared} on the fast path"
+        );
+    }
+
+    /// Structures, errors and limits (the hostile files of tests/cli/hardening.rs among
+    /// them).
+    #[test]
+    fn structures_errors_and_limits_read_the_same() {
+        let mut cases: Vec<String> = [
+            "",
+            "# only a comment\n",
+            "~\n",
+            "just text\n",
+            "- a\n- b\n",
+            "id: A\ntitle: B\n",
+            "id: A\r\ntitle: B\r\n",
+            "\u{feff}id: A\n",
+            "a: 1\nb: 2\na: 3\n",
+            "a: 1\n'a': 2\n",
+            "a: 1\n\"a\": 2\n",
+            "1: x\n01: y\n",
+            "1: x\n'1': y\n",
+            "true: x\n'true': y\n",
+            "? a\n: b\n",
+            "? [a, b]\n: c\n",
+            "[a, b]: c\n",
+            "{a: 1}: c\n",
+            "a: &x 1\nb: *x\n",
+            "a: &x {p: 1, q: [2, 3]}\nb: *x\nc: [*x, *x]\n",
+            "base: &b {p: 1}\nchild:\n  <<: *b\n  q: 2\n",
+            "child:\n  <<: {p: 1}\n  p: 2\n",
+            "a: *missing\n",
+            "a: !!str 12\nb: !custom {x: 1}\nc: !!seq [1]\n",
+            "a: [1, 2\n",
+            "a: {b: 1\n",
+            "a:\n\t- tab\n",
+            "a: b: c\n",
+            "a: 'unterminated\n",
+            "a: \"bad \\q escape\"\n",
+            "- a\nb: c\n",
+            "a:\n  - x\n   - y\n",
+            "a: 1\n---\nb: 2\n",
+            "a: 1\n...\n",
+            "%YAML 1.2\n---\na: 1\n",
+            "a: |\n  line 1\n  line 2\nb: >\n  folded\n  more\n\n  para\n",
+            "a: |+\n  keep\n\n\nb: 1\n",
+            "a: >-\n  strip\n",
+            "a: plain\n  continued\n  more\nb: 1\n",
+            "a: \"double\n  continued\"\n",
+            "a:   spaced   \n",
+            "a: x # comment\n# between\nb: y\n",
+            "timeline:\n  - at: 2026-11-20T14:09:00Z\n    kind: detection\n    text: p99 > 2s\n  - {at: 2026-11-20T14:10:00Z, kind: note, text: x}\n",
+            "a:\n  b:\n    c:\n      d: [1, {e: [2, {f: 3}]}]\n",
+            "a: []\nb: {}\nc: [[], {}]\nd:\n",
+            "a: -\nb: - x\n",
+            "\"quoted key\": 1\n'single': 2\n",
+            "a: 1\nb:\n  a: 1\n",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Many comments waiting on one entry (serde-saphyr buffers at most 32).
+        cases.push(format!("a:\n{}  - x\n", "  # c\n".repeat(40)));
+        cases.push(format!("? a\n{}: b\n", "# c\n".repeat(40)));
+        // The alias bomb, deep nesting both ways, a long key, many keys and entries.
+        let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x]\n");
+        for (i, name) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().enumerate() {
+            let prev = ["a", "b", "c", "d", "e", "f", "g", "h"][i];
+            let refs = vec![format!("*{prev}"); 9].join(",");
+            bomb.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        }
+        cases.push(bomb);
+        for depth in [40, 47, 48, 49, 63, 64, 65, 70, 300] {
+            cases.push(format!("a: {}x{}\n", "[".repeat(depth), "]".repeat(depth)));
+            let mut block = String::new();
+            for d in 0..depth.min(120) {
+                block.push_str(&format!("{}k{d}:\n", "  ".repeat(d)));
+            }
+            cases.push(block);
+        }
+        cases.push("[".repeat(100_000));
+        cases.push(format!("{}: v\n", "k".repeat(2000)));
+        cases.push((0..100).map(|i| format!("key{i}: {i}\n")).collect());
+        cases.push((0..100).map(|i| format!("key{}: {i}\n", i % 50)).collect());
+        cases.push(format!(
+            "timeline:\n{}",
+            "  - at: 2026-11-20T14:09:00Z\n    kind: note\n    text: x\n".repeat(10_000)
+        ));
+        // serde-saphyr recurses per level: unoptimised, 50 levels overflow a test thread.
+        let big_stack = std::thread::Builder::new().stack_size(256 << 20);
+        big_stack
+            .spawn(move || {
+                for yaml in &cases {
+                    same(yaml, BASE, "case");
+                }
+            })
+            .unwrap()
+            .join()
+            .unwrap();
     }
 }
