@@ -316,6 +316,14 @@ impl Index {
             .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
         tmp.write_all(&out)
             .with_context(|| format!("cannot write in {}", dir.display()))?;
+        // Readable by all, as the files it indexes (a temporary file starts private).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = tmp
+                .as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644));
+        }
         tmp.persist(dir.join(FILE))
             .map_err(|e| e.error)
             .with_context(|| format!("cannot replace {}", dir.join(FILE).display()))?;
