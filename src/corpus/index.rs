@@ -168,19 +168,19 @@ impl Index {
         let key = key(config);
         let mut notes = Vec::new();
         let file = store.as_ref().map(|dir| dir.join(FILE));
-        let bytes = file
-            .as_ref()
-            .and_then(|f| std::fs::read(f).ok())
-            .unwrap_or_default();
-        let stored = file
-            .as_ref()
-            .and_then(|f| usable(&bytes, &key, f, &mut notes));
-        let mut index = refresh(config, &roots, need, &bytes, stored.as_ref());
+        // None yet (the first run), or an unreadable folder: built afresh, silently.
+        let read = file.as_ref().and_then(|f| std::fs::read(f).ok());
+        let stored = match (&file, &read) {
+            (Some(file), Some(bytes)) => usable(bytes, &key, file, &mut notes),
+            _ => None,
+        };
+        let bytes = read.as_deref().unwrap_or_default();
+        let mut index = refresh(config, &roots, need, bytes, stored.as_ref());
         let unchanged = stored
             .as_ref()
             .is_some_and(|s| index.read == 0 && s.files.len() == index.entries.len());
         drop(stored);
-        index.bytes = bytes;
+        index.bytes = read.unwrap_or_default();
         if let Some(dir) = store
             && !unchanged
             && let Err(e) = index.save(&dir, &key)
@@ -463,10 +463,6 @@ fn usable<'b>(
     path: &Path,
     notes: &mut Vec<Note>,
 ) -> Option<Stored<'b>> {
-    if bytes.is_empty() {
-        // None yet (the first run), or an unreadable folder: built afresh, silently.
-        return None;
-    }
     match decode(bytes) {
         Some(stored) if stored.key == key => Some(stored),
         Some(_) => {
