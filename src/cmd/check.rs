@@ -14,6 +14,7 @@ use crate::check::output::{self, Format};
 use crate::check::{self, fix};
 use crate::cmd::Output;
 use crate::config::Config;
+use crate::corpus::{Index, Need};
 use crate::diagnostic::Level;
 use crate::fsutil::{self, EditLock};
 use crate::review::Status;
@@ -96,14 +97,17 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
                 config.check.max_file_mb
             );
         }
-        check::check_text(config, name, &bytes, run)
+        let index = open_index(config, out);
+        check::check_text(config, name, &bytes, run, Some(&index))
     } else {
         if options.stdin_filename.is_some() {
             bail!(
                 "--stdin-filename names the file standard input stands for; pass `-` as the path"
             );
         }
-        check::check_paths(config, &paths, run, whole)
+        // A subset is checked against the other files, as the index knows them.
+        let index = (!whole).then(|| open_index(config, out));
+        check::check_paths(config, &paths, run, index.as_ref())
     };
     let format = options.format;
     let mut stdout = crate::ui::stdio::stdout();
@@ -134,6 +138,12 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
     })
 }
 
+fn open_index(config: &Config, out: &Output) -> Index {
+    let index = Index::open(config, Need::Ids);
+    super::cache::print_notes(&index, out);
+    index
+}
+
 /// Applies the safe fixes to every review under `paths` (or, with `diff_only`, prints
 /// them as a unified diff). Each file is locked, read, fixed, proven and written
 /// atomically on its own; a file that cannot be fixed or written is reported and the others
@@ -144,7 +154,7 @@ fn fix_files(
     diff_only: bool,
     out: &Output,
 ) -> anyhow::Result<(usize, Vec<String>)> {
-    let (files, mut errors) = check::collect_files(paths);
+    let (files, mut errors) = crate::corpus::collect_files(paths);
     let mut changed = 0;
     let mut stdout = crate::ui::stdio::stdout();
     for path in files
@@ -217,7 +227,7 @@ fn in_folders(config: &Config, paths: &[PathBuf], out: &Output) -> anyhow::Resul
         absolute(&config.reviews_dir()),
         absolute(&config.problems_dir()),
     ];
-    let (files, errors) = check::collect_files(paths);
+    let (files, errors) = crate::corpus::collect_files(paths);
     if !errors.is_empty() {
         bail!("{}", errors.join("; "));
     }

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::cmd::Output;
 use crate::config::Config;
+use crate::corpus::{Index, Kind, Need, ReviewFacts, similar};
 use crate::fsutil;
 use crate::review::edit::format_timestamp;
 use crate::review::time::{Timestamp, show, since_start};
@@ -49,7 +50,10 @@ pub fn run(config: &Config, opts: Options, out: &Output) -> anyhow::Result<ExitC
         .clone()
         .unwrap_or_else(|| config.new.template.clone());
     let template = scaffold::scaffold_asset(config, &template_name)?;
-    let existing = scaffold::existing_reviews(&config.reviews_dir(), config);
+    // The reviews so far: their services are offered, similar ones are listed.
+    let index = Index::open(config, Need::Facts);
+    super::cache::print_notes(&index, out);
+    let existing: Vec<&ReviewFacts> = index.reviews().filter(|r| !r.id.is_empty()).collect();
     // A bad PIRT_NOW is reported before anything is asked.
     let now = super::timeline::now()?;
     let interactive = opts.interactive;
@@ -58,7 +62,19 @@ pub fn run(config: &Config, opts: Options, out: &Output) -> anyhow::Result<ExitC
     } else {
         from_flags(config, opts, now)?
     };
-    let id = scaffold::allocate_id(config, answers.started_at);
+    // The wizard may have taken minutes: ids are counted as the folder is now.
+    let fresh;
+    let ids = if interactive {
+        fresh = Index::open(config, Need::Ids);
+        &fresh
+    } else {
+        &index
+    };
+    let used = ids
+        .ids()
+        .filter(|(kind, ..)| *kind == Kind::Review)
+        .map(|(_, id, _)| id);
+    let id = scaffold::allocate_id(config, answers.started_at, used);
     let text = scaffold::render_new(config, &template, &id, &answers)?;
     let date = answers.started_at.map_or_else(
         || now.with_timezone(&config.zone).date_naive(),
@@ -96,11 +112,7 @@ pub fn run(config: &Config, opts: Options, out: &Output) -> anyhow::Result<ExitC
         started_at: answers.started_at,
         ..Default::default()
     };
-    let corpus: Vec<crate::corpus::Entry> = existing
-        .into_iter()
-        .map(|(path, review)| crate::corpus::Entry { path, review })
-        .collect();
-    let similar = crate::insights::similar::find(&this, &corpus, config);
+    let similar = similar::find(&this, &existing, config);
     if !similar.is_empty() {
         out.note("similar past incidents:");
         for s in similar {
@@ -565,15 +577,8 @@ struct Wizard<'a> {
 }
 
 impl<'a> Wizard<'a> {
-    fn new(
-        config: &'a Config,
-        existing: &[(std::path::PathBuf, crate::review::Review)],
-        color: bool,
-    ) -> Self {
-        let mut known: Vec<String> = existing
-            .iter()
-            .flat_map(|(_, r)| r.services.clone())
-            .collect();
+    fn new(config: &'a Config, existing: &[&ReviewFacts], color: bool) -> Self {
+        let mut known: Vec<String> = existing.iter().flat_map(|r| r.services.clone()).collect();
         known.sort();
         known.dedup();
         Wizard {

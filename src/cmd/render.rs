@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 
 use crate::cmd::Output;
 use crate::config::Config;
+use crate::corpus::{Index, Need, similar};
 use crate::fsutil;
 use crate::render::{Format, Renderer};
 use crate::review::ReviewFile;
@@ -55,15 +56,18 @@ pub fn run(
     }
     check_destinations(files, &target, format)?;
     let renderer = Renderer::new(config, format, template)?;
-    // Similar past incidents come from the reviews folder (read once for all files).
-    let corpus = match format {
-        Format::Json => Vec::new(),
-        _ => crate::corpus::Corpus::load(config, &[], false).reviews,
+    // Similar past incidents come from the corpus index (read once for all files).
+    let index = match format {
+        Format::Json => Index::default(),
+        _ => Index::open(config, Need::Facts),
     };
+    super::cache::print_notes(&index, out);
     if let Target::Dir(dir) = &target {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let index = crate::insights::similar::Index::new(&corpus);
+    // As listings, similar incidents leave out reviews with errors.
+    let candidates = index.reviews().filter(|r| r.error.is_none()).collect();
+    let finder = similar::Finder::new(candidates, files.len());
     // Pages are rendered in parallel (in chunks, to bound memory) and written in order.
     let mut stdout = crate::ui::stdio::stdout();
     let mut failed = 0;
@@ -74,7 +78,7 @@ pub fn run(
             .map(|path| {
                 let file = ReviewFile::load(path, config)?;
                 let extras = crate::render::Extras {
-                    similar: index.find(file.review(), config),
+                    similar: finder.find(file.review(), config),
                     today: Some(today),
                     ..Default::default()
                 };
