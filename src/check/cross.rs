@@ -1,13 +1,145 @@
 //! Rules that look at the whole set: duplicate ids and references to ids that do not exist.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::check::{Kind, Reference, RuleId, Summary, level_for};
 use crate::config::Config;
 use crate::corpus::Index;
 use crate::diagnostic::{Diagnostic, Level};
+use crate::pos::Pos;
+use crate::review::Status;
 
+/// What the cross-file rules keep of one checked file: its ids packed into one string and
+/// their positions into one slice, about 170 bytes a file with the allocations (a
+/// [`Summary`] with its strings is about 400), so that 100,000 files take some 17 MB.
+pub(super) struct Kept {
+    /// Where the file is in the list of checked paths.
+    file: u32,
+    kind: Kind,
+    status: Option<Status>,
+    has_id: bool,
+    has_problem: bool,
+    /// The file's own id (if any), then its `related` ids, then its `problem` (if any).
+    ids: Box<str>,
+    refs: Box<[Ref]>,
+}
+
+/// One id in [`Kept::ids`]: where it ends there, and where it is written in the file.
+#[derive(Clone, Copy)]
+struct Ref {
+    end: u32,
+    line: u32,
+    column: u32,
+    offset: u32,
+    len: u32,
+}
+
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl Kept {
+    /// `file`: the summary's index in the paths later given to [`check`].
+    pub(super) fn of(summary: Summary, file: usize) -> Kept {
+        let Summary {
+            kind,
+            status,
+            id,
+            related,
+            problem,
+            ..
+        } = summary;
+        let (has_id, has_problem) = (id.is_some(), problem.is_some());
+        let all: Vec<Reference> = id.into_iter().chain(related).chain(problem).collect();
+        let mut ids = String::with_capacity(all.iter().map(|r| r.id.len()).sum());
+        let refs = all
+            .iter()
+            .map(|r| {
+                ids.push_str(&r.id);
+                Ref {
+                    end: narrow(ids.len()),
+                    line: narrow(r.pos.line),
+                    column: narrow(r.pos.column),
+                    offset: narrow(r.pos.offset),
+                    len: narrow(r.pos.len),
+                }
+            })
+            .collect();
+        Kept {
+            file: narrow(file),
+            kind,
+            status,
+            has_id,
+            has_problem,
+            ids: ids.into_boxed_str(),
+            refs,
+        }
+    }
+
+    /// The ids with their positions, in the order [`Kept::ids`] holds them.
+    fn refs(&self) -> impl Iterator<Item = (&str, Pos)> {
+        let mut start = 0;
+        self.refs.iter().map(move |r| {
+            let id = &self.ids[start..r.end as usize];
+            start = r.end as usize;
+            let pos = Pos {
+                line: r.line as usize,
+                column: r.column as usize,
+                offset: r.offset as usize,
+                len: r.len as usize,
+            };
+            (id, pos)
+        })
+    }
+
+    fn id(&self) -> Option<(&str, Pos)> {
+        self.has_id.then(|| self.refs().next()).flatten()
+    }
+
+    fn related(&self) -> impl Iterator<Item = (&str, Pos)> {
+        let skip = usize::from(self.has_id);
+        let take = self.refs.len() - skip - usize::from(self.has_problem);
+        self.refs().skip(skip).take(take)
+    }
+
+    fn problem(&self) -> Option<(&str, Pos)> {
+        self.has_problem.then(|| self.refs().last()).flatten()
+    }
+}
+
+/// The ids of one kind of file, sorted, each with the files that hold it in the order they
+/// were given (checked files first, then the index's).
+struct Known<'a> {
+    entries: Vec<(&'a str, &'a Path)>,
+    /// The distinct ids, for "did you mean".
+    distinct: Vec<&'a str>,
+}
+
+impl<'a> Known<'a> {
+    fn new(mut entries: Vec<(&'a str, &'a Path)>) -> Self {
+        // Stable: the files of one id stay in the order they were given.
+        entries.sort_by_key(|(id, _)| *id);
+        let mut distinct: Vec<&str> = entries.iter().map(|(id, _)| *id).collect();
+        distinct.dedup();
+        Known { entries, distinct }
+    }
+
+    fn holders<'s>(&'s self, id: &'s str) -> impl Iterator<Item = &'a Path> + 's {
+        let at = self.entries.partition_point(|(k, _)| *k < id);
+        self.entries[at..]
+            .iter()
+            .take_while(move |(k, _)| *k == id)
+            .map(|(_, path)| *path)
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.distinct.binary_search(&id).is_ok()
+    }
+}
+
+/// `paths[k.file]` is the file of each kept record.
+///
 /// `others`: the index of the configured folders, whose files outside the checked set
 /// also count, so that checking one file (pre-commit) still resolves its references; `None`
 /// when the checked set is the whole.
@@ -16,25 +148,27 @@ use crate::diagnostic::{Diagnostic, Level};
 /// lines are taken from that text.
 pub(super) fn check(
     config: &Config,
-    summaries: &[Summary],
+    paths: &[PathBuf],
+    kept: &[Kept],
     others: Option<&Index>,
     held: Option<(&Path, &str)>,
 ) -> Vec<Diagnostic> {
-    let mut reviews: HashMap<&str, Vec<&Path>> = HashMap::new();
-    let mut problems: HashMap<&str, Vec<&Path>> = HashMap::new();
-    for s in summaries {
-        if let Some(id) = &s.id {
-            let index = if s.kind == Kind::Review {
+    let path_of = |k: &Kept| paths[k.file as usize].as_path();
+    let mut reviews: Vec<(&str, &Path)> = Vec::new();
+    let mut problems: Vec<(&str, &Path)> = Vec::new();
+    for k in kept {
+        if let Some((id, _)) = k.id() {
+            let known = if k.kind == Kind::Review {
                 &mut reviews
             } else {
                 &mut problems
             };
-            index.entry(id.id.as_str()).or_default().push(&s.path);
+            known.push((id, path_of(k)));
         }
     }
     if let Some(index) = others {
         // The checked files count as they are now, not as the index last saw them.
-        let checked: HashSet<PathBuf> = summaries.iter().map(|s| absolute(&s.path)).collect();
+        let checked: HashSet<PathBuf> = kept.iter().map(|k| absolute(path_of(k))).collect();
         for (kind, id, path) in index.ids() {
             if checked.contains(&absolute(path)) {
                 continue;
@@ -44,22 +178,23 @@ pub(super) fn check(
             } else {
                 &mut problems
             };
-            known.entry(id).or_default().push(path);
+            known.push((id, path));
         }
     }
+    let (reviews, problems) = (Known::new(reviews), Known::new(problems));
 
-    let (review_ids, problem_ids) = (sorted_keys(&reviews), sorted_keys(&problems));
     let mut out = Vec::new();
-    for s in summaries {
-        let mut add = |rule: RuleId, r: &Reference, message: String, hint: Option<String>| {
-            if let Some(level) = level_for(config, rule, s.status, Level::Error) {
-                let mut d = Diagnostic::new(&s.path, r.pos, level, rule, message);
+    for k in kept {
+        let path = path_of(k);
+        let mut add = |rule: RuleId, pos: Pos, message: String, hint: Option<String>| {
+            if let Some(level) = level_for(config, rule, k.status, Level::Error) {
+                let mut d = Diagnostic::new(path, pos, level, rule, message);
                 d.hint = hint;
                 // Findings here are rare: the source line is read when one is made.
                 match held {
-                    Some((path, text)) if path == s.path => d.attach_snippet(text),
+                    Some((held_path, text)) if held_path == path => d.attach_snippet(text),
                     _ => {
-                        if let Ok(text) = std::fs::read_to_string(&s.path) {
+                        if let Ok(text) = std::fs::read_to_string(path) {
                             d.attach_snippet(&text);
                         }
                     }
@@ -67,40 +202,40 @@ pub(super) fn check(
                 out.push(d);
             }
         };
-        if let Some(id) = &s.id {
-            let index = if s.kind == Kind::Review {
+        if let Some((id, pos)) = k.id() {
+            let known = if k.kind == Kind::Review {
                 &reviews
             } else {
                 &problems
             };
-            let others: Vec<String> = index[id.id.as_str()]
-                .iter()
-                .filter(|p| **p != s.path)
+            let others: Vec<String> = known
+                .holders(id)
+                .filter(|p| *p != path)
                 .map(|p| p.display().to_string())
                 .collect();
             if !others.is_empty() {
                 add(
                     RuleId::DuplicateId,
-                    id,
-                    format!("id `{}` is also used by {}", id.id, others.join(", ")),
+                    pos,
+                    format!("id `{id}` is also used by {}", others.join(", ")),
                     Some("give each file its own id (`pirt new` picks the next free one)".into()),
                 );
             }
         }
-        for r in &s.related {
-            if !reviews.contains_key(r.id.as_str()) {
+        for (id, pos) in k.related() {
+            if !reviews.contains(id) {
                 add(
                     RuleId::DanglingReference,
-                    r,
-                    format!("`related:` names `{}`, but no review has that id", r.id),
-                    closest(&r.id, &review_ids),
+                    pos,
+                    format!("`related:` names `{id}`, but no review has that id"),
+                    closest(id, &reviews.distinct),
                 );
             }
         }
-        if let Some(r) = &s.problem
-            && !problems.contains_key(r.id.as_str())
+        if let Some((id, pos)) = k.problem()
+            && !problems.contains(id)
         {
-            let hint = closest(&r.id, &problem_ids).or_else(|| {
+            let hint = closest(id, &problems.distinct).or_else(|| {
                 Some(format!(
                     "create the problem record in {}/",
                     config.folders.problems.display()
@@ -108,11 +243,8 @@ pub(super) fn check(
             });
             add(
                 RuleId::DanglingReference,
-                r,
-                format!(
-                    "`problem:` names `{}`, but no problem record has that id",
-                    r.id
-                ),
+                pos,
+                format!("`problem:` names `{id}`, but no problem record has that id"),
                 hint,
             );
         }
@@ -127,12 +259,6 @@ fn closest(id: &str, sorted: &[&str]) -> Option<String> {
     let at = sorted.partition_point(|k| *k < id);
     let near = &sorted[at.saturating_sub(WINDOW)..(at + WINDOW).min(sorted.len())];
     crate::review::suggest(id, near).map(|s| format!("did you mean `{s}`?"))
-}
-
-fn sorted_keys<'a>(index: &HashMap<&'a str, Vec<&Path>>) -> Vec<&'a str> {
-    let mut keys: Vec<&str> = index.keys().copied().collect();
-    keys.sort_unstable();
-    keys
 }
 
 fn absolute(path: &Path) -> PathBuf {

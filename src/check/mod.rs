@@ -21,6 +21,9 @@ use crate::pos::Pos;
 use crate::review::Status;
 pub use crate::rule_id::RuleId;
 
+/// How many files are checked at a time (in parallel) before their results are gathered.
+const CHUNK: usize = 2048;
+
 /// How a rule's default level is chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DefaultLevel {
@@ -276,37 +279,39 @@ pub fn check_paths(config: &Config, paths: &[PathBuf], run: Run, others: Option<
     let blameless = blameless::Matcher::new(&config.check.blameless);
     // Made absolute once, not for every file.
     let problems_dir = absolute(&config.problems_dir());
-    // Folded straight into the three lists the report needs: no per-file intermediate list,
-    // so memory stays proportional to the findings and the small summaries.
-    let folded = files
-        .par_iter()
-        .fold(Fold::default, |mut acc, path| {
-            let kind = kind_in(path, &problems_dir);
-            match rules::check_file(config, &blameless, path, kind, &run) {
-                Ok(checked) => {
-                    acc.diagnostics.extend(checked.diagnostics);
-                    acc.summaries.extend(checked.summary);
-                    acc.escalating += checked.escalating;
-                    acc.fixable += checked.fixable;
-                }
-                Err(e) => acc.errors.push(format!("{e:#}")),
-            }
-            acc
-        })
-        .reduce(Fold::default, Fold::merge);
-    let summaries = folded.summaries;
-    io_errors.extend(folded.errors);
+    let cwd = std::env::current_dir().unwrap_or_default();
     let mut report = Report {
         files: files.len(),
-        escalating: folded.escalating,
-        fixable: folded.fixable,
-        diagnostics: folded.diagnostics,
         ..Report::default()
     };
+    let mut kept = Vec::with_capacity(files.len());
+    // In chunks, in parallel within each: a chunk's results are folded into the report in
+    // file order before the next chunk is read, so the work in flight stays bounded and
+    // only the small per-file records (and the findings) are kept, in lists sized once.
+    for (n, chunk) in files.chunks(CHUNK).enumerate() {
+        let results: Vec<anyhow::Result<rules::Checked>> = chunk
+            .par_iter()
+            .map(|path| {
+                let kind = kind_in(path, &problems_dir, &cwd);
+                rules::check_file(config, &blameless, path, kind, &run)
+            })
+            .collect();
+        for (i, result) in results.into_iter().enumerate() {
+            match result {
+                Ok(checked) => {
+                    report.diagnostics.extend(checked.diagnostics);
+                    kept.extend(checked.summary.map(|s| cross::Kept::of(s, n * CHUNK + i)));
+                    report.escalating += checked.escalating;
+                    report.fixable += checked.fixable;
+                }
+                Err(e) => io_errors.push(format!("{e:#}")),
+            }
+        }
+    }
+    let cross = cross::check(config, &files, &kept, others, None);
+    drop(kept);
     drop(files);
-    report
-        .diagnostics
-        .extend(cross::check(config, &summaries, others, None));
+    report.diagnostics.extend(cross);
     report.diagnostics.sort_by(|a, b| {
         (&a.path, a.line, a.column, a.rule).cmp(&(&b.path, b.line, b.column, b.rule))
     });
@@ -329,10 +334,15 @@ pub fn check_text(
     let kind = kind_of(config, path);
     let checked = rules::check_bytes(config, &blameless, path, bytes, kind, &run);
     let mut diagnostics = checked.diagnostics;
-    let summaries: Vec<Summary> = checked.summary.into_iter().collect();
+    let kept: Vec<cross::Kept> = checked
+        .summary
+        .map(|s| cross::Kept::of(s, 0))
+        .into_iter()
+        .collect();
     // Source lines come from the text given, not from the file on disk.
     let held = std::str::from_utf8(bytes).ok().map(|text| (path, text));
-    diagnostics.extend(cross::check(config, &summaries, others, held));
+    let paths = [path.to_path_buf()];
+    diagnostics.extend(cross::check(config, &paths, &kept, others, held));
     diagnostics.sort_by_key(|d| (d.line, d.column, d.rule));
     Report {
         files: 1,
@@ -340,27 +350,6 @@ pub fn check_text(
         fixable: checked.fixable,
         diagnostics,
         ..Report::default()
-    }
-}
-
-/// What the parallel check of many files gathers.
-#[derive(Default)]
-struct Fold {
-    diagnostics: Vec<Diagnostic>,
-    summaries: Vec<Summary>,
-    errors: Vec<String>,
-    escalating: usize,
-    fixable: usize,
-}
-
-impl Fold {
-    fn merge(mut self, other: Fold) -> Fold {
-        self.diagnostics.extend(other.diagnostics);
-        self.summaries.extend(other.summaries);
-        self.errors.extend(other.errors);
-        self.escalating += other.escalating;
-        self.fixable += other.fixable;
-        self
     }
 }
 
@@ -390,8 +379,13 @@ impl<'c> MemoryChecker<'c> {
             &Run::on(today),
         );
         let mut diagnostics = checked.diagnostics;
-        let summaries: Vec<Summary> = checked.summary.into_iter().collect();
-        diagnostics.extend(cross::check(self.config, &summaries, None, None));
+        let kept: Vec<cross::Kept> = checked
+            .summary
+            .map(|s| cross::Kept::of(s, 0))
+            .into_iter()
+            .collect();
+        let paths = [path.to_path_buf()];
+        diagnostics.extend(cross::check(self.config, &paths, &kept, None, None));
         Report {
             files: 1,
             escalating: checked.escalating,
@@ -404,15 +398,19 @@ impl<'c> MemoryChecker<'c> {
 
 /// Whether a file is a review or a problem record: problems live in the problems folder.
 pub fn kind_of(config: &Config, path: &Path) -> Kind {
-    kind_in(path, &absolute(&config.problems_dir()))
+    let cwd = std::env::current_dir().unwrap_or_default();
+    kind_in(path, &absolute(&config.problems_dir()), &cwd)
 }
 
-fn kind_in(path: &Path, problems_dir: &Path) -> Kind {
-    if absolute(path).starts_with(problems_dir) {
-        Kind::Problem
+/// `problems_dir` is absolute; a relative `path` is taken from `cwd` (as
+/// `std::path::absolute` would, without asking for the working directory each time).
+fn kind_in(path: &Path, problems_dir: &Path, cwd: &Path) -> Kind {
+    let inside = if path.is_absolute() {
+        path.starts_with(problems_dir)
     } else {
-        Kind::Review
-    }
+        cwd.join(path).starts_with(problems_dir)
+    };
+    if inside { Kind::Problem } else { Kind::Review }
 }
 
 fn absolute(path: &Path) -> PathBuf {

@@ -64,10 +64,22 @@ pub(super) fn check_file(
     run: &Run,
 ) -> anyhow::Result<Checked> {
     use anyhow::Context;
-    let size = std::fs::metadata(path)
-        .with_context(|| format!("cannot read {}", path.display()))?
-        .len();
+    use std::io::Read;
+    let cannot_read = || format!("cannot read {}", path.display());
+    // Opened once and sized from the open file: one buffer of the right size, no second
+    // look-up of the path.
+    let file = std::fs::File::open(path).with_context(cannot_read)?;
+    let size = file.metadata().with_context(cannot_read)?.len();
     let limit = config.check.max_file_mb.saturating_mul(1024 * 1024);
+    let mut bytes = Vec::new();
+    if size <= limit {
+        bytes.reserve_exact(size as usize + 1);
+        // Bounded even if the file grows while it is read.
+        file.take(limit + 1)
+            .read_to_end(&mut bytes)
+            .with_context(cannot_read)?;
+    }
+    let size = size.max(bytes.len() as u64);
     if size > limit {
         let mut findings = Findings {
             config,
@@ -93,7 +105,6 @@ pub(super) fn check_file(
             fixable: 0,
         });
     }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(check_bytes(config, blameless, path, &bytes, kind, run))
 }
 
