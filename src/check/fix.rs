@@ -97,20 +97,25 @@ pub fn fix(config: &Config, path: &Path, text: &str) -> Result<Option<Fixed>, Fi
     }
     let mut applied = Vec::new();
     let mut current = text.to_string();
+    // The text is parsed again only after a step changed it (`None`: it is the original).
+    let mut reparsed: Option<ParsedFile> = None;
     for step in [timestamps, severity_alias, timeline_order, guide_comments] {
-        let parsed = parse_review(path, &current, config);
+        let parsed = reparsed.as_ref().unwrap_or(&original);
         let (Some(root), Some(layout)) = (&parsed.front_matter, &parsed.layout) else {
             return Err(FixError::NotPreserved);
         };
-        if let Some((next, done)) = step(config, &current, root, layout, &parsed) {
+        if let Some((next, done)) = step(config, &current, root, layout, parsed) {
             current = next;
             applied.extend(done);
+            reparsed = Some(parse_review(path, &current, config));
         }
     }
     if applied.is_empty() {
         return Ok(None);
     }
-    let fixed = parse_review(path, &current, config);
+    let Some(fixed) = reparsed else {
+        return Ok(None);
+    };
     if !preserved(&original, &fixed, &applied) {
         return Err(FixError::NotPreserved);
     }
