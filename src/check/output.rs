@@ -47,18 +47,22 @@ pub fn write(
     root: &std::path::Path,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    // A report is many small writes, and standard output writes each line on its own.
+    let mut buffered = io::BufWriter::with_capacity(64 * 1024, out);
+    let out: &mut dyn Write = &mut buffered;
     match format {
-        Format::Human => human(report, styled, out),
+        Format::Human => human(report, styled, out)?,
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &JsonReport::of(report))?;
-            writeln!(out)
+            writeln!(out)?
         }
-        Format::Github => github(report, out),
+        Format::Github => github(report, out)?,
         Format::Sarif => {
             serde_json::to_writer_pretty(&mut *out, &sarif(report, root))?;
-            writeln!(out)
+            writeln!(out)?
         }
     }
+    buffered.flush()
 }
 
 fn human(report: &Report, styled: bool, out: &mut dyn Write) -> io::Result<()> {
