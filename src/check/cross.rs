@@ -3,29 +3,38 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::check::{Kind, Reference, RuleId, Summary, level_for};
+use crate::check::{Kind, RuleId, Summary, level_for};
 use crate::config::Config;
 use crate::corpus::Index;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::pos::Pos;
 use crate::review::Status;
 
-/// What the cross-file rules keep of one checked file: its ids packed into one string and
-/// their positions into one slice, about 170 bytes a file with the allocations (a
-/// [`Summary`] with its strings is about 400), so that 100,000 files take some 17 MB.
+/// What the cross-file rules keep of every checked file, in three lists shared by all
+/// files (no allocation per file): about 110 bytes a file, so that 100,000 files take some
+/// 11 MB (a [`Summary`] with its strings is about 400 bytes).
+#[derive(Default)]
 pub(super) struct Kept {
+    files: Vec<KeptFile>,
+    /// Every file's ids with their positions, file after file.
+    refs: Vec<Ref>,
+    /// The text of every id in `refs`, one after another.
+    ids: String,
+}
+
+/// One file in [`Kept`]: its own id (if any), then its `related` ids, then its `problem`
+/// (if any) are its stretch of `refs`, ending at `refs_end`.
+struct KeptFile {
     /// Where the file is in the list of checked paths.
-    file: u32,
+    path: u32,
     kind: Kind,
     status: Option<Status>,
     has_id: bool,
     has_problem: bool,
-    /// The file's own id (if any), then its `related` ids, then its `problem` (if any).
-    ids: Box<str>,
-    refs: Box<[Ref]>,
+    refs_end: u32,
 }
 
-/// One id in [`Kept::ids`]: where it ends there, and where it is written in the file.
+/// One id: where its text ends in [`Kept::ids`], and where it is written in its file.
 #[derive(Clone, Copy)]
 struct Ref {
     end: u32,
@@ -35,13 +44,25 @@ struct Ref {
     len: u32,
 }
 
+/// Positions and counts fit in 32 bits (a file is at most `max_file_mb`); a larger one
+/// saturates rather than wraps.
 fn narrow(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl Kept {
-    /// `file`: the summary's index in the paths later given to [`check`].
-    pub(super) fn of(summary: Summary, file: usize) -> Kept {
+    /// Room for `files` files, with their usual number of ids.
+    pub(super) fn with_capacity(files: usize) -> Self {
+        Kept {
+            files: Vec::with_capacity(files),
+            refs: Vec::with_capacity(files * 3),
+            ids: String::with_capacity(files * 16),
+        }
+    }
+
+    /// Keeps what the cross-file rules need of `summary`, the file at `path` in the list of
+    /// paths later given to [`check`].
+    pub(super) fn push(&mut self, summary: Summary, path: usize) {
         let Summary {
             kind,
             status,
@@ -51,94 +72,159 @@ impl Kept {
             ..
         } = summary;
         let (has_id, has_problem) = (id.is_some(), problem.is_some());
-        let all: Vec<Reference> = id.into_iter().chain(related).chain(problem).collect();
-        let mut ids = String::with_capacity(all.iter().map(|r| r.id.len()).sum());
-        let refs = all
-            .iter()
-            .map(|r| {
-                ids.push_str(&r.id);
-                Ref {
-                    end: narrow(ids.len()),
-                    line: narrow(r.pos.line),
-                    column: narrow(r.pos.column),
-                    offset: narrow(r.pos.offset),
-                    len: narrow(r.pos.len),
-                }
-            })
-            .collect();
-        Kept {
-            file: narrow(file),
+        for r in id.iter().chain(&related).chain(&problem) {
+            self.ids.push_str(&r.id);
+            self.refs.push(Ref {
+                end: narrow(self.ids.len()),
+                line: narrow(r.pos.line),
+                column: narrow(r.pos.column),
+                offset: narrow(r.pos.offset),
+                len: narrow(r.pos.len),
+            });
+        }
+        self.files.push(KeptFile {
+            path: narrow(path),
             kind,
             status,
             has_id,
             has_problem,
-            ids: ids.into_boxed_str(),
-            refs,
-        }
+            refs_end: narrow(self.refs.len()),
+        });
     }
 
-    /// The ids with their positions, in the order [`Kept::ids`] holds them.
-    fn refs(&self) -> impl Iterator<Item = (&str, Pos)> {
-        let mut start = 0;
-        self.refs.iter().map(move |r| {
-            let id = &self.ids[start..r.end as usize];
-            start = r.end as usize;
+    /// The ids of file `i` with their positions: its own, its related ones, its problem.
+    fn refs(&self, i: usize) -> impl Iterator<Item = (&str, Pos)> {
+        let start = i
+            .checked_sub(1)
+            .map_or(0, |p| self.files[p].refs_end as usize);
+        let end = self.files[i].refs_end as usize;
+        (start..end).map(move |j| {
+            let from = j.checked_sub(1).map_or(0, |p| self.refs[p].end as usize);
+            let r = self.refs[j];
             let pos = Pos {
                 line: r.line as usize,
                 column: r.column as usize,
                 offset: r.offset as usize,
                 len: r.len as usize,
             };
-            (id, pos)
+            (&self.ids[from..r.end as usize], pos)
         })
     }
 
-    fn id(&self) -> Option<(&str, Pos)> {
-        self.has_id.then(|| self.refs().next()).flatten()
+    fn id(&self, i: usize) -> Option<(&str, Pos)> {
+        self.files[i].has_id.then(|| self.refs(i).next()).flatten()
     }
 
-    fn related(&self) -> impl Iterator<Item = (&str, Pos)> {
-        let skip = usize::from(self.has_id);
-        let take = self.refs.len() - skip - usize::from(self.has_problem);
-        self.refs().skip(skip).take(take)
+    fn related(&self, i: usize) -> impl Iterator<Item = (&str, Pos)> {
+        let f = &self.files[i];
+        let skip = usize::from(f.has_id);
+        let end = f.refs_end as usize;
+        let start = i
+            .checked_sub(1)
+            .map_or(0, |p| self.files[p].refs_end as usize);
+        let take = (end - start) - skip - usize::from(f.has_problem);
+        self.refs(i).skip(skip).take(take)
     }
 
-    fn problem(&self) -> Option<(&str, Pos)> {
-        self.has_problem.then(|| self.refs().last()).flatten()
+    fn problem(&self, i: usize) -> Option<(&str, Pos)> {
+        self.files[i]
+            .has_problem
+            .then(|| self.refs(i).last())
+            .flatten()
     }
 }
 
-/// The ids of one kind of file, sorted, each with the files that hold it in the order they
-/// were given (checked files first, then the index's).
-struct Known<'a> {
-    entries: Vec<(&'a str, &'a Path)>,
-    /// The distinct ids, for "did you mean".
-    distinct: Vec<&'a str>,
+/// The files that hold an id: checked files by their number in [`Kept`], and after them
+/// files of the index outside the checked set.
+struct Holders<'a> {
+    kept: &'a Kept,
+    paths: &'a [PathBuf],
+    others: Vec<(Kind, &'a str, &'a Path)>,
 }
 
-impl<'a> Known<'a> {
-    fn new(mut entries: Vec<(&'a str, &'a Path)>) -> Self {
-        // Stable: the files of one id stay in the order they were given.
-        entries.sort_by_key(|(id, _)| *id);
-        let mut distinct: Vec<&str> = entries.iter().map(|(id, _)| *id).collect();
-        distinct.dedup();
-        Known { entries, distinct }
+impl<'a> Holders<'a> {
+    fn count(&self) -> usize {
+        self.kept.files.len() + self.others.len()
+    }
+
+    /// Holder `h`'s kind and id (`None`: a checked file without an id).
+    fn id(&self, h: usize) -> Option<(Kind, &'a str)> {
+        match h.checked_sub(self.kept.files.len()) {
+            None => {
+                let (id, _) = self.kept.id(h)?;
+                Some((self.kept.files[h].kind, id))
+            }
+            Some(o) => Some((self.others[o].0, self.others[o].1)),
+        }
+    }
+
+    fn path(&self, h: usize) -> &'a Path {
+        match h.checked_sub(self.kept.files.len()) {
+            None => &self.paths[self.kept.files[h].path as usize],
+            Some(o) => self.others[o].2,
+        }
+    }
+}
+
+/// The ids of one kind of file, as holder numbers sorted by id (the holders of one id in
+/// the order they were given), and the first holder of each distinct id.
+struct Known<'h, 'a> {
+    holders: &'h Holders<'a>,
+    sorted: Vec<u32>,
+    distinct: Vec<u32>,
+}
+
+impl<'h, 'a> Known<'h, 'a> {
+    fn new(holders: &'h Holders<'a>, kind: Kind) -> Self {
+        let id = |h: u32| holders.id(h as usize).map_or("", |(_, id)| id);
+        let mut sorted: Vec<u32> = (0..holders.count())
+            .filter(|&h| holders.id(h).is_some_and(|(k, _)| k == kind))
+            .map(narrow)
+            .collect();
+        // Stable: the holders of one id stay in the order they were given.
+        sorted.sort_by(|a, b| id(*a).cmp(id(*b)));
+        let mut distinct = sorted.clone();
+        distinct.dedup_by(|b, a| id(*a) == id(*b));
+        Known {
+            holders,
+            sorted,
+            distinct,
+        }
+    }
+
+    fn id(&self, h: u32) -> &'a str {
+        self.holders.id(h as usize).map_or("", |(_, id)| id)
     }
 
     fn holders<'s>(&'s self, id: &'s str) -> impl Iterator<Item = &'a Path> + 's {
-        let at = self.entries.partition_point(|(k, _)| *k < id);
-        self.entries[at..]
+        let at = self.sorted.partition_point(|&h| self.id(h) < id);
+        self.sorted[at..]
             .iter()
-            .take_while(move |(k, _)| *k == id)
-            .map(|(_, path)| *path)
+            .take_while(move |&&h| self.id(h) == id)
+            .map(|&h| self.holders.path(h as usize))
     }
 
     fn contains(&self, id: &str) -> bool {
-        self.distinct.binary_search(&id).is_ok()
+        self.distinct
+            .binary_search_by(|&h| self.id(h).cmp(id))
+            .is_ok()
+    }
+
+    /// A "did you mean" among the known ids. A typo in an id usually keeps its prefix, so
+    /// only the ids sorted next to it are compared: the cost stays small with 100k reviews.
+    fn closest(&self, id: &str) -> Option<String> {
+        const WINDOW: usize = 16;
+        let at = self.distinct.partition_point(|&h| self.id(h) < id);
+        let near: Vec<&str> = self.distinct
+            [at.saturating_sub(WINDOW)..(at + WINDOW).min(self.distinct.len())]
+            .iter()
+            .map(|&h| self.id(h))
+            .collect();
+        crate::review::suggest(id, &near).map(|s| format!("did you mean `{s}`?"))
     }
 }
 
-/// `paths[k.file]` is the file of each kept record.
+/// `paths` are the checked files [`Kept::push`] numbered.
 ///
 /// `others`: the index of the configured folders, whose files outside the checked set
 /// also count, so that checking one file (pre-commit) still resolves its references; `None`
@@ -149,45 +235,35 @@ impl<'a> Known<'a> {
 pub(super) fn check(
     config: &Config,
     paths: &[PathBuf],
-    kept: &[Kept],
+    kept: &Kept,
     others: Option<&Index>,
     held: Option<(&Path, &str)>,
 ) -> Vec<Diagnostic> {
-    let path_of = |k: &Kept| paths[k.file as usize].as_path();
-    let mut reviews: Vec<(&str, &Path)> = Vec::new();
-    let mut problems: Vec<(&str, &Path)> = Vec::new();
-    for k in kept {
-        if let Some((id, _)) = k.id() {
-            let known = if k.kind == Kind::Review {
-                &mut reviews
-            } else {
-                &mut problems
-            };
-            known.push((id, path_of(k)));
-        }
-    }
+    let path_of = |i: usize| paths[kept.files[i].path as usize].as_path();
+    let mut holders = Holders {
+        kept,
+        paths,
+        others: Vec::new(),
+    };
     if let Some(index) = others {
         // The checked files count as they are now, not as the index last saw them.
-        let checked: HashSet<PathBuf> = kept.iter().map(|k| absolute(path_of(k))).collect();
-        for (kind, id, path) in index.ids() {
-            if checked.contains(&absolute(path)) {
-                continue;
-            }
-            let known = if kind == Kind::Review {
-                &mut reviews
-            } else {
-                &mut problems
-            };
-            known.push((id, path));
-        }
+        let checked: HashSet<PathBuf> = (0..kept.files.len())
+            .map(|i| absolute(path_of(i)))
+            .collect();
+        holders.others = index
+            .ids()
+            .filter(|(_, _, path)| !checked.contains(&absolute(path)))
+            .collect();
     }
-    let (reviews, problems) = (Known::new(reviews), Known::new(problems));
+    let reviews = Known::new(&holders, Kind::Review);
+    let problems = Known::new(&holders, Kind::Problem);
 
     let mut out = Vec::new();
-    for k in kept {
-        let path = path_of(k);
+    for i in 0..kept.files.len() {
+        let path = path_of(i);
+        let file = &kept.files[i];
         let mut add = |rule: RuleId, pos: Pos, message: String, hint: Option<String>| {
-            if let Some(level) = level_for(config, rule, k.status, Level::Error) {
+            if let Some(level) = level_for(config, rule, file.status, Level::Error) {
                 let mut d = Diagnostic::new(path, pos, level, rule, message);
                 d.hint = hint;
                 // Findings here are rare: the source line is read when one is made.
@@ -202,8 +278,8 @@ pub(super) fn check(
                 out.push(d);
             }
         };
-        if let Some((id, pos)) = k.id() {
-            let known = if k.kind == Kind::Review {
+        if let Some((id, pos)) = kept.id(i) {
+            let known = if file.kind == Kind::Review {
                 &reviews
             } else {
                 &problems
@@ -222,20 +298,20 @@ pub(super) fn check(
                 );
             }
         }
-        for (id, pos) in k.related() {
+        for (id, pos) in kept.related(i) {
             if !reviews.contains(id) {
                 add(
                     RuleId::DanglingReference,
                     pos,
                     format!("`related:` names `{id}`, but no review has that id"),
-                    closest(id, &reviews.distinct),
+                    reviews.closest(id),
                 );
             }
         }
-        if let Some((id, pos)) = k.problem()
+        if let Some((id, pos)) = kept.problem(i)
             && !problems.contains(id)
         {
-            let hint = closest(id, &problems.distinct).or_else(|| {
+            let hint = problems.closest(id).or_else(|| {
                 Some(format!(
                     "create the problem record in {}/",
                     config.folders.problems.display()
@@ -252,15 +328,144 @@ pub(super) fn check(
     out
 }
 
-/// A "did you mean" among the known ids. A typo in an id usually keeps its prefix, so only
-/// the ids sorted next to it are compared: the cost stays small with 100k reviews.
-fn closest(id: &str, sorted: &[&str]) -> Option<String> {
-    const WINDOW: usize = 16;
-    let at = sorted.partition_point(|k| *k < id);
-    let near = &sorted[at.saturating_sub(WINDOW)..(at + WINDOW).min(sorted.len())];
-    crate::review::suggest(id, near).map(|s| format!("did you mean `{s}`?"))
-}
-
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Reference;
+
+    fn at(id: &str, line: usize) -> Reference {
+        Reference {
+            id: id.into(),
+            pos: Pos {
+                line,
+                column: 5,
+                offset: 40 * line,
+                len: id.len(),
+            },
+        }
+    }
+
+    fn summary(kind: Kind, id: Option<&str>, related: &[&str], problem: Option<&str>) -> Summary {
+        Summary {
+            path: PathBuf::new(),
+            kind,
+            status: Some(Status::Published),
+            id: id.map(|i| at(i, 2)),
+            related: related.iter().map(|r| at(r, 10)).collect(),
+            problem: problem.map(|p| at(p, 11)),
+        }
+    }
+
+    #[test]
+    fn kept_files_give_back_their_ids_and_positions() {
+        let mut kept = Kept::default();
+        kept.push(
+            summary(
+                Kind::Review,
+                Some("PIR-1"),
+                &["PIR-2", "PIR-3"],
+                Some("PRB-1"),
+            ),
+            4,
+        );
+        kept.push(summary(Kind::Review, None, &["PIR-1"], None), 0);
+        kept.push(summary(Kind::Problem, Some("PRB-1"), &[], None), 7);
+        assert_eq!(
+            kept.id(0).map(|(id, p)| (id, p.line, p.len)),
+            Some(("PIR-1", 2, 5))
+        );
+        let related: Vec<&str> = kept.related(0).map(|(id, _)| id).collect();
+        assert_eq!(related, ["PIR-2", "PIR-3"]);
+        assert_eq!(
+            kept.problem(0).map(|(id, p)| (id, p.offset)),
+            Some(("PRB-1", 440))
+        );
+        assert_eq!(kept.id(1), None);
+        assert_eq!(
+            kept.related(1).map(|(id, _)| id).collect::<Vec<_>>(),
+            ["PIR-1"]
+        );
+        assert_eq!(kept.problem(1), None);
+        assert_eq!(kept.id(2).map(|(id, _)| id), Some("PRB-1"));
+        assert_eq!(kept.related(2).count(), 0);
+        assert_eq!(kept.files[2].path, 7);
+    }
+
+    #[test]
+    fn duplicates_and_dangling_references_across_files() {
+        let config = Config::default();
+        let paths: Vec<PathBuf> = ["a.md", "b.md", "c.md", "problems/PRB-1.md"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        let mut kept = Kept::default();
+        kept.push(
+            summary(Kind::Review, Some("PIR-1"), &["PIR-2"], Some("PRB-2")),
+            0,
+        );
+        kept.push(
+            summary(Kind::Review, Some("PIR-1"), &["PIR-9"], Some("PRB-1")),
+            1,
+        );
+        kept.push(summary(Kind::Review, Some("PIR-3"), &[], None), 2);
+        kept.push(summary(Kind::Problem, Some("PRB-1"), &[], None), 3);
+        let found: Vec<(String, usize, RuleId, String, Option<String>)> =
+            check(&config, &paths, &kept, None, None)
+                .into_iter()
+                .map(|d| {
+                    (
+                        d.path.display().to_string(),
+                        d.line,
+                        d.rule,
+                        d.message,
+                        d.hint,
+                    )
+                })
+                .collect();
+        let dangling = RuleId::DanglingReference;
+        assert_eq!(
+            found,
+            [
+                (
+                    "a.md".into(),
+                    2,
+                    RuleId::DuplicateId,
+                    "id `PIR-1` is also used by b.md".into(),
+                    Some("give each file its own id (`pirt new` picks the next free one)".into())
+                ),
+                (
+                    "a.md".into(),
+                    10,
+                    dangling,
+                    "`related:` names `PIR-2`, but no review has that id".into(),
+                    Some("did you mean `PIR-1`?".into())
+                ),
+                (
+                    "a.md".into(),
+                    11,
+                    dangling,
+                    "`problem:` names `PRB-2`, but no problem record has that id".into(),
+                    Some("did you mean `PRB-1`?".into())
+                ),
+                (
+                    "b.md".into(),
+                    2,
+                    RuleId::DuplicateId,
+                    "id `PIR-1` is also used by a.md".into(),
+                    Some("give each file its own id (`pirt new` picks the next free one)".into())
+                ),
+                (
+                    "b.md".into(),
+                    10,
+                    dangling,
+                    "`related:` names `PIR-9`, but no review has that id".into(),
+                    Some("did you mean `PIR-1`?".into())
+                ),
+            ]
+        );
+    }
 }

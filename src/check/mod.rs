@@ -284,7 +284,7 @@ pub fn check_paths(config: &Config, paths: &[PathBuf], run: Run, others: Option<
         files: files.len(),
         ..Report::default()
     };
-    let mut kept = Vec::with_capacity(files.len());
+    let mut kept = cross::Kept::with_capacity(files.len());
     // In chunks, in parallel within each: a chunk's results are folded into the report in
     // file order before the next chunk is read, so the work in flight stays bounded and
     // only the small per-file records (and the findings) are kept, in lists sized once.
@@ -300,7 +300,9 @@ pub fn check_paths(config: &Config, paths: &[PathBuf], run: Run, others: Option<
             match result {
                 Ok(checked) => {
                     report.diagnostics.extend(checked.diagnostics);
-                    kept.extend(checked.summary.map(|s| cross::Kept::of(s, n * CHUNK + i)));
+                    if let Some(summary) = checked.summary {
+                        kept.push(summary, n * CHUNK + i);
+                    }
                     report.escalating += checked.escalating;
                     report.fixable += checked.fixable;
                 }
@@ -334,11 +336,10 @@ pub fn check_text(
     let kind = kind_of(config, path);
     let checked = rules::check_bytes(config, &blameless, path, bytes, kind, &run);
     let mut diagnostics = checked.diagnostics;
-    let kept: Vec<cross::Kept> = checked
-        .summary
-        .map(|s| cross::Kept::of(s, 0))
-        .into_iter()
-        .collect();
+    let mut kept = cross::Kept::default();
+    if let Some(summary) = checked.summary {
+        kept.push(summary, 0);
+    }
     // Source lines come from the text given, not from the file on disk.
     let held = std::str::from_utf8(bytes).ok().map(|text| (path, text));
     let paths = [path.to_path_buf()];
@@ -379,11 +380,10 @@ impl<'c> MemoryChecker<'c> {
             &Run::on(today),
         );
         let mut diagnostics = checked.diagnostics;
-        let kept: Vec<cross::Kept> = checked
-            .summary
-            .map(|s| cross::Kept::of(s, 0))
-            .into_iter()
-            .collect();
+        let mut kept = cross::Kept::default();
+        if let Some(summary) = checked.summary {
+            kept.push(summary, 0);
+        }
         let paths = [path.to_path_buf()];
         diagnostics.extend(cross::check(self.config, &paths, &kept, None, None));
         Report {
