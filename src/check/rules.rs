@@ -996,13 +996,4 @@ fn find_word(line: &str, marker: &str) -> Option<usize> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn words_are_matched_whole() {
-        assert_eq!(find_word("a TODO here", "TODO"), Some(2));
-        assert_eq!(find_word("TODOS", "TODO"), None);
-        assert_eq!(find_word("what ???", "???"), Some(5));
-    }
-}
+mod tests;
