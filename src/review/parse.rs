@@ -642,3 +642,6 @@ fn describe(value: &Value) -> String {
         other => other.kind().to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests;
