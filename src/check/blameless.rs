@@ -11,6 +11,7 @@ use crate::config::BlamelessConfig;
 use crate::diagnostic::Level;
 use crate::pos::Pos;
 use crate::review::Review;
+use crate::review::positions::text_at;
 use crate::rule_id::RuleId;
 
 const SYSTEM: &str = "describe the system condition that made the action possible (a missing guard rail, an unclear interface, a step nothing checked)";
@@ -296,9 +297,13 @@ fn narrative<'v>(view: &View<'v>) -> Vec<(&'v str, Pos)> {
             Some((value?, written.value))
         })
         .collect();
-    let texts = at.timeline.iter().filter_map(|e| e.text.as_ref());
-    let titles = at.action_items.iter().filter_map(|i| i.title.as_ref());
-    out.extend(texts.chain(titles).map(|t| (t.value.as_str(), t.pos)));
+    let texts = at.timeline.iter().filter_map(|e| e.text);
+    let titles = at.action_items.iter().filter_map(|i| i.title);
+    out.extend(
+        texts
+            .chain(titles)
+            .filter_map(|pos| Some((text_at(view.texts, pos)?, pos))),
+    );
     out
 }
 

@@ -220,9 +220,11 @@ fn check_review(
     let status = run.as_status.unwrap_or(review.status);
     // The body is split into lines once, for the rules that read it line by line.
     let lines: Vec<BodyLine> = body_lines(text, layout).collect();
+    let texts = parsed.texts();
     let file = View {
         review,
         at,
+        texts: &texts,
         layout,
         text,
         lines: &lines,
@@ -284,6 +286,8 @@ fn check_review(
 pub(super) struct View<'a> {
     pub review: &'a Review,
     pub at: &'a Positions,
+    /// The front matter's text values, sorted by offset (`ParsedFile::texts`).
+    pub texts: &'a [Spanned<&'a str>],
     pub layout: &'a Layout,
     pub text: &'a str,
     /// The body's lines outside code blocks.
@@ -308,7 +312,7 @@ impl View<'_> {
         required_fields(findings, self.at, status);
         required_sections(findings, self.review, self.layout, status);
         if status != Status::Draft {
-            placeholders(findings, self.at, self.lines);
+            placeholders(findings, self.texts, self.lines);
             draft_markers(findings, self.lines);
         }
     }
@@ -894,7 +898,7 @@ fn may_hold_placeholder(line: &str) -> bool {
 }
 
 /// Visible leftovers in the body (outside code) and in front-matter text.
-fn placeholders(findings: &mut Findings, at: &Positions, lines: &[BodyLine]) {
+fn placeholders(findings: &mut Findings, texts: &[Spanned<&str>], lines: &[BodyLine]) {
     for &(line_no, offset, line) in lines.iter().filter(|(_, _, l)| may_hold_placeholder(l)) {
         for marker in PLACEHOLDERS {
             if let Some(col) = find_word(line, marker) {
@@ -913,9 +917,9 @@ fn placeholders(findings: &mut Findings, at: &Positions, lines: &[BodyLine]) {
             }
         }
     }
-    for text in at.texts.iter().filter(|t| may_hold_placeholder(&t.value)) {
+    for text in texts.iter().filter(|t| may_hold_placeholder(t.value)) {
         for marker in &PLACEHOLDERS[..5] {
-            if find_word(&text.value, marker).is_some() {
+            if find_word(text.value, marker).is_some() {
                 findings.add(
                     RuleId::Placeholder,
                     text.pos,

@@ -1,5 +1,6 @@
 //! Building the typed model from the YAML tree, collecting every problem on the way.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Level};
@@ -116,6 +117,29 @@ pub fn parse_review(path: &Path, text: &str, scale: &(impl AsRef<Scale> + ?Sized
         front_matter: Some(root),
         layout: Some(layout),
         diagnostics: reader.diagnostics,
+    }
+}
+
+impl ParsedFile {
+    /// Every text value of the front matter with where it is, at any depth (also under
+    /// unknown keys and in values of the wrong type), sorted by offset: for the rules that
+    /// read words. Borrowed from the tree the parser kept, not copied.
+    pub fn texts(&self) -> Vec<Spanned<&str>> {
+        fn collect<'n>(node: &'n Node, out: &mut Vec<Spanned<&'n str>>) {
+            match &node.value {
+                Value::Str(s) => out.push(Spanned::new(s, node.pos)),
+                Value::Seq(items) => items.iter().for_each(|n| collect(n, out)),
+                Value::Map(entries) => entries.iter().for_each(|(_, v)| collect(v, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(root) = &self.front_matter {
+            collect(root, &mut out);
+        }
+        // In file order already but for aliases; stable, so equal positions keep theirs.
+        out.sort_by_key(|t| t.pos.offset);
+        out
     }
 }
 
@@ -480,7 +504,10 @@ impl<'a> Reader<'a> {
                     .zip(item.get("at").filter(|n| n.as_str().is_some()))
                     .map(|(at, node)| Spanned::new(at, node.pos)),
                 kind: named(item.get("kind"), kind),
-                text: item.get("text").and_then(text_of),
+                text: item
+                    .get("text")
+                    .filter(|n| n.as_str().is_some())
+                    .map(|n| n.pos),
             });
             if let (Some(at), Some(text)) = (at, text) {
                 let kind = kind.unwrap_or_default();
@@ -528,7 +555,10 @@ impl<'a> Reader<'a> {
                 pos: item.pos,
                 id: item.get("id").and_then(Node::as_str).map(str::to_string),
                 id_at: key("id"),
-                title: item.get("title").and_then(text_of),
+                title: item
+                    .get("title")
+                    .filter(|n| n.as_str().is_some())
+                    .map(|n| n.pos),
                 status: named(item.get("status"), status),
                 due: due
                     .zip(item.get("due").filter(|n| n.as_str().is_some()))
@@ -587,16 +617,33 @@ fn is_blank(node: &Node) -> bool {
     }
 }
 
-/// Records every text value, and every key of the mappings outside lists by its dotted
-/// path (`path`: the mapping's own path; `None` inside a list). Returns whether `node` is
-/// blank.
+/// The keys of the model's mappings by their paths, so that a review's keys are recorded
+/// without building their names again.
+const NESTED_KEYS: &[(&str, &str, &str)] = &[
+    ("detection", "method", "detection.method"),
+    ("detection", "source", "detection.source"),
+    ("impact", "summary", "impact.summary"),
+    ("impact", "users_affected", "impact.users_affected"),
+    ("impact", "customer_tickets", "impact.customer_tickets"),
+    ("impact", "slo", "impact.slo"),
+];
+
+fn known_path(parent: &str, name: &str) -> Option<&'static str> {
+    if parent.is_empty() {
+        return REVIEW_KEYS.iter().find(|k| **k == name).copied();
+    }
+    NESTED_KEYS
+        .iter()
+        .find(|(p, n, _)| *p == parent && *n == name)
+        .map(|(_, _, path)| *path)
+}
+
+/// Records every key of the mappings outside lists by its dotted path (`path`: the
+/// mapping's own path; `None` inside a list). Returns whether `node` is blank.
 fn walk(node: &Node, path: Option<&str>, out: &mut Positions) -> bool {
     match &node.value {
         Value::Null => true,
-        Value::Str(s) => {
-            out.texts.push(Spanned::new(s.clone(), node.pos));
-            s.trim().is_empty()
-        }
+        Value::Str(s) => s.trim().is_empty(),
         Value::Seq(items) => {
             for item in items {
                 walk(item, None, out);
@@ -610,10 +657,10 @@ fn walk(node: &Node, path: Option<&str>, out: &mut Positions) -> bool {
                     blank &= walk(value, None, out);
                     continue;
                 };
-                let full = if parent.is_empty() {
-                    key.name.clone()
-                } else {
-                    format!("{parent}.{}", key.name)
+                let full: Cow<'static, str> = match known_path(parent, &key.name) {
+                    Some(known) => Cow::Borrowed(known),
+                    None if parent.is_empty() => Cow::Owned(key.name.clone()),
+                    None => Cow::Owned(format!("{parent}.{}", key.name)),
                 };
                 let slot = out.keys.len();
                 let nested = matches!(value.value, Value::Map(_)).then(|| full.clone());

@@ -4,6 +4,8 @@
 //! with it and never read the YAML tree or parse a value again. `Review` itself stays plain
 //! values, easy to build in tests and in `pirt new`.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 use crate::pos::{Pos, Spanned};
@@ -35,8 +37,8 @@ pub struct EntryAt {
     pub at: Option<Spanned<Timestamp>>,
     /// `kind`, when written as text.
     pub kind: Option<Named<EntryKind>>,
-    /// `text`, when written as text.
-    pub text: Option<Spanned<String>>,
+    /// Where `text` is, when written as text (its value: `ParsedFile::texts`).
+    pub text: Option<Pos>,
 }
 
 impl EntryAt {
@@ -68,8 +70,8 @@ pub struct ItemAt {
     /// `id`, when written as text.
     pub id: Option<String>,
     pub id_at: Option<At>,
-    /// `title`, when written as text.
-    pub title: Option<Spanned<String>>,
+    /// Where `title` is, when written as text (its value: `ParsedFile::texts`).
+    pub title: Option<Pos>,
     /// `status`, when written as text.
     pub status: Option<Named<ActionStatus>>,
     /// `due`, when it is a valid date.
@@ -98,16 +100,22 @@ pub struct Positions {
     pub front_matter: Pos,
     /// Every key of the front matter's mappings, outside lists, by its dotted path
     /// (`severity`, `impact.summary`, an unknown `x-team`), in file order.
-    pub keys: Vec<(String, At)>,
+    pub keys: Vec<(Cow<'static, str>, At)>,
     /// One per timeline entry written as a mapping, in file order.
     pub timeline: Vec<EntryAt>,
     /// One per action item written as a mapping, in file order.
     pub action_items: Vec<ItemAt>,
     /// The ids of a `related:` list written as text.
     pub related: Vec<Spanned<String>>,
-    /// Every text value of the front matter, at any depth (also under unknown keys and
-    /// in values of the wrong type), in file order.
-    pub texts: Vec<Spanned<String>>,
+}
+
+/// The text written at `pos`, among `texts` sorted by offset (`ParsedFile::texts`).
+pub fn text_at<'t>(texts: &[Spanned<&'t str>], pos: Pos) -> Option<&'t str> {
+    let i = texts.partition_point(|t| t.pos.offset < pos.offset);
+    texts
+        .get(i)
+        .filter(|t| t.pos.offset == pos.offset)
+        .map(|t| t.value)
 }
 
 impl Positions {

@@ -95,9 +95,11 @@ fn run_with(
     let parsed = parse_review(path, text, config);
     let layout = parsed.layout.as_ref().expect("a front matter");
     let lines: Vec<BodyLine> = body_lines(text, layout).collect();
+    let texts = parsed.texts();
     let view = View {
         review: &parsed.review,
         at: &parsed.positions,
+        texts: &texts,
         layout,
         text,
         lines: &lines,
@@ -443,7 +445,7 @@ fn placeholders_in_the_body_and_in_any_front_matter_text() {
         "  summary: About 12% of checkout requests failed.\n",
         "  summary: About 12% of checkout requests failed.\n  users_affected: TBD\n",
     );
-    let out = run(&text, |f, v| placeholders(f, v.at, v.lines));
+    let out = run(&text, |f, v| placeholders(f, v.texts, v.lines));
     assert_eq!(
         found(&out),
         [
@@ -460,7 +462,7 @@ fn placeholders_in_the_body_and_in_any_front_matter_text() {
         ]
     );
     assert_eq!((out[0].column, out[0].len), (13, 4));
-    assert_eq!(run(CLEAN, |f, v| placeholders(f, v.at, v.lines)), []);
+    assert_eq!(run(CLEAN, |f, v| placeholders(f, v.texts, v.lines)), []);
 }
 
 #[test]

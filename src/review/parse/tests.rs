@@ -321,7 +321,7 @@ fn positions_point_at_every_value_written() {
     );
     assert!(item.owner_at.is_some_and(|a| !a.blank) && item.type_at.is_none());
     // Every text value, in file order.
-    let texts: Vec<&str> = at.texts.iter().map(|t| t.value.as_str()).collect();
+    let texts: Vec<&str> = parsed.texts().iter().map(|t| t.value).collect();
     assert_eq!(
         texts[..5],
         ["PIR-1", "T", "draft", "SEV2", "2026-11-20T14:02:00Z"]
