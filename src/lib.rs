@@ -16,6 +16,7 @@ pub mod config;
 pub mod corpus;
 pub mod diagnostic;
 pub mod draft;
+pub mod env;
 pub mod fsutil;
 pub mod insights;
 pub mod llm;

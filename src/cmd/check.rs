@@ -261,3 +261,14 @@ fn default_paths(config: &Config) -> anyhow::Result<Vec<PathBuf>> {
     }
     Ok(paths)
 }
+
+/// A check in SARIF that could not run: code scanning must see the failure, a valid SARIF
+/// log that records it, never an empty file that reads as a clean scan. Exit 2.
+pub fn sarif_failed(error: &anyhow::Error, cwd: &Path) -> anyhow::Result<ExitCode> {
+    let log = output::sarif_failure(&crate::error_text(error), &output::sarif_root(cwd, cwd));
+    let mut stdout = crate::ui::stdio::stdout();
+    serde_json::to_writer_pretty(&mut stdout, &log).map_err(std::io::Error::from)?;
+    stdout.write_all(b"\n")?;
+    errln!("{}", crate::error_text(error));
+    Ok(ExitCode::from(2))
+}

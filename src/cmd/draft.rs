@@ -18,6 +18,7 @@ use crate::cmd::Output;
 use crate::config::Config;
 use crate::draft::prompt::{self, Prompt, Target};
 use crate::draft::write::{self, Checked, SectionOutcome, WriteError};
+use crate::env::Env;
 use crate::fsutil::{self, EditLock};
 use crate::llm::{self, Client, LlmError, Overrides, Request, Settings};
 use crate::redact::Redactor;
@@ -51,7 +52,7 @@ struct Finished {
     seconds: f64,
 }
 
-pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<ExitCode> {
+pub fn run(config: &Config, options: Options, env: &Env, out: &Output) -> anyhow::Result<ExitCode> {
     let loaded = prompt::all(config)?;
     // A broken prompt asked for by name is an error below (when a file is drafted); say
     // it once.
@@ -112,9 +113,7 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
     let file = ReviewFile::load(path, config)?;
     out.warnings(&file);
     let review = file.review();
-    let settings = Settings::resolve(&config.llm, &options.overrides, |name| {
-        std::env::var(name).ok()
-    })?;
+    let settings = Settings::resolve(&config.llm, &options.overrides, |name| env.var(name))?;
     let redactor = Redactor::new(&config.llm.redact)?;
     let redact = |text: &str| match &redactor {
         Some(r) => r.redact(text),

@@ -2,7 +2,7 @@
 
 mod ask;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::bail;
@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::cmd::Output;
 use crate::config::Config;
+use crate::env::{Clock, Env};
 use crate::fsutil;
 use crate::review::edit::format_timestamp;
 use crate::review::time::{Timestamp, show, since_start};
@@ -40,10 +41,11 @@ pub struct Options {
     pub users_affected: Option<u64>,
     pub trigger: Option<String>,
     pub events: Vec<String>,
-    pub interactive: bool,
+    /// Missing answers may be asked (no `--no-input`); they are, on a terminal.
+    pub may_ask: bool,
 }
 
-pub fn run(config: &Config, opts: Options, out: &Output) -> anyhow::Result<ExitCode> {
+pub fn run(config: &Config, opts: Options, env: &Env, out: &Output) -> anyhow::Result<ExitCode> {
     let template_name = opts
         .template
         .clone()
@@ -51,10 +53,12 @@ pub fn run(config: &Config, opts: Options, out: &Output) -> anyhow::Result<ExitC
     let template = scaffold::scaffold_asset(config, &template_name)?;
     let existing = scaffold::existing_reviews(&config.reviews_dir(), config);
     // A bad PIRT_NOW is reported before anything is asked.
-    let now = super::timeline::now()?;
-    let interactive = opts.interactive;
+    let clock = env.clock()?;
+    let now = clock.now();
+    let interactive =
+        opts.may_ask && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let answers = if interactive {
-        Wizard::new(config, &existing, out.color).run(opts)?
+        Wizard::new(config, &existing, clock, out.color, env.plain_terminal).run(opts)?
     } else {
         from_flags(config, opts, now)?
     };
@@ -333,11 +337,12 @@ enum Step {
 #[derive(Clone, Copy)]
 struct Rules<'a> {
     config: &'a Config,
+    clock: Clock,
 }
 
 impl<'a> Rules<'a> {
     fn now(&self) -> DateTime<Utc> {
-        super::timeline::now().unwrap_or_else(|_| Utc::now())
+        self.clock.now()
     }
 
     /// The lifecycle clock after the answers before `upto`; a wrong earlier answer is
@@ -562,13 +567,16 @@ struct Wizard<'a> {
     rules: Rules<'a>,
     known_services: Vec<String>,
     color: bool,
+    plain: bool,
 }
 
 impl<'a> Wizard<'a> {
     fn new(
         config: &'a Config,
         existing: &[(std::path::PathBuf, crate::review::Review)],
+        clock: Clock,
         color: bool,
+        plain: bool,
     ) -> Self {
         let mut known: Vec<String> = existing
             .iter()
@@ -577,9 +585,10 @@ impl<'a> Wizard<'a> {
         known.sort();
         known.dedup();
         Wizard {
-            rules: Rules { config },
+            rules: Rules { config, clock },
             known_services: known,
             color,
+            plain,
         }
     }
 
@@ -590,7 +599,7 @@ impl<'a> Wizard<'a> {
             .copied()
             .filter(|f| !given.contains(f))
             .collect();
-        let mut term = Terminal::open(self.color)?;
+        let mut term = Terminal::open(self.color, self.plain)?;
         term.say(&format!(
             "Answer each question; {BACK} goes back to the previous one, Ctrl-C quits without writing."
         ));

@@ -31,15 +31,25 @@ enum JsonShape {
     Lines,
 }
 
-pub fn run(
-    config: &Config,
-    files: &[PathBuf],
-    format: Format,
-    target: Target,
-    template: Option<&Path>,
-    today: chrono::NaiveDate,
-    out: &Output,
-) -> anyhow::Result<ExitCode> {
+/// What `pirt render` was asked to do.
+pub struct Options {
+    pub files: Vec<PathBuf>,
+    pub format: Format,
+    pub target: Target,
+    /// `--template PATH`.
+    pub template: Option<PathBuf>,
+    pub today: chrono::NaiveDate,
+}
+
+pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<ExitCode> {
+    let Options {
+        files,
+        format,
+        target,
+        template,
+        today,
+    } = options;
+    let (files, template) = (&files[..], template.as_deref());
     let json_lines = matches!(target, Target::Stdout { json_lines: true });
     let shape = match (json_lines, files.len()) {
         (true, _) => JsonShape::Lines,

@@ -121,6 +121,8 @@ pub struct Settings {
     pub concurrency: usize,
     pub stream: bool,
     pub structured: Structured,
+    /// The first backoff delay: `PIRT_RETRY_MIN_MS` (tests shorten it), else 500 ms.
+    pub retry_min_delay: Duration,
 }
 
 impl Settings {
@@ -190,6 +192,9 @@ impl Settings {
             concurrency: config.concurrency.max(1),
             stream: config.stream,
             structured,
+            retry_min_delay: env("PIRT_RETRY_MIN_MS")
+                .and_then(|v| v.parse().ok())
+                .map_or(Duration::from_millis(500), Duration::from_millis),
         })
     }
 
@@ -378,10 +383,7 @@ impl Client {
             .connect_timeout(settings.timeout.min(Duration::from_secs(30)))
             .user_agent(concat!("pirt/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        let min_delay = std::env::var("PIRT_RETRY_MIN_MS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .map_or(Duration::from_millis(500), Duration::from_millis);
+        let min_delay = settings.retry_min_delay;
         Ok(Client {
             http,
             settings: Arc::new(settings),

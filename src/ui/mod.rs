@@ -1,4 +1,8 @@
-//! What talks to the terminal: standard streams that survive a reader who left.
+//! What talks to the terminal: standard streams that survive a reader who left, the notes
+//! and warnings a command prints, the wizard of `pirt new`, and the progress of `pirt draft`.
 
 #[macro_use]
 pub mod stdio;
+pub mod output;
+
+pub use output::{ColorChoice, Output};
