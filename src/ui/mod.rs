@@ -3,6 +3,8 @@
 
 #[macro_use]
 pub mod stdio;
+pub mod draft;
 pub mod output;
+pub mod progress;
 
 pub use output::{ColorChoice, Output};
