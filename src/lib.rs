@@ -20,6 +20,7 @@ pub mod env;
 pub mod fsutil;
 pub mod insights;
 pub mod llm;
+pub mod problem_record;
 pub mod redact;
 pub mod render;
 pub mod review;
