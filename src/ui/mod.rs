@@ -6,5 +6,6 @@ pub mod stdio;
 pub mod draft;
 pub mod output;
 pub mod progress;
+pub mod wizard;
 
 pub use output::{ColorChoice, Output};
