@@ -8,6 +8,7 @@ mod cross;
 pub mod fix;
 pub mod output;
 mod rules;
+pub mod select;
 
 use std::path::{Path, PathBuf};
 
