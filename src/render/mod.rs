@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::review::document::strip_guides;
 use crate::review::{Metrics, Review, Section};
 
+pub mod batch;
 mod lifecycle;
 pub use crate::review::duration::{duration, duration_html};
 pub use lifecycle::Lifecycle;
