@@ -288,7 +288,7 @@ fn check_help() -> String {
             DefaultLevel::ByStatus => "by status",
         };
         // The summary wrapped under itself, so that every line fits 80 columns.
-        let mut line = format!("  {:<20} {level:<10}", rule.name);
+        let mut line = format!("  {:<20} {level:<10}", rule.id.as_str());
         let indent = line.chars().count();
         for word in rule.summary.split(' ') {
             if line.chars().count() + 1 + word.chars().count() > 80 {

@@ -17,7 +17,8 @@ use crate::review::time::{
     show,
 };
 use crate::review::{
-    DETECTION_METHODS, Detection, Impact, Review, ReviewFile, TimelineEntry, Timestamp,
+    DETECTION_METHODS, Detection, DetectionMethod, Impact, Review, ReviewFile, TimelineEntry,
+    Timestamp,
 };
 use chrono::{DateTime, Duration, Timelike, Utc};
 use chrono_tz::Tz;
@@ -46,7 +47,7 @@ pub struct Given {
 }
 
 /// How a detection answer is kept: `None` when neither the method nor the source is known.
-pub fn detection(method: Option<String>, source: Option<String>) -> Option<Detection> {
+pub fn detection(method: Option<DetectionMethod>, source: Option<String>) -> Option<Detection> {
     (method.is_some() || source.is_some()).then_some(Detection { method, source })
 }
 
@@ -74,7 +75,7 @@ struct Answers<'a> {
     acknowledged_at: Option<Timestamp>,
     mitigated_at: Option<Timestamp>,
     resolved_at: Option<Timestamp>,
-    detection_method: Option<&'a str>,
+    detection_method: Option<&'static str>,
     detection_source: Option<&'a str>,
     impact_summary: Option<&'a str>,
     users_affected: Option<u64>,
@@ -88,7 +89,7 @@ impl<'a> Answers<'a> {
         let impact = review.impact.as_ref();
         Answers {
             title: &review.title,
-            severity: &review.severity,
+            severity: review.severity.as_str(),
             services: &review.services,
             tags: &review.tags,
             authors: &review.authors,
@@ -98,7 +99,9 @@ impl<'a> Answers<'a> {
             acknowledged_at: review.acknowledged_at,
             mitigated_at: review.mitigated_at,
             resolved_at: review.resolved_at,
-            detection_method: detection.and_then(|d| d.method.as_deref()),
+            detection_method: detection
+                .and_then(|d| d.method)
+                .map(DetectionMethod::as_str),
             detection_source: detection.and_then(|d| d.source.as_deref()),
             impact_summary: impact.and_then(|i| i.summary.as_deref()),
             users_affected: impact.and_then(|i| i.users_affected),
@@ -362,7 +365,9 @@ pub fn from_flags(config: &Config, given: Given, now: DateTime<Utc>) -> anyhow::
     }
     let mut answers = Review {
         title: title.trim().to_string(),
-        severity: severity_id(config, &severity).map_err(|e| anyhow::anyhow!("--severity: {e}"))?,
+        severity: config.severity.resolve(
+            &severity_id(config, &severity).map_err(|e| anyhow::anyhow!("--severity: {e}"))?,
+        ),
         services: clean_list(&given.services),
         tags: clean_list(&given.tags),
         authors: clean_list(&given.authors),
@@ -372,7 +377,10 @@ pub fn from_flags(config: &Config, given: Given, now: DateTime<Utc>) -> anyhow::
         acknowledged_at,
         mitigated_at,
         resolved_at,
-        detection: detection(given.detection, given.detection_source),
+        detection: detection(
+            given.detection.as_deref().and_then(DetectionMethod::parse),
+            given.detection_source,
+        ),
         impact: impact(given.impact, given.users_affected),
         trigger: given.trigger,
         ..Review::default()
@@ -450,7 +458,7 @@ pub fn render_new(
         mitigated_at => ts(&answers.mitigated_at),
         resolved_at => ts(&answers.resolved_at),
         timeline => timeline,
-        severity => Serde(config.severity(&answers.severity)),
+        severity => Serde(config.severity.of(&answers.severity)),
     };
     let text = env
         .get_template("scaffold.md")?

@@ -11,7 +11,9 @@ use crate::config::Config;
 use crate::env::Clock;
 use crate::review::edit::format_timestamp;
 use crate::review::time::{Timestamp, show, since_start};
-use crate::review::{DETECTION_METHODS, ENTRY_KINDS, Review, TimelineEntry, entry_kind};
+use crate::review::{
+    DETECTION_METHODS, DetectionMethod, ENTRY_KINDS, EntryKind, Review, TimelineEntry, entry_kind,
+};
 use crate::scaffold::{
     AnswerClock, Given, clean_list, detection, impact, lifecycle_rows, lifecycle_window,
 };
@@ -318,7 +320,8 @@ impl<'a> Rules<'a> {
         };
         let title = value(Title).unwrap_or_default();
         let severity = value(Severity)
-            .and_then(|s| self.config.severity(&s).map(|l| l.id.clone()))
+            .filter(|s| self.config.severity(s).is_some())
+            .map(|s| self.config.severity.resolve(&s))
             .unwrap_or_default();
         let list = |text: Option<String>| text.map(|t| clean_list(&[t])).unwrap_or_default();
         let services = list(value(Services));
@@ -330,7 +333,8 @@ impl<'a> Rules<'a> {
         let acknowledged_at = time(Acknowledged);
         let mitigated_at = time(Mitigated);
         let resolved_at = time(Resolved);
-        let detection_method = value(Detection).map(|m| m.to_ascii_lowercase());
+        let detection_method =
+            value(Detection).and_then(|m| DetectionMethod::parse(&m.to_ascii_lowercase()));
         let detection_source = value(DetectionSource).filter(|_| detection_method.is_some());
         let impact_summary = value(Impact);
         let users_affected = value(Users).and_then(|n| n.replace([',', '_'], "").parse().ok());
@@ -368,7 +372,7 @@ impl<'a> Rules<'a> {
                 continue;
             }
             let kind = if entry.kind.trim().is_empty() {
-                "note".to_string()
+                EntryKind::Note
             } else {
                 match entry_kind(&entry.kind) {
                     Ok(kind) => kind,
@@ -777,7 +781,8 @@ impl<'a> Wizard<'a> {
                 None => match field {
                     Severity => rules
                         .config
-                        .severity(&answers.severity)
+                        .severity
+                        .of(&answers.severity)
                         .map(|l| format!("{} {}", l.id, l.description))
                         .unwrap_or_default(),
                     f if LIFECYCLE.contains(&f) => {
