@@ -140,20 +140,19 @@ fn record_text(
             }
         }
     }
-    let env = crate::render::environment(config, false);
     let template = crate::assets::template(config, "problem.md.j2")?;
+    let env = crate::render::environment_with(config, false, &template)
+        .with_context(|| format!("template {} is not valid", template.shown()))?;
     let text = env
-        .render_str(
-            &template.text,
-            minijinja::context! {
-                id => id,
-                title => title,
-                owner => owner,
-                services => services,
-                tags => tags,
-                incidents => reviews.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
-            },
-        )
+        .get_template(&template.name)?
+        .render(minijinja::context! {
+            id => id,
+            title => title,
+            owner => owner,
+            services => services,
+            tags => tags,
+            incidents => reviews.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        })
         .context("rendering the problem template")?;
     let (problem, diagnostics) = crate::review::problem::parse_problem(Path::new("new.md"), &text);
     if problem.id != id

@@ -440,8 +440,11 @@ pub fn render_new(
     id: &str,
     answers: &Review,
 ) -> anyhow::Result<String> {
-    let mut env = crate::render::environment(config, false);
-    env.add_template_owned("scaffold.md", template.text.to_string())
+    let scaffold = assets::Asset {
+        name: "scaffold.md".into(),
+        ..template.clone()
+    };
+    let env = crate::render::environment_with(config, false, &scaffold)
         .with_context(|| format!("scaffold template {} is not valid", template.name))?;
     let ts = |t: &Option<Timestamp>| t.as_ref().map(format_timestamp);
     let timeline: Vec<_> = answers
