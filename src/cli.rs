@@ -45,6 +45,9 @@ struct Cli {
     /// When to use colours (NO_COLOR is respected)
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto, help_heading = "Global options")]
     color: Color,
+    /// Read every review and problem file; leave the corpus index in .pirt/cache alone
+    #[arg(long, global = true, help_heading = "Global options")]
+    no_cache: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -184,6 +187,14 @@ enum Command {
     /// Problem records: the cause behind one or more incidents
     #[command(subcommand)]
     Problem(ProblemCommand),
+    /// Show where the corpus index is and how many files it holds; `clean` removes it
+    #[command(
+        after_help = "The index (.pirt/cache beside pirt.toml, ignored by git) keeps what cross-file rules,\nsimilar incidents, `new` and `problem list` need of each file; it is always safe to delete.\n\nExamples:\n  pirt cache\n  pirt cache clean"
+    )]
+    Cache {
+        #[command(subcommand)]
+        action: Option<CacheCommand>,
+    },
     /// Print the JSON Schema (draft 2020-12) of the front matter, for editors and tools
     #[command(
         after_help = "Examples:\n  pirt schema -o .pirt/review.schema.json\n  pirt schema --problem -o .pirt/problem.schema.json\n\nThen start each review with a modeline for the YAML language server:\n  # yaml-language-server: $schema=../.pirt/review.schema.json"
@@ -452,6 +463,12 @@ enum ListFormat {
 }
 
 #[derive(Subcommand, Debug)]
+enum CacheCommand {
+    /// Remove the corpus index (.pirt/cache); the next command that needs it builds it again
+    Clean,
+}
+
+#[derive(Subcommand, Debug)]
 enum TimelineCommand {
     /// Add one entry
     #[command(
@@ -525,11 +542,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             ..
         }
     );
-    let config = match cmd::load_config(cli.config.as_deref(), &env, &out) {
+    let mut config = match cmd::load_config(cli.config.as_deref(), &env, &out) {
         Ok(config) => config,
         Err(error) if sarif => return cmd::check::sarif_failed(&error, &env.cwd),
         Err(error) => return Err(error),
     };
+    config.no_cache = cli.no_cache;
     let today = || env.today(config.zone);
     match cli.command {
         Command::Init { .. } | Command::Completions { .. } | Command::Man { .. } => {
@@ -704,6 +722,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
         ),
         Command::Problem(ProblemCommand::List { format }) => {
             cmd::problem::list(&config, matches!(format, ListFormat::Json), &out)
+        }
+        Command::Cache { action } => {
+            cmd::cache::run(&config, matches!(action, Some(CacheCommand::Clean)), &out)
         }
         Command::Schema { problem, output } => {
             cmd::schema::run(&config, problem, output.as_deref(), &out)

@@ -17,8 +17,7 @@ use crate::review::time::{
     show,
 };
 use crate::review::{
-    DETECTION_METHODS, Detection, DetectionMethod, Impact, Review, ReviewFile, TimelineEntry,
-    Timestamp,
+    DETECTION_METHODS, Detection, DetectionMethod, Impact, Review, TimelineEntry, Timestamp,
 };
 use chrono::{DateTime, Duration, Timelike, Utc};
 use chrono_tz::Tz;
@@ -548,42 +547,18 @@ pub fn free_path(dir: &Path, date: chrono::NaiveDate, title: &str) -> PathBuf {
     path
 }
 
-/// All reviews under `dir` that parse well enough to have an id (broken files are skipped:
-/// `pirt check` is the place to report them).
-pub fn existing_reviews(dir: &Path, config: &Config) -> Vec<(PathBuf, Review)> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md") && p.is_file())
-        .collect();
-    paths.sort();
-    for path in paths {
-        if let Ok(file) = ReviewFile::read(&path, config)
-            && !file.parsed.review.id.is_empty()
-        {
-            out.push((path, file.parsed.review));
-        }
-    }
-    out
-}
-
 /// The id a new review gets: the next sequence number for the incident's year, counting
-/// the ids of every file in the reviews folder (broken ones too).
-pub fn allocate_id(config: &Config, started: Option<Timestamp>) -> String {
+/// `used`, the ids of every file in the reviews folder (broken ones too).
+pub fn allocate_id<'a>(
+    config: &Config,
+    started: Option<Timestamp>,
+    used: impl Iterator<Item = &'a str>,
+) -> String {
     let year = started.map_or_else(
         || chrono::Utc::now().year(),
         |t| t.with_timezone(&config.zone).year(),
     );
-    let used = crate::review::scan_ids(&config.reviews_dir(), |_| true);
-    next_id(
-        &config.ids.review,
-        year,
-        used.iter().map(|(id, _)| id.as_str()),
-    )
+    next_id(&config.ids.review, year, used)
 }
 
 #[cfg(test)]

@@ -448,7 +448,7 @@ pub fn fix_files(
     paths: &[PathBuf],
     diff_only: bool,
 ) -> (Vec<FixedFile>, Vec<String>) {
-    let (files, mut errors) = super::collect_files(paths);
+    let (files, mut errors) = crate::corpus::collect_files(paths);
     let mut changed = Vec::new();
     for path in files
         .iter()

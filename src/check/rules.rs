@@ -329,20 +329,12 @@ fn reference(id: &str, pos: Pos) -> Reference {
 
 /// Where `id: VALUE` is written in a file (for problem records, parsed without the tree).
 fn id_pos(text: &str, id: &str) -> Pos {
-    let mut offset = 0;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        if let Some(rest) = line.strip_prefix("id:") {
-            let column = 4 + (rest.len() - rest.trim_start().len());
-            return Pos {
-                line: i + 1,
-                column,
-                offset: offset + column - 1,
-                len: id.len(),
-            };
-        }
-        offset += line.len();
-    }
-    START
+    crate::corpus::id_line(text).map_or(START, |found| Pos {
+        line: found.line,
+        column: found.column,
+        offset: found.offset,
+        len: id.len(),
+    })
 }
 
 /// The node at a dotted path (`impact.summary`), with the key's position.

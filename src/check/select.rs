@@ -42,7 +42,7 @@ pub fn in_folders(config: &Config, paths: &[PathBuf]) -> anyhow::Result<(Vec<Pat
         absolute(&config.reviews_dir()),
         absolute(&config.problems_dir()),
     ];
-    let (files, errors) = super::collect_files(paths);
+    let (files, errors) = crate::corpus::collect_files(paths);
     if !errors.is_empty() {
         bail!("{}", errors.join("; "));
     }

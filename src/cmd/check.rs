@@ -12,6 +12,7 @@ use crate::check::output::{self, Format};
 use crate::check::{self, fix, select};
 use crate::cmd::Output;
 use crate::config::Config;
+use crate::corpus::{Index, Need};
 use crate::diagnostic::Level;
 use crate::review::Status;
 
@@ -87,7 +88,8 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
     let report = match (from_stdin, &options.stdin_filename) {
         (true, Some(name)) => {
             let bytes = select::read_input(std::io::stdin().lock(), config.check.max_file_mb)?;
-            check::check_text(config, name, &bytes, run)
+            let index = open_index(config, out);
+            check::check_text(config, name, &bytes, run, Some(&index))
         }
         (true, None) => bail!(
             "checking standard input needs the file it stands for: pirt check - --stdin-filename postmortems/FILE.md"
@@ -95,7 +97,11 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
         (false, Some(_)) => {
             bail!("--stdin-filename names the file standard input stands for; pass `-` as the path")
         }
-        (false, None) => check::check_paths(config, &paths, run, whole),
+        (false, None) => {
+            // A subset is checked against the other files, as the index knows them.
+            let index = (!whole).then(|| open_index(config, out));
+            check::check_paths(config, &paths, run, index.as_ref())
+        }
     };
     let format = options.format;
     let mut stdout = crate::ui::stdio::stdout();
@@ -115,6 +121,13 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
     let failing = report.count(Level::Error) > 0
         || (options.deny_warnings && report.count(Level::Warning) > 0);
     Ok(ExitCode::from(u8::from(failing)))
+}
+
+/// The corpus index the cross-file rules check a subset (or standard input) against.
+fn open_index(config: &Config, out: &Output) -> Index {
+    let index = Index::open(config, Need::Ids);
+    super::cache::print_notes(&index, out);
+    index
 }
 
 /// The fixes made (or, with `diff`, the diff that would make them) and what each did.

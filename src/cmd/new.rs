@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use crate::cmd::Output;
 use crate::config::Config;
+use crate::corpus::{Index, Kind, Need, ReviewFacts, similar};
 use crate::env::Env;
 use crate::fsutil;
 use crate::scaffold::{self, Given};
@@ -28,17 +29,18 @@ pub fn run(config: &Config, opts: Options, env: &Env, out: &Output) -> anyhow::R
         .clone()
         .unwrap_or_else(|| config.new.template.clone());
     let template = scaffold::scaffold_asset(config, &template_name)?;
-    let existing = scaffold::existing_reviews(&config.reviews_dir(), config);
+    // The reviews so far: their services are offered, similar ones are listed.
+    let index = Index::open(config, Need::Facts);
+    super::cache::print_notes(&index, out);
+    let existing: Vec<&ReviewFacts> = index.reviews().filter(|r| !r.id.is_empty()).collect();
     // A bad PIRT_NOW is reported before anything is asked.
     let clock = env.clock()?;
     let now = clock.now();
     let interactive =
         opts.may_ask && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let answers = if interactive {
-        let mut known_services: Vec<String> = existing
-            .iter()
-            .flat_map(|(_, r)| r.services.clone())
-            .collect();
+        let mut known_services: Vec<String> =
+            existing.iter().flat_map(|r| r.services.clone()).collect();
         known_services.sort();
         known_services.dedup();
         let setup = wizard::Setup {
@@ -52,7 +54,19 @@ pub fn run(config: &Config, opts: Options, env: &Env, out: &Output) -> anyhow::R
     } else {
         scaffold::from_flags(config, opts.given, now)?
     };
-    let id = scaffold::allocate_id(config, answers.started_at);
+    // The wizard may have taken minutes: ids are counted as the folder is now.
+    let fresh;
+    let ids = if interactive {
+        fresh = Index::open(config, Need::Ids);
+        &fresh
+    } else {
+        &index
+    };
+    let used = ids
+        .ids()
+        .filter(|(kind, ..)| *kind == Kind::Review)
+        .map(|(_, id, _)| id);
+    let id = scaffold::allocate_id(config, answers.started_at, used);
     let text = scaffold::render_new(config, &template, &id, &answers)?;
     let date = answers.started_at.map_or_else(
         || now.with_timezone(&config.zone).date_naive(),
@@ -90,11 +104,7 @@ pub fn run(config: &Config, opts: Options, env: &Env, out: &Output) -> anyhow::R
         started_at: answers.started_at,
         ..Default::default()
     };
-    let corpus: Vec<crate::corpus::Entry> = existing
-        .into_iter()
-        .map(|(path, review)| crate::corpus::Entry { path, review })
-        .collect();
-    let similar = crate::insights::similar::find(&this, &corpus, config);
+    let similar = similar::find(&this, &existing, config);
     if !similar.is_empty() {
         out.note("similar past incidents:");
         for s in similar {

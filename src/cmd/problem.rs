@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::cmd::Output;
 use crate::config::Config;
-use crate::corpus::Corpus;
+use crate::corpus::{Index, Kind, Need, ProblemFacts};
 use crate::problem_record::{self, NewProblem};
 
 pub struct NewOptions {
@@ -21,11 +21,16 @@ pub struct NewOptions {
 /// Creates `problems/PRB-NNNN-slug.md` and links each `--from` review to it. Every review
 /// is read and its edit prepared before anything is written.
 pub fn new(config: &Config, options: NewOptions, out: &Output) -> anyhow::Result<ExitCode> {
-    let used = crate::review::scan_ids(&config.problems_dir(), |_| true);
+    let index = Index::open(config, Need::Ids);
+    super::cache::print_notes(&index, out);
+    let used = index
+        .ids()
+        .filter(|(kind, ..)| *kind == Kind::Problem)
+        .map(|(_, id, _)| id);
     let id = crate::scaffold::next_id(
         &config.ids.problem,
         chrono::Utc::now().with_timezone(&config.zone).year(),
-        used.iter().map(|(id, _)| id.as_str()),
+        used,
     );
     let new = NewProblem {
         id,
@@ -72,29 +77,30 @@ struct IncidentLink<'a> {
 
 /// Each problem with the incidents that point at it, and links to records that do not exist.
 pub fn list(config: &Config, json: bool, out: &Output) -> anyhow::Result<ExitCode> {
-    let corpus = Corpus::load(config, &[], false);
+    let index = Index::open(config, Need::Facts);
+    super::cache::print_notes(&index, out);
+    let corpus = index.listing();
     if let Some(note) = corpus.skipped_note() {
         out.note(note);
     }
-    let mut problems: Vec<&crate::corpus::ProblemEntry> = corpus.problems.iter().collect();
-    problems.sort_by(|a, b| a.problem.id.cmp(&b.problem.id));
+    let mut problems: Vec<&ProblemFacts> = corpus.problems.clone();
+    problems.sort_by(|a, b| a.id.cmp(&b.id));
     let listed: Vec<Listed> = problems
         .iter()
         .map(|p| Listed {
-            id: &p.problem.id,
-            title: &p.problem.title,
-            status: &p.problem.status,
-            owner: p.problem.owner.as_deref(),
+            id: &p.id,
+            title: &p.title,
+            status: &p.status,
+            owner: p.owner.as_deref(),
             path: p.path.display().to_string(),
             incidents: corpus
-                .incidents_of(&p.problem.id)
+                .incidents_of(&p.id)
                 .into_iter()
                 .map(|e| IncidentLink {
-                    id: &e.review.id,
-                    title: &e.review.title,
-                    severity: e.review.severity.as_str(),
+                    id: &e.id,
+                    title: &e.title,
+                    severity: &e.severity,
                     started_at: e
-                        .review
                         .started_at
                         .map(|t| crate::review::edit::format_timestamp(&t)),
                     path: e.path.display().to_string(),
@@ -106,11 +112,8 @@ pub fn list(config: &Config, json: bool, out: &Output) -> anyhow::Result<ExitCod
         .reviews
         .iter()
         .filter_map(|e| {
-            let p = e.review.problem.as_deref()?;
-            corpus
-                .problem(p)
-                .is_none()
-                .then_some((e.review.id.as_str(), p))
+            let p = e.problem.as_deref()?;
+            corpus.problem(p).is_none().then_some((e.id.as_str(), p))
         })
         .collect();
     let mut stdout = crate::ui::stdio::stdout();

@@ -8,6 +8,7 @@ use anyhow::Context;
 
 use crate::cmd::Output;
 use crate::config::Config;
+use crate::corpus::{Index, Need, similar};
 use crate::fsutil;
 pub use crate::render::batch::Target;
 use crate::render::batch::{self, JsonJoin};
@@ -35,20 +36,23 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
     let mut json = JsonJoin::new(json_lines, files.len());
     batch::check_destinations(&files, &target, format)?;
     let renderer = Renderer::new(config, format, template.as_deref())?;
-    // Similar past incidents come from the reviews folder (read once for all files).
-    let corpus = match format {
-        Format::Json => Vec::new(),
-        _ => crate::corpus::Corpus::load(config, &[], false).reviews,
+    // Similar past incidents come from the corpus index (read once for all files).
+    let index = match format {
+        Format::Json => Index::default(),
+        _ => Index::open(config, Need::Facts),
     };
+    super::cache::print_notes(&index, out);
     if let Target::Dir(dir) = &target {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let index = crate::insights::similar::Index::new(&corpus);
+    // As listings, similar incidents leave out reviews with errors.
+    let candidates = index.reviews().filter(|r| r.error.is_none()).collect();
+    let finder = similar::Finder::new(candidates, files.len());
     // Pages are rendered in parallel (in chunks, to bound memory) and written in order.
     let mut stdout = crate::ui::stdio::stdout();
     let mut failed = 0;
     for chunk in files.chunks(256) {
-        let pages = batch::render_all(config, &renderer, &index, chunk, today);
+        let pages = batch::render_all(config, &renderer, &finder, chunk, today);
         for (path, page) in chunk.iter().zip(pages) {
             // With several files, one that cannot be read is reported and the others rendered.
             let (file, text) = match page {

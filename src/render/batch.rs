@@ -7,7 +7,7 @@ use anyhow::bail;
 
 use super::{Extras, Format, Renderer};
 use crate::config::Config;
-use crate::insights::similar::Index;
+use crate::corpus::similar::Finder;
 use crate::review::ReviewFile;
 
 /// Where the rendered pages go.
@@ -71,12 +71,12 @@ pub fn check_destinations(
     Ok(())
 }
 
-/// Renders `paths` in parallel, each with its similar past incidents from `index`; the
+/// Renders `paths` in parallel, each with the similar past incidents `finder` finds; the
 /// pages come back in the order of `paths`.
 pub fn render_all(
     config: &Config,
     renderer: &Renderer,
-    index: &Index,
+    finder: &Finder,
     paths: &[PathBuf],
     today: chrono::NaiveDate,
 ) -> Vec<anyhow::Result<(ReviewFile, String)>> {
@@ -86,7 +86,7 @@ pub fn render_all(
         .map(|path| {
             let file = ReviewFile::load(path, config)?;
             let extras = Extras {
-                similar: index.find(file.review(), config),
+                similar: finder.find(file.review(), config),
                 today: Some(today),
                 ..Default::default()
             };

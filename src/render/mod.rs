@@ -153,7 +153,7 @@ pub struct Extras {
     /// Id of a review or problem → the page's address (the site fills it).
     pub links: std::collections::BTreeMap<String, String>,
     pub nav: Option<SiteNav>,
-    pub similar: Vec<crate::insights::similar::Similar>,
+    pub similar: Vec<crate::corpus::similar::Similar>,
     /// The day overdue action items are judged against (`None`: none is marked).
     pub today: Option<chrono::NaiveDate>,
 }
