@@ -20,6 +20,7 @@ pub mod corpus;
 pub mod diagnostic;
 pub mod draft;
 pub mod env;
+pub mod fence;
 pub mod fsutil;
 pub mod insights;
 pub mod llm;

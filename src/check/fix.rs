@@ -401,19 +401,11 @@ fn without_guide_lines(text: &str) -> (String, usize) {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut out = String::with_capacity(text.len());
     let mut count = 0;
-    let mut fence: Option<&str> = None;
+    let mut fences = crate::fence::Fences::default();
     let mut i = 0;
     while i < lines.len() {
         let trimmed = lines[i].trim();
-        if let Some(marker) = fence {
-            if trimmed.starts_with(marker) {
-                fence = None;
-            }
-        } else if trimmed.starts_with("```") {
-            fence = Some("```");
-        } else if trimmed.starts_with("~~~") {
-            fence = Some("~~~");
-        } else if trimmed.starts_with("<!-- guide:") {
+        if fences.is_text(trimmed) && trimmed.starts_with("<!-- guide:") {
             // The comment's last line: the first that holds `-->`, which must end it.
             let close = (i..lines.len()).find(|&j| lines[j].contains("-->"));
             if let Some(j) = close

@@ -999,7 +999,7 @@ pub(super) fn body_lines<'t>(
     layout: &Layout,
 ) -> impl Iterator<Item = (usize, usize, &'t str)> {
     let mut offset = layout.body_start;
-    let mut fence: Option<&'static str> = None;
+    let mut fences = crate::fence::Fences::default();
     text[layout.body_start..]
         .split_inclusive('\n')
         .enumerate()
@@ -1007,22 +1007,9 @@ pub(super) fn body_lines<'t>(
             let start = offset;
             offset += raw.len();
             let line = raw.trim_end_matches(['\n', '\r']);
-            let trimmed = line.trim_start();
-            if let Some(marker) = fence {
-                if trimmed.starts_with(marker) {
-                    fence = None;
-                }
-                return None;
-            }
-            if trimmed.starts_with("```") {
-                fence = Some("```");
-                return None;
-            }
-            if trimmed.starts_with("~~~") {
-                fence = Some("~~~");
-                return None;
-            }
-            Some((layout.body_first_line + i, start, line))
+            fences
+                .is_text(line)
+                .then_some((layout.body_first_line + i, start, line))
         })
 }
 
