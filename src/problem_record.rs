@@ -1,14 +1,19 @@
 //! Creating a problem record from reviews (`pirt problem new`): first a [`Plan`] (the
 //! record's text and path, and the edit that gives each review its `problem:`), made
 //! before anything is written; then [`apply`], which writes it all or undoes what it did.
+//! And the listing of records with their incidents ([`List`]).
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
+use serde::Serialize;
+
 use crate::config::Config;
+use crate::corpus::ProblemFacts;
+use crate::corpus::index::Listing;
 use crate::fsutil::{self, EditLock};
-use crate::review::edit::set_top_level_scalar;
+use crate::review::edit::{format_timestamp, set_top_level_scalar};
 use crate::review::{Review, ReviewFile};
 
 /// What the new record is.
@@ -230,6 +235,117 @@ fn undo(record: &Path, linked: &[Link], error: anyhow::Error) -> anyhow::Error {
         anyhow::anyhow!("{error:#}; the new record was removed and nothing was changed")
     } else {
         anyhow::anyhow!("{error:#}; undoing failed: {}", left.join("; "))
+    }
+}
+
+/// `pirt problem list`: every record (by id) with the incidents that point at it, and the
+/// reviews that link a record that does not exist.
+pub struct List<'a> {
+    problems: Vec<Listed<'a>>,
+    /// (review, problem) of each link to a missing record.
+    dangling: Vec<(&'a str, &'a str)>,
+}
+
+#[derive(Serialize)]
+struct Listed<'a> {
+    id: &'a str,
+    title: &'a str,
+    status: &'a str,
+    owner: Option<&'a str>,
+    path: String,
+    incidents: Vec<IncidentLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct IncidentLink<'a> {
+    id: &'a str,
+    title: &'a str,
+    severity: &'a str,
+    started_at: Option<String>,
+    path: String,
+}
+
+impl<'a> List<'a> {
+    pub fn of(corpus: &Listing<'a>) -> Self {
+        let mut records: Vec<&ProblemFacts> = corpus.problems.clone();
+        records.sort_by(|a, b| a.id.cmp(&b.id));
+        let problems = records
+            .iter()
+            .map(|p| Listed {
+                id: &p.id,
+                title: &p.title,
+                status: &p.status,
+                owner: p.owner.as_deref(),
+                path: p.path.display().to_string(),
+                incidents: corpus
+                    .incidents_of(&p.id)
+                    .into_iter()
+                    .map(|e| IncidentLink {
+                        id: &e.id,
+                        title: &e.title,
+                        severity: &e.severity,
+                        started_at: e.started_at.map(|t| format_timestamp(&t)),
+                        path: e.path.display().to_string(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let dangling = corpus
+            .reviews
+            .iter()
+            .filter_map(|e| {
+                let p = e.problem.as_deref()?;
+                corpus.problem(p).is_none().then_some((e.id.as_str(), p))
+            })
+            .collect();
+        List { problems, dangling }
+    }
+
+    /// The JSON document of `--format json`.
+    pub fn document(&self) -> serde_json::Value {
+        let dangling: Vec<serde_json::Value> = self
+            .dangling
+            .iter()
+            .map(|(r, p)| serde_json::json!({"review": r, "problem": p}))
+            .collect();
+        serde_json::json!({
+            "schema_version": 1,
+            "problems": self.problems,
+            "links_to_missing_records": dangling,
+        })
+    }
+
+    /// The terminal table, then a line for an empty `problems_dir` and each dangling link.
+    pub fn table(&self, problems_dir: &Path) -> String {
+        let mut rows: Vec<Vec<String>> = vec![
+            ["PROBLEM", "STATUS", "INCIDENTS", "TITLE"]
+                .map(String::from)
+                .to_vec(),
+        ];
+        for p in &self.problems {
+            let ids: Vec<&str> = p.incidents.iter().map(|i| i.id).collect();
+            rows.push(vec![
+                p.id.to_string(),
+                p.status.to_string(),
+                if ids.is_empty() {
+                    "—".into()
+                } else {
+                    ids.join(", ")
+                },
+                p.title.to_string(),
+            ]);
+        }
+        let mut out = crate::insights::stats::align(&rows, &[false; 4]);
+        if self.problems.is_empty() {
+            out.push_str(&format!(
+                "No problem records in {}.\n",
+                problems_dir.display()
+            ));
+        }
+        for (review, problem) in &self.dangling {
+            out.push_str(&format!("{review} links {problem}, which does not exist\n"));
+        }
+        out
     }
 }
 
