@@ -298,11 +298,11 @@ fn check_help() -> String {
             DefaultLevel::Warning => "warning",
             DefaultLevel::ByStatus => "by status",
         };
-        // The summary wrapped under itself, so that every line fits 80 columns.
+        // The summary wrapped under itself: every line within 80 bytes (the man page too).
         let mut line = format!("  {:<20} {level:<10}", rule.id.as_str());
         let indent = line.chars().count();
         for word in rule.summary.split(' ') {
-            if line.chars().count() + 1 + word.chars().count() > 80 {
+            if line.len() + 1 + word.len() > 80 {
                 help.push_str(&line);
                 help.push('\n');
                 line = " ".repeat(indent);
