@@ -327,20 +327,12 @@ fn reference(id: &str, pos: Pos) -> Reference {
 
 /// Where `id: VALUE` is written in a file (for problem records, parsed without the tree).
 fn id_pos(text: &str, id: &str) -> Pos {
-    let mut offset = 0;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        if let Some(rest) = line.strip_prefix("id:") {
-            let column = 4 + (rest.len() - rest.trim_start().len());
-            return Pos {
-                line: i + 1,
-                column,
-                offset: offset + column - 1,
-                len: id.len(),
-            };
-        }
-        offset += line.len();
-    }
-    START
+    crate::corpus::id_line(text).map_or(START, |found| Pos {
+        line: found.line,
+        column: found.column,
+        offset: found.offset,
+        len: id.len(),
+    })
 }
 
 /// `required-field`: the fields the status requires (`[check.required_fields]`), set and
@@ -955,7 +947,7 @@ pub(super) fn body_lines<'t>(
     layout: &Layout,
 ) -> impl Iterator<Item = (usize, usize, &'t str)> {
     let mut offset = layout.body_start;
-    let mut fence: Option<&'static str> = None;
+    let mut fences = crate::fence::Fences::default();
     text[layout.body_start..]
         .split_inclusive('\n')
         .enumerate()
@@ -963,22 +955,9 @@ pub(super) fn body_lines<'t>(
             let start = offset;
             offset += raw.len();
             let line = raw.trim_end_matches(['\n', '\r']);
-            let trimmed = line.trim_start();
-            if let Some(marker) = fence {
-                if trimmed.starts_with(marker) {
-                    fence = None;
-                }
-                return None;
-            }
-            if trimmed.starts_with("```") {
-                fence = Some("```");
-                return None;
-            }
-            if trimmed.starts_with("~~~") {
-                fence = Some("~~~");
-                return None;
-            }
-            Some((layout.body_first_line + i, start, line))
+            fences
+                .is_text(line)
+                .then_some((layout.body_first_line + i, start, line))
         })
 }
 
