@@ -8,6 +8,8 @@ mod cross;
 pub mod fix;
 pub mod output;
 mod rules;
+pub mod select;
+mod view;
 
 use std::path::{Path, PathBuf};
 

@@ -1,11 +1,13 @@
 //! The incident domain: reviews, problem records, their timelines, action items and metrics.
 
+pub mod clock;
 pub mod document;
 pub mod duration;
 pub mod edit;
 pub mod import;
 pub mod metrics;
 mod parse;
+pub mod positions;
 pub mod problem;
 pub mod severity;
 pub mod time;
@@ -22,6 +24,7 @@ pub use crate::names::suggest;
 pub use document::Section;
 pub use metrics::Metrics;
 pub use parse::{ParsedFile, parse_review};
+pub use positions::Positions;
 pub use severity::{Scale, Severity, SeverityLevel};
 pub use time::Timestamp;
 
