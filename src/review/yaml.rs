@@ -737,7 +737,9 @@ mod differential {
         }
         cases.push("[".repeat(100_000));
         cases.push(format!("{}: v\n", "k".repeat(2000)));
-        cases.push((0..100).map(|i| format!("key{i}: {i}\n")).collect());
+        for keys in [63, 64, 65, 100] {
+            cases.push((0..keys).map(|i| format!("key{i}: {i}\n")).collect());
+        }
         cases.push((0..100).map(|i| format!("key{}: {i}\n", i % 50)).collect());
         cases.push(format!(
             "timeline:\n{}",

@@ -10,10 +10,8 @@
 //! reads the document through serde-saphyr: its tree, its message and its limits stay the
 //! reference for every such case.
 
-use std::borrow::Cow;
-use std::collections::HashSet;
-
 use granit_parser::{Event, Parser, ScalarStyle, Span};
+use std::borrow::Cow;
 
 use super::{Base, Key, Node, Pos, Value};
 
@@ -37,18 +35,24 @@ const MAX_EVENTS: usize = 500_000;
 const MAX_NODES: usize = 100_000;
 const MAX_DEPTH: usize = 48;
 const MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
+/// Keys in one mapping (a review's front matter has about twenty).
+const MAX_KEYS: usize = 64;
 
-/// A collection being built.
+/// A collection being built: its position, and where its children start in the shared
+/// list of items or entries being built (children are moved into a list of their exact
+/// size when the collection ends: one allocation per collection, none to grow it).
 enum Open {
-    Seq(Pos, Vec<Node>),
+    Seq(Pos, usize),
     /// A mapping, with the key read and waiting for its value, if any.
-    Map(Pos, Vec<(Key, Node)>, Option<Key>),
+    Map(Pos, usize, Option<Key>),
 }
 
 /// Reads `yaml` (which starts at `base` in its file) into a tree; `None` when the document
 /// lies outside the subset this loader reads exactly as serde-saphyr does.
 pub(super) fn load(yaml: &str, base: Base) -> Option<Node> {
     let mut stack: Vec<Open> = Vec::new();
+    let mut items: Vec<Node> = Vec::new();
+    let mut entries: Vec<(Key, Node)> = Vec::new();
     let mut root: Option<Node> = None;
     let (mut events, mut nodes, mut text_bytes, mut documents) = (0usize, 0usize, 0usize, 0);
     for item in Parser::new_from_str_with_options(yaml, parser_options()) {
@@ -83,8 +87,8 @@ pub(super) fn load(yaml: &str, base: Base) -> Option<Node> {
                     return None;
                 }
                 let pos = base.apply(pos_of(&span));
-                if let Some(Open::Map(_, entries, pending @ None)) = stack.last_mut() {
-                    *pending = Some(key(value, style, pos, entries)?);
+                if let Some(Open::Map(_, start, pending @ None)) = stack.last_mut() {
+                    *pending = Some(key(value, style, pos, &entries[*start..])?);
                     continue;
                 }
                 Node {
@@ -105,20 +109,20 @@ pub(super) fn load(yaml: &str, base: Base) -> Option<Node> {
                 }
                 let pos = base.apply(pos_of(&span));
                 stack.push(if is_map {
-                    Open::Map(pos, Vec::new(), None)
+                    Open::Map(pos, entries.len(), None)
                 } else {
-                    Open::Seq(pos, Vec::new())
+                    Open::Seq(pos, items.len())
                 });
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop()? {
-                Open::Seq(pos, items) => Node {
+                Open::Seq(pos, start) => Node {
                     pos,
-                    value: Value::Seq(items),
+                    value: Value::Seq(items.drain(start..).collect()),
                 },
-                Open::Map(pos, entries, None) => Node {
+                Open::Map(pos, start, None) => Node {
                     pos,
-                    value: Value::Map(entries),
+                    value: Value::Map(entries.drain(start..).collect()),
                 },
                 Open::Map(_, _, Some(_)) => return None,
             },
@@ -128,8 +132,8 @@ pub(super) fn load(yaml: &str, base: Base) -> Option<Node> {
         match stack.last_mut() {
             None if root.is_none() => root = Some(node),
             None => return None,
-            Some(Open::Seq(_, items)) => items.push(node),
-            Some(Open::Map(_, entries, pending)) => entries.push((pending.take()?, node)),
+            Some(Open::Seq(..)) => items.push(node),
+            Some(Open::Map(_, _, pending)) => entries.push((pending.take()?, node)),
         }
     }
     if !stack.is_empty() {
@@ -162,13 +166,9 @@ fn key(name: Cow<str>, style: ScalarStyle, pos: Pos, entries: &[(Key, Node)]) ->
     if style == ScalarStyle::Plain && !matches!(plain(&name)?, Value::Str(_)) {
         return None;
     }
-    let repeated = if entries.len() < 32 {
-        entries.iter().any(|(k, _)| k.name == name)
-    } else {
-        let names: HashSet<&str> = entries.iter().map(|(k, _)| k.name.as_str()).collect();
-        names.contains(name.as_ref())
-    };
-    if repeated {
+    // A mapping of more keys than a review has is left to serde-saphyr, which looks up
+    // repeated keys in a set; comparing with each earlier key would grow quadratically.
+    if entries.len() >= MAX_KEYS || entries.iter().any(|(k, _)| k.name == name) {
         return None;
     }
     Some(Key {
