@@ -499,7 +499,6 @@ fn refresh(
     let old: HashMap<&str, &StoredFile> = stored
         .map(|s| s.files.iter().map(|f| (f.path, f)).collect())
         .unwrap_or_default();
-    let now = SystemTime::now();
     let entries: Vec<(Entry, bool)> = paths
         .into_par_iter()
         .map(|path| {
@@ -540,8 +539,9 @@ fn refresh(
                 };
                 return (entry, false);
             }
+            // Old enough when read that a later change shows in its time stamp.
             let settled = modified
-                .and_then(|m| now.duration_since(m).ok())
+                .and_then(|m| SystemTime::now().duration_since(m).ok())
                 .is_some_and(|age| age >= SETTLE);
             let (id, facts) = match need {
                 Need::Ids => (read_id(&path), Slot::None),
@@ -562,23 +562,29 @@ fn refresh(
             (entry, true)
         })
         .collect();
-    let read = entries.iter().filter(|(_, read)| *read).count();
+    let mut read = entries.iter().filter(|(_, read)| *read).count();
     let mut entries: Vec<Entry> = entries.into_iter().map(|(e, _)| e).collect();
     if need == Need::Facts {
         // Stored facts are decoded here, in parallel; one that does not decode is read.
-        entries.par_iter_mut().for_each(|e| {
-            if let Slot::Stored(range) = &e.facts {
-                e.facts = match postcard::from_bytes::<Facts>(&bytes[range.clone()]) {
-                    Ok(facts) => Slot::Read(Box::new(with_path(facts, &e.path))),
+        read += entries
+            .par_iter_mut()
+            .map(|e| {
+                let Slot::Stored(range) = &e.facts else {
+                    return 0;
+                };
+                match postcard::from_bytes::<Facts>(&bytes[range.clone()]) {
+                    Ok(facts) => {
+                        e.facts = Slot::Read(Box::new(with_path(facts, &e.path)));
+                        0
+                    }
                     Err(_) => {
                         let (id, facts) = read_facts(config, &e.path, e.kind);
-                        e.id = id;
-                        e.settled = false;
-                        Slot::Read(Box::new(facts))
+                        (e.id, e.facts) = (id, Slot::Read(Box::new(facts)));
+                        1
                     }
-                };
-            }
-        });
+                }
+            })
+            .sum::<usize>();
     }
     Index {
         entries,
