@@ -1,6 +1,7 @@
 //! Rules that look at the whole set: duplicate ids and references to ids that do not exist.
 
 use std::collections::{HashMap, HashSet};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use crate::check::{Kind, Reference, Summary, level_for};
@@ -35,8 +36,15 @@ pub(super) fn check(
     if let Some(index) = others {
         // The checked files count as they are now, not as the index last saw them.
         let checked: HashSet<PathBuf> = summaries.iter().map(|s| absolute(&s.path)).collect();
+        let names: HashSet<&OsStr> = summaries
+            .iter()
+            .filter_map(|s| s.path.file_name())
+            .collect();
         for (kind, id, path) in index.ids() {
-            if checked.contains(&absolute(path)) {
+            // The name first: most of the index is not in a small checked set.
+            if path.file_name().is_some_and(|n| names.contains(n))
+                && checked.contains(&absolute(path))
+            {
                 continue;
             }
             let known = if kind == Kind::Review {

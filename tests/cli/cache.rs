@@ -345,3 +345,36 @@ fn two_processes_building_the_index_at_once_both_succeed() {
         assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
     }
 }
+
+#[test]
+fn facts_survive_a_command_that_saves_the_index_without_reading_them() {
+    let dir = repo();
+    let render = |extra: &[&str]| {
+        run(
+            dir.path(),
+            &[extra, &["render", LATER, "--format", "md"]].concat(),
+        )
+    };
+    ran(&render(&[]));
+    // check reads ids only; a changed file makes it save the index, facts copied over.
+    let other = dir
+        .path()
+        .join("postmortems/2026-01-20-checkout-latency.md");
+    let text = std::fs::read_to_string(&other).unwrap();
+    std::fs::write(
+        &other,
+        text.replace("Checkout latency", "Checkout slowness"),
+    )
+    .unwrap();
+    set_mtime(&other, 600);
+    ran(&run(dir.path(), &["check", REVIEW]));
+    let warm = run(dir.path(), &["-v", "render", LATER, "--format", "md"]);
+    // Only the changed file is parsed again for its facts.
+    assert!(
+        text(&warm.stderr).contains("corpus index: read 1 of 6 files"),
+        "{}",
+        text(&warm.stderr)
+    );
+    assert_eq!(text(&warm.stdout), text(&render(&["--no-cache"]).stdout));
+    assert!(text(&warm.stdout).contains("Checkout slowness"));
+}
