@@ -360,10 +360,10 @@ fn facts_survive_a_command_that_saves_the_index_without_reading_them() {
     let other = dir
         .path()
         .join("postmortems/2026-01-20-checkout-latency.md");
-    let text = std::fs::read_to_string(&other).unwrap();
+    let before = std::fs::read_to_string(&other).unwrap();
     std::fs::write(
         &other,
-        text.replace("Checkout latency", "Checkout slowness"),
+        before.replace("Checkout latency", "Checkout slowness"),
     )
     .unwrap();
     set_mtime(&other, 600);
