@@ -7,8 +7,24 @@ use std::path::{Path, PathBuf};
 /// The `.md` files under `paths`, sorted; unreadable paths become messages. Folders are
 /// walked honouring .gitignore, without hidden files.
 pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let walk = walk(paths);
+    (walk.files, walk.errors)
+}
+
+/// What a walk found, and what it depended on.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub files: Vec<PathBuf>,
+    pub errors: Vec<String>,
+    /// Every folder walked: a file added, removed or renamed changes its time.
+    pub folders: Vec<PathBuf>,
+}
+
+/// [`collect_files`], with the folders it walked.
+pub fn walk(paths: &[PathBuf]) -> Walk {
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    let mut folders = Vec::new();
     for path in paths {
         if path.is_file() {
             files.push(path.clone());
@@ -29,6 +45,9 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
                         files.push(entry.into_path());
                     }
                 }
+                Ok(entry) if entry.file_type().is_some_and(|t| t.is_dir()) => {
+                    folders.push(entry.into_path());
+                }
                 Ok(_) => {}
                 Err(e) => errors.push(e.to_string()),
             }
@@ -36,7 +55,63 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     }
     sort_paths(&mut files);
     files.dedup();
-    (files, errors)
+    Walk {
+        files,
+        errors,
+        folders,
+    }
+}
+
+/// The files whose rules decide what a walk of `folders` (from `roots`) leaves out:
+/// `.gitignore`, `.ignore` and `.git/info/exclude` in each folder and above each root, and
+/// git's global configuration and excludes file.
+pub fn rule_files(roots: &[PathBuf], folders: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = folders.to_vec();
+    for root in roots {
+        dirs.extend(absolute(root).ancestors().skip(1).map(Path::to_path_buf));
+    }
+    dirs.sort();
+    dirs.dedup();
+    let mut out: Vec<PathBuf> = dirs
+        .iter()
+        .flat_map(|d| {
+            [
+                d.join(".gitignore"),
+                d.join(".ignore"),
+                d.join(".git/info/exclude"),
+            ]
+        })
+        .collect();
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let xdg = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".config")));
+    let configs: Vec<PathBuf> = home
+        .iter()
+        .map(|h| h.join(".gitconfig"))
+        .chain(xdg.iter().map(|x| x.join("git/config")))
+        .collect();
+    // core.excludesFile, as a line of either config names it.
+    for config in &configs {
+        let Ok(text) = std::fs::read_to_string(config) else {
+            continue;
+        };
+        for line in text.lines() {
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            if key.trim().eq_ignore_ascii_case("excludesfile") {
+                let value = value.trim().trim_matches('"');
+                out.push(match (value.strip_prefix("~/"), &home) {
+                    (Some(rest), Some(home)) => home.join(rest),
+                    _ => PathBuf::from(value),
+                });
+            }
+        }
+    }
+    out.extend(xdg.map(|x| x.join("git/ignore")));
+    out.extend(configs);
+    out
 }
 
 /// Sorts as `Path`'s own order (component by component), comparing one byte key per path

@@ -200,6 +200,8 @@ pub struct Index {
     source: Option<Source>,
     /// Folders or files the walk could not read.
     walk_errors: Vec<String>,
+    /// What the list of files depends on.
+    walked: Option<WalkRecord>,
     /// How many files were read again (not taken from the stored index).
     pub read: usize,
     pub notes: Vec<Note>,
@@ -235,9 +237,11 @@ impl Index {
             )
         });
         let mut index = refresh(config, &roots, need, &stored_facts, stored.as_ref());
-        let unchanged = stored
-            .as_ref()
-            .is_some_and(|s| index.read == 0 && s.files.len() == index.entries.len());
+        let unchanged = stored.as_ref().is_some_and(|s| {
+            index.read == 0
+                && s.files.len() == index.entries.len()
+                && s.walk.is_some() == index.walked.is_some()
+        });
         drop(stored);
         index.facts = stored_facts;
         index.source = source;
@@ -367,8 +371,10 @@ impl Index {
             let len = u32::try_from(facts.len() as u64 - start)?;
             at.push((len > 0).then_some((start, len)));
         }
+        let walk = self.walked.as_ref().map(WalkRecord::stored);
         let stored = Stored {
             key,
+            walk,
             files: self
                 .entries
                 .iter()
@@ -505,6 +511,108 @@ struct Stored<'a> {
     key: &'a [u8],
     #[serde(borrow)]
     files: Vec<StoredFile<'a>>,
+    /// What the file list depended on, when it can be trusted without walking again.
+    #[serde(borrow)]
+    walk: Option<StoredWalk<'a>>,
+}
+
+/// The folders walked (a file added, removed or renamed changes a folder's time) and the
+/// files of ignore rules (which change what is left out without touching a folder).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct StoredWalk<'a> {
+    #[serde(borrow)]
+    roots: Vec<&'a str>,
+    #[serde(borrow)]
+    folders: Vec<(&'a str, i128)>,
+    #[serde(borrow)]
+    rules: Vec<(&'a str, Option<(u64, i128)>)>,
+}
+
+/// [`StoredWalk`], owned.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct WalkRecord {
+    roots: Vec<String>,
+    folders: Vec<(String, i128)>,
+    rules: Vec<(String, Option<(u64, i128)>)>,
+}
+
+/// A file's size and time (`None`: it does not exist).
+fn stamp_of(path: &Path) -> Option<(u64, i128)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().map_or(i128::MIN, nanos)))
+}
+
+impl WalkRecord {
+    /// The record of a walk that started at `started`; `None` if anything it depends on
+    /// changed too recently to be told apart from a later change, or is not UTF-8.
+    fn of(roots: &[PathBuf], walk: &super::files::Walk, started: SystemTime) -> Option<Self> {
+        let recent = nanos(started) - SETTLE.as_nanos() as i128;
+        let text = |p: &Path| p.to_str().map(str::to_string);
+        let folders = walk
+            .folders
+            .iter()
+            .map(|f| {
+                let (_, mtime) = stamp_of(f)?;
+                (mtime < recent).then_some((text(f)?, mtime))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let rules = super::files::rule_files(roots, &walk.folders)
+            .iter()
+            .map(|r| {
+                let stamp = stamp_of(r);
+                stamp
+                    .is_none_or(|(_, m)| m < recent)
+                    .then_some((text(r)?, stamp))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        (walk.errors.is_empty() && walk.files.iter().all(|f| f.to_str().is_some())).then_some(())?;
+        Some(WalkRecord {
+            roots: roots.iter().map(|r| text(r)).collect::<Option<_>>()?,
+            folders,
+            rules,
+        })
+    }
+
+    fn stored(&self) -> StoredWalk<'_> {
+        StoredWalk {
+            roots: self.roots.iter().map(String::as_str).collect(),
+            folders: self.folders.iter().map(|(p, m)| (p.as_str(), *m)).collect(),
+            rules: self.rules.iter().map(|(p, s)| (p.as_str(), *s)).collect(),
+        }
+    }
+}
+
+impl StoredWalk<'_> {
+    /// Whether a walk of `roots` would find what it found then.
+    fn still(&self, roots: &[PathBuf]) -> bool {
+        self.roots.len() == roots.len()
+            && self
+                .roots
+                .iter()
+                .zip(roots)
+                .all(|(a, b)| b.to_str() == Some(a))
+            && self
+                .folders
+                .iter()
+                .all(|(f, m)| stamp_of(Path::new(f)).is_some_and(|(_, now)| now == *m))
+            && self.rules.iter().all(|(r, s)| stamp_of(Path::new(r)) == *s)
+    }
+
+    fn owned(&self) -> WalkRecord {
+        WalkRecord {
+            roots: self.roots.iter().map(|r| r.to_string()).collect(),
+            folders: self
+                .folders
+                .iter()
+                .map(|(p, m)| (p.to_string(), *m))
+                .collect(),
+            rules: self
+                .rules
+                .iter()
+                .map(|(p, s)| (p.to_string(), *s))
+                .collect(),
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -629,7 +737,23 @@ fn refresh(
     bytes: &[u8],
     stored: Option<&Stored>,
 ) -> Index {
-    let (paths, walk_errors) = super::collect_files(roots);
+    // The stored list of files while no folder and no ignore rule changed, else a walk.
+    let trusted = stored
+        .and_then(|s| Some((s, s.walk.as_ref()?)))
+        .filter(|(_, w)| w.still(roots));
+    let (paths, walk_errors, walked) = match trusted {
+        Some((s, w)) => (
+            s.files.iter().map(|f| PathBuf::from(f.path)).collect(),
+            Vec::new(),
+            Some(w.owned()),
+        ),
+        None => {
+            let started = SystemTime::now();
+            let walk = super::files::walk(roots);
+            let record = WalkRecord::of(roots, &walk, started);
+            (walk.files, walk.errors, record)
+        }
+    };
     let problems_dir = absolute(&config.problems_dir());
     // Unless one folder lies in the other, a file under the problems folder's path as
     // walked is a problem record: a byte comparison, not a normalised path per file.
@@ -740,6 +864,7 @@ fn refresh(
         entries,
         facts: Vec::new(),
         source: None,
+        walked,
         walk_errors,
         read,
         notes: Vec::new(),

@@ -22,6 +22,7 @@ fn repo() -> tempfile::TempDir {
         for entry in std::fs::read_dir(dir.path().join(folder)).unwrap() {
             set_mtime(&entry.unwrap().path(), 3600);
         }
+        set_mtime(&dir.path().join(folder), 3600);
     }
     dir
 }
@@ -29,7 +30,8 @@ fn repo() -> tempfile::TempDir {
 fn set_mtime(path: &Path, seconds_ago: u64) {
     let when = SystemTime::now() - Duration::from_secs(seconds_ago);
     std::fs::File::options()
-        .write(true)
+        .write(!path.is_dir())
+        .read(path.is_dir())
         .open(path)
         .unwrap()
         .set_modified(when)
@@ -377,4 +379,37 @@ fn facts_survive_a_command_that_saves_the_index_without_reading_them() {
     );
     assert_eq!(text(&warm.stdout), text(&render(&["--no-cache"]).stdout));
     assert!(text(&warm.stdout).contains("Checkout slowness"));
+}
+
+/// How many files `pirt check` now sees, as the index stored them.
+fn indexed(dir: &Path) -> String {
+    ran(&run(dir, &["check", REVIEW]));
+    let shown = text(&run(dir, &["cache"]).stdout);
+    shown.split(" of ").nth(1).unwrap_or_default().to_string()
+}
+
+#[test]
+fn the_stored_list_of_files_follows_new_files_and_ignore_rules() {
+    let dir = repo();
+    assert!(indexed(dir.path()).starts_with("6 files"));
+    // The folders are old: the next run trusts the list without walking; a new file
+    // changes its folder's time.
+    let record = dir.path().join("problems/PRB-0003-queues.md");
+    std::fs::write(&record, "---\nid: PRB-0003\ntitle: Queues\n---\n").unwrap();
+    assert!(indexed(dir.path()).starts_with("7 files"));
+    set_mtime(&dir.path().join("problems"), 1200);
+    set_mtime(&record, 1200);
+    let ignore = dir.path().join(".gitignore");
+    std::fs::write(&ignore, "# nothing yet\n").unwrap();
+    set_mtime(&ignore, 1200);
+    assert!(indexed(dir.path()).starts_with("7 files"));
+    let warm = run(dir.path(), &["-v", "check", REVIEW]);
+    assert!(
+        !text(&warm.stderr).contains("corpus index"),
+        "{}",
+        text(&warm.stderr)
+    );
+    // An ignore rule edited in place changes no folder's time.
+    std::fs::write(&ignore, "problems/PRB-0003-queues.md\n").unwrap();
+    assert!(indexed(dir.path()).starts_with("6 files"));
 }
