@@ -8,7 +8,7 @@
 //!   severity scale, file size limit): an upgrade or a config change rebuilds it.
 //! - A file modified less than [`SETTLE`] before it was read is read again next time: a
 //!   change in the same clock tick keeps size and time (git's "racily clean" files).
-//! - Format: a magic line, the head's length, the head (postcard, serde's binary format: the
+//! - Format: a magic line, the format's number, the head's length, the head (postcard, serde's binary format: the
 //!   key, and per file its path, size, time, id and where its facts are), then every file's
 //!   facts back to back. `check` reads the head only (a fifth of the file); commands that
 //!   need facts read the rest and decode them in parallel. Measured on 10k reviews in the
@@ -148,13 +148,18 @@ impl Source {
         use std::io::Read;
         let mut file = std::fs::File::open(path)?;
         let total = file.metadata()?.len();
-        let mut start = [0u8; MAGIC.len() + 4];
+        let mut start = [0u8; MAGIC.len() + 8];
         let invalid = || std::io::Error::from(std::io::ErrorKind::InvalidData);
         file.read_exact(&mut start).map_err(|_| invalid())?;
         if &start[..MAGIC.len()] != MAGIC {
             return Err(invalid());
         }
-        let len = u32::from_le_bytes(start[MAGIC.len()..].try_into().expect("4 bytes")) as u64;
+        let word = |at: usize| u32::from_le_bytes(start[at..at + 4].try_into().expect("4 bytes"));
+        if word(MAGIC.len()) != FORMAT {
+            // Written by another version of pirt: not damaged, only different.
+            return Err(std::io::ErrorKind::Unsupported.into());
+        }
+        let len = u64::from(word(MAGIC.len() + 4));
         let facts_at = start.len() as u64 + len;
         if facts_at > total {
             return Err(invalid());
@@ -394,8 +399,9 @@ impl Index {
                 .collect(),
         };
         let head = postcard::to_allocvec(&stored)?;
-        let mut out = Vec::with_capacity(MAGIC.len() + 4 + head.len() + facts.len());
+        let mut out = Vec::with_capacity(MAGIC.len() + 8 + head.len() + facts.len());
         out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT.to_le_bytes());
         out.extend_from_slice(&u32::try_from(head.len())?.to_le_bytes());
         out.extend(head);
         out.extend(facts);
@@ -673,6 +679,13 @@ fn opened(path: &Path, need: Need, notes: &mut Vec<Note>) -> (Option<Source>, Ve
         Ok(source) => source,
         // None yet (the first run): built afresh, silently.
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (None, Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::Unsupported => {
+            notes.push(Note {
+                text: "corpus index rebuilt: it was written by another version of pirt".into(),
+                verbose_only: true,
+            });
+            return (None, Vec::new());
+        }
         Err(e)
             if matches!(
                 e.kind(),
