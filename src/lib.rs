@@ -7,6 +7,9 @@
 // First, so that outln!/errln! are in scope in every module below.
 #[macro_use]
 pub mod ui;
+// Next, so that the enums of names can be defined in every module below.
+#[macro_use]
+mod names;
 
 pub mod assets;
 pub mod check;
@@ -16,16 +19,20 @@ pub mod config;
 pub mod corpus;
 pub mod diagnostic;
 pub mod draft;
+pub mod env;
+pub mod fence;
 pub mod fsutil;
 pub mod insights;
 pub mod llm;
+pub mod pos;
+pub mod problem_record;
 pub mod redact;
 pub mod render;
 pub mod review;
+pub mod rule_id;
 pub mod scaffold;
 pub mod schema;
 
-pub use cli::run;
 
 /// How an error is shown: a file's own diagnostics as they are (`path:line:col: ...` with
 /// the source line), anything else as `error: ...` with its causes.

@@ -80,7 +80,7 @@ impl ReviewFacts {
             path: path.to_path_buf(),
             id: review.id.clone(),
             title: review.title.clone(),
-            severity: review.severity.clone(),
+            severity: review.severity.id.clone(),
             services: review.services.clone(),
             tags: review.tags.clone(),
             words: similar::words_of(review),

@@ -8,7 +8,9 @@ use serde::Deserialize;
 
 use crate::config::Config;
 use crate::review::edit::{block_end, dash_before, newline_of, splice, yaml_scalar};
-use crate::review::{ACTION_TYPES, ActionItem, ParsedFile, Review, parse_review};
+use crate::review::{
+    ACTION_TYPES, ActionItem, ActionStatus, ActionType, ParsedFile, Review, parse_review,
+};
 
 pub const OPEN: &str = "<!-- pirt:draft";
 pub const CLOSE: &str = "<!-- /pirt:draft -->";
@@ -86,13 +88,11 @@ pub fn clean_answer(text: &str) -> String {
         }
     }
     let mut out = Vec::new();
-    let mut fence = false;
+    let mut fences = crate::fence::Fences::default();
     for line in text.lines() {
         let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = !fence;
-        }
-        let line = if !fence && (trimmed.starts_with("# ") || trimmed.starts_with("## ")) {
+        let heading = trimmed.starts_with("# ") || trimmed.starts_with("## ");
+        let line = if fences.is_text(line) && heading {
             // Headings of level 1 and 2 would cut the review's sections: make them level 3.
             format!("### {}", trimmed.trim_start_matches('#').trim_start())
         } else {
@@ -460,11 +460,11 @@ pub fn append_action_items(
         added.push(ActionItem {
             id: format!("AI-{next}"),
             title: title.clone(),
-            kind: Some(kind.clone()),
+            kind: ActionType::parse(kind),
             owner: None,
             due: None,
             tracker: None,
-            status: "open".into(),
+            status: ActionStatus::Open,
         });
     }
     let entries = |indent: &str| -> String {
@@ -480,7 +480,7 @@ pub fn append_action_items(
                 "{indent}- id: {}{nl}{indent}  title: {}{nl}{indent}  type: {}{nl}{indent}  owner: null{nl}{indent}  status: open{nl}",
                 item.id,
                 yaml_scalar(&item.title),
-                item.kind.as_deref().unwrap_or("process"),
+                item.kind.map_or("process", ActionType::as_str),
             ));
         }
         out
