@@ -6,7 +6,7 @@
 
 use regex::Regex;
 
-use crate::check::rules::{Findings, View};
+use crate::check::view::{Findings, View};
 use crate::config::BlamelessConfig;
 use crate::diagnostic::Level;
 use crate::pos::Pos;

@@ -9,6 +9,7 @@ pub mod fix;
 pub mod output;
 mod rules;
 pub mod select;
+mod view;
 
 use std::path::{Path, PathBuf};
 

@@ -24,11 +24,7 @@ const PREAMBLE: &str = ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n";
 /// The longest text line `mandoc -T lint` accepts without a style message.
 const MAX_LINE: usize = 80;
 
-/// One man page: its file name (`pirt-timeline-add.1`) and its roff source.
-pub struct Page {
-    pub file_name: String,
-    pub text: String,
-}
+pub use crate::cmd::man::Page;
 
 /// Every page, pirt.1 first, then each subcommand's (parents before children).
 pub fn pages(cmd: clap::Command, date: &str) -> Vec<Page> {

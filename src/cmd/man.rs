@@ -6,8 +6,13 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::cli::man::Page;
 use crate::cmd::Output;
+
+/// One man page: its file name (`pirt-timeline-add.1`) and its roff source.
+pub struct Page {
+    pub file_name: String,
+    pub text: String,
+}
 
 pub fn run(pages: &[Page], dir: Option<&Path>, out: &Output) -> anyhow::Result<ExitCode> {
     let Some(dir) = dir else {

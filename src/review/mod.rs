@@ -1,5 +1,6 @@
 //! The incident domain: reviews, problem records, their timelines, action items and metrics.
 
+pub mod clock;
 pub mod document;
 pub mod duration;
 pub mod edit;
