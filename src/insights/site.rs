@@ -177,6 +177,7 @@ pub fn build(config: &Config, out: &Path, options: &Options) -> anyhow::Result<B
         .iter()
         .map(|(k, v)| (k.clone(), format!("../{v}")))
         .collect();
+    let sub_links = std::sync::Arc::new(sub.clone());
     let sub_nav = SiteNav {
         index: "../index.html".into(),
         problems: "../problems/index.html".into(),
@@ -206,7 +207,7 @@ pub fn build(config: &Config, out: &Path, options: &Options) -> anyhow::Result<B
             .par_iter()
             .map(|e| {
                 let extras = Extras {
-                    links: sub.clone(),
+                    links: sub_links.clone(),
                     nav: Some(sub_nav.clone()),
                     similar: index.find(&e.review, config),
                     today: Some(today),
