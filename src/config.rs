@@ -11,6 +11,8 @@ use anyhow::{Context, bail};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
+use crate::rule_id::RuleId;
+
 /// The commented config `pirt init` writes. A test keeps it equal to `Config::default()`.
 pub const DEFAULT_TOML: &str = include_str!("../templates/pirt.toml");
 
@@ -23,7 +25,7 @@ pub struct Config {
     pub ids: Ids,
     pub new: NewDefaults,
     /// The severity scale, most severe first.
-    pub severity: Vec<SeverityLevel>,
+    pub severity: Scale,
     pub check: CheckConfig,
     pub llm: LlmConfig,
     pub stats: StatsConfig,
@@ -68,31 +70,7 @@ impl Default for NewDefaults {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct SeverityLevel {
-    pub id: String,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    #[serde(default)]
-    pub description: String,
-    /// A review of this severity must link a problem record.
-    #[serde(default)]
-    pub requires_problem: bool,
-    /// Days after the incident by which action items are due when they have no `due`.
-    pub action_item_days: Option<u32>,
-    /// Action items (not `wont-do`) a review of this severity must have. Default: 1 where
-    /// `requires_problem`, else 0.
-    pub min_action_items: Option<u32>,
-}
-
-impl SeverityLevel {
-    /// The configured minimum, else the default for the level.
-    pub fn min_action_items(&self) -> u32 {
-        self.min_action_items
-            .unwrap_or(u32::from(self.requires_problem))
-    }
-}
+pub use crate::review::{Scale, SeverityLevel};
 
 /// `[stats]`: how `pirt stats` finds recurring failures.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -188,8 +166,8 @@ impl Default for RedactConfig {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CheckConfig {
-    /// Rule name → level, overriding the rule's default.
-    pub rules: BTreeMap<toml::Spanned<String>, RuleSetting>,
+    /// Rule → level, overriding the rule's default (with where the name is written).
+    pub rules: BTreeMap<toml::Spanned<RuleId>, RuleSetting>,
     /// Status → headings that must be present and not empty. `A|B` accepts either heading.
     pub required_sections: BTreeMap<String, Vec<String>>,
     /// Status → front-matter fields that must be set (`impact.summary` for nested ones).
@@ -320,10 +298,10 @@ impl Default for CheckConfig {
 
 impl CheckConfig {
     /// The configured level of a rule, if the config sets one.
-    pub fn setting(&self, rule: &str) -> Option<RuleSetting> {
+    pub fn setting(&self, rule: RuleId) -> Option<RuleSetting> {
         self.rules
             .iter()
-            .find(|(name, _)| name.get_ref() == rule)
+            .find(|(name, _)| *name.get_ref() == rule)
             .map(|(_, setting)| *setting)
     }
 }
@@ -373,7 +351,7 @@ impl Default for Config {
             check: CheckConfig::default(),
             llm: LlmConfig::default(),
             stats: StatsConfig::default(),
-            severity: vec![
+            severity: Scale(vec![
                 level(
                     "SEV1",
                     &["P1", "critical"],
@@ -402,7 +380,7 @@ impl Default for Config {
                     false,
                     180,
                 ),
-            ],
+            ]),
             zone: chrono_tz::UTC,
             root: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             path: None,
@@ -470,15 +448,27 @@ impl Config {
 
     /// The severity level named by an id or alias (case-insensitive).
     pub fn severity(&self, name: &str) -> Option<&SeverityLevel> {
-        let name = name.trim();
-        self.severity.iter().find(|level| {
-            level.id.eq_ignore_ascii_case(name)
-                || level.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
-        })
+        self.severity.level(name)
     }
 
     pub fn severity_names(&self) -> Vec<String> {
-        self.severity.iter().map(|s| s.id.clone()).collect()
+        self.severity.ids()
+    }
+}
+
+impl AsRef<Scale> for Config {
+    fn as_ref(&self) -> &Scale {
+        &self.severity
+    }
+}
+
+impl crate::review::Settings for Config {
+    fn zone(&self) -> Tz {
+        self.zone
+    }
+
+    fn max_file_mb(&self) -> u64 {
+        self.check.max_file_mb
     }
 }
 
@@ -570,21 +560,6 @@ fn validate_check(check: &CheckConfig, text: &str, path: &Path) -> anyhow::Resul
             );
         }
     }
-    let known = crate::check::rule_names();
-    for name in check.rules.keys() {
-        if !known.contains(&name.get_ref().as_str()) {
-            let (line, column) = line_col(text, name.span().start);
-            let hint = crate::review::suggest(name.get_ref(), &known)
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-            bail!(
-                "{}:{line}:{column}: unknown rule `{}` in [check.rules]{hint}; rules: {}",
-                path.display(),
-                name.get_ref(),
-                known.join(", ")
-            );
-        }
-    }
     for (table, map) in [
         ("required_sections", &check.required_sections),
         ("required_fields", &check.required_fields),
@@ -651,15 +626,18 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 fn config_error(path: &Path, text: &str, err: &toml::de::Error) -> anyhow::Error {
     let message = err.message().trim_end();
+    // An unknown rule name (`RuleId`'s own message) says where it is and what is known.
+    let what = if message.starts_with(crate::rule_id::UnknownRule::PREFIX) {
+        ""
+    } else {
+        "invalid config: "
+    };
     match err.span() {
         Some(span) => {
             let (line, column) = line_col(text, span.start);
-            anyhow::anyhow!(
-                "{}:{line}:{column}: invalid config: {message}",
-                path.display()
-            )
+            anyhow::anyhow!("{}:{line}:{column}: {what}{message}", path.display())
         }
-        None => anyhow::anyhow!("{}: invalid config: {message}", path.display()),
+        None => anyhow::anyhow!("{}: {what}{message}", path.display()),
     }
 }
 

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::review::yaml::Pos;
+use crate::pos::Pos;
+use crate::rule_id::RuleId;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -36,7 +37,7 @@ pub struct Diagnostic {
     #[serde(skip)]
     pub len: usize,
     pub level: Level,
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
@@ -47,7 +48,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(path: &Path, pos: Pos, level: Level, rule: &'static str, message: String) -> Self {
+    pub fn new(path: &Path, pos: Pos, level: Level, rule: RuleId, message: String) -> Self {
         Diagnostic {
             path: path.to_path_buf(),
             line: pos.line.max(1),
@@ -162,7 +163,13 @@ mod tests {
                 offset: 5,
                 len,
             };
-            let mut d = Diagnostic::new(Path::new("x.md"), pos, Level::Error, "schema", "m".into());
+            let mut d = Diagnostic::new(
+                Path::new("x.md"),
+                pos,
+                Level::Error,
+                RuleId::Schema,
+                "m".into(),
+            );
             d.attach_snippet(text);
             assert!(d.render(false).contains("2 | ü: 2"));
         }

@@ -7,6 +7,9 @@
 // First, so that outln!/errln! are in scope in every module below.
 #[macro_use]
 pub mod ui;
+// Next, so that the enums of names can be defined in every module below.
+#[macro_use]
+mod names;
 
 pub mod assets;
 pub mod check;
@@ -19,9 +22,11 @@ pub mod draft;
 pub mod fsutil;
 pub mod insights;
 pub mod llm;
+pub mod pos;
 pub mod redact;
 pub mod render;
 pub mod review;
+pub mod rule_id;
 pub mod scaffold;
 pub mod schema;
 

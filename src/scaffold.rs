@@ -244,7 +244,7 @@ pub fn parse_event(event: &str, clock: &mut AnswerClock) -> Result<NewEntry, Str
     let at = clock.take(time)?;
     Ok(NewEntry {
         at,
-        kind,
+        kind: kind.to_string(),
         text: text.to_string(),
     })
 }

@@ -11,6 +11,7 @@ use crate::config::BlamelessConfig;
 use crate::diagnostic::Level;
 use crate::review::Review;
 use crate::review::yaml::{Node, Pos, Value};
+use crate::rule_id::RuleId;
 
 const SYSTEM: &str = "describe the system condition that made the action possible (a missing guard rail, an unclear interface, a step nothing checked)";
 const COUNTERFACTUAL: &str = "counterfactual wording judges with hindsight; describe what happened and why it made sense at the time";
@@ -200,7 +201,7 @@ impl Matcher {
 
     fn report(&self, findings: &mut Findings, pos: Pos, written: &str, phrase: &str) {
         findings.add(
-            "blameless-language",
+            RuleId::BlamelessLanguage,
             pos,
             Level::Error,
             format!("blameful wording \"{written}\""),
@@ -211,7 +212,7 @@ impl Matcher {
 
 fn person_finding(findings: &mut Findings, pos: Pos, written: &str) {
     findings.add(
-        "blameless-language",
+        RuleId::BlamelessLanguage,
         pos,
         Level::Error,
         format!("a person named as the cause: \"{written}\""),

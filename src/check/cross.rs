@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::check::{Kind, Reference, Summary, level_for};
+use crate::check::{Kind, Reference, RuleId, Summary, level_for};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::review::scan_ids;
@@ -53,7 +53,7 @@ pub(super) fn check(
     let (review_ids, problem_ids) = (sorted_keys(&reviews), sorted_keys(&problems));
     let mut out = Vec::new();
     for s in summaries {
-        let mut add = |rule: &'static str, r: &Reference, message: String, hint: Option<String>| {
+        let mut add = |rule: RuleId, r: &Reference, message: String, hint: Option<String>| {
             if let Some(level) = level_for(config, rule, s.status, Level::Error) {
                 let mut d = Diagnostic::new(&s.path, r.pos, level, rule, message);
                 d.hint = hint;
@@ -82,7 +82,7 @@ pub(super) fn check(
                 .collect();
             if !others.is_empty() {
                 add(
-                    "duplicate-id",
+                    RuleId::DuplicateId,
                     id,
                     format!("id `{}` is also used by {}", id.id, others.join(", ")),
                     Some("give each file its own id (`pirt new` picks the next free one)".into()),
@@ -92,7 +92,7 @@ pub(super) fn check(
         for r in &s.related {
             if !reviews.contains_key(r.id.as_str()) {
                 add(
-                    "dangling-reference",
+                    RuleId::DanglingReference,
                     r,
                     format!("`related:` names `{}`, but no review has that id", r.id),
                     closest(&r.id, &review_ids),
@@ -109,7 +109,7 @@ pub(super) fn check(
                 ))
             });
             add(
-                "dangling-reference",
+                RuleId::DanglingReference,
                 r,
                 format!(
                     "`problem:` names `{}`, but no problem record has that id",

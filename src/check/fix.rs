@@ -11,6 +11,7 @@
 //! The result is proven before it is returned: it must parse with no new error, and read
 //! back as the same review apart from what was fixed.
 
+use crate::rule_id::RuleId;
 use std::path::Path;
 
 use chrono::{LocalResult, TimeZone};
@@ -41,12 +42,12 @@ impl FixKind {
     ];
 
     /// The rule whose finding the fix removes.
-    pub fn rule(self) -> &'static str {
+    pub fn rule(self) -> RuleId {
         match self {
-            FixKind::Timestamp => "schema",
-            FixKind::SeverityAlias => "severity-scale",
-            FixKind::TimelineOrder => "timeline-order",
-            FixKind::GuideComment => "placeholder",
+            FixKind::Timestamp => RuleId::Schema,
+            FixKind::SeverityAlias => RuleId::SeverityScale,
+            FixKind::TimelineOrder => RuleId::TimelineOrder,
+            FixKind::GuideComment => RuleId::Placeholder,
         }
     }
 }
@@ -55,9 +56,9 @@ impl FixKind {
 /// out of order, guidance left in. (A severity alias is no finding; it is fixed anyway.)
 pub fn may_fix(d: &crate::diagnostic::Diagnostic) -> bool {
     match d.rule {
-        "schema" => d.message.contains("has no offset"),
-        "timeline-order" => d.message.contains("comes after a later one"),
-        "placeholder" => d.message.starts_with("template guidance"),
+        RuleId::Schema => d.message.contains("has no offset"),
+        RuleId::TimelineOrder => d.message.contains("comes after a later one"),
+        RuleId::Placeholder => d.message.starts_with("template guidance"),
         _ => false,
     }
 }
@@ -124,7 +125,7 @@ pub fn fix(config: &Config, path: &Path, text: &str) -> Result<Option<Fixed>, Fi
 /// fixed values, the same entries (in order), and the same visible text in every section.
 fn preserved(before: &ParsedFile, after: &ParsedFile, applied: &[Applied]) -> bool {
     let errors = |p: &ParsedFile| {
-        let mut rules: Vec<&str> = p
+        let mut rules: Vec<RuleId> = p
             .diagnostics
             .iter()
             .filter(|d| d.level == Level::Error)

@@ -16,8 +16,9 @@ use rayon::prelude::*;
 
 use crate::config::{Config, RuleSetting};
 use crate::diagnostic::{Diagnostic, Level};
+use crate::pos::Pos;
 use crate::review::Status;
-use crate::review::yaml::Pos;
+pub use crate::rule_id::RuleId;
 
 /// How a rule's default level is chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,7 +35,7 @@ pub enum DefaultLevel {
 /// A rule: its stable name, default level, what it reports (in one line and in full), and
 /// how to resolve a finding (shown by code-scanning tools).
 pub struct Rule {
-    pub name: &'static str,
+    pub id: RuleId,
     pub default: DefaultLevel,
     pub summary: &'static str,
     pub description: &'static str,
@@ -43,112 +44,112 @@ pub struct Rule {
 
 pub const RULES: &[Rule] = &[
     Rule {
-        name: "yaml-syntax",
+        id: RuleId::YamlSyntax,
         default: DefaultLevel::Error,
         summary: "front matter missing, unterminated or not valid YAML",
         description: "The front matter (the YAML between the first two `---` lines) must exist, be terminated and parse: no tabs in indentation, no duplicate keys, no alias bombs, UTF-8 text under the size limit.",
         help: "Fix the YAML at the line shown. A review starts with `---`, its front matter, and a closing `---` line; `pirt new` writes a valid one.",
     },
     Rule {
-        name: "schema",
+        id: RuleId::Schema,
         default: DefaultLevel::AsFound,
         summary: "wrong type or value for a known key; unknown key (a warning, with a suggestion)",
         description: "Every known key holds the type and values pirt expects (RFC 3339 timestamps with an offset, lists of text, the allowed names), and `id`, `title`, `status`, `severity` and `started_at` are present at every status. An unknown key is a warning with a suggestion; it is kept, never dropped.",
         help: "Correct the value or the key name shown; `pirt schema` prints the JSON Schema, and `pirt check --fix` converts offset-less times in the configured zone.",
     },
     Rule {
-        name: "required-field",
+        id: RuleId::RequiredField,
         default: DefaultLevel::ByStatus,
         summary: "a field the status requires is missing",
         description: "A field the review's status requires (`[check.required_fields]`: services, incident commander, the lifecycle times, detection, impact summary) is missing or empty. A warning while in draft, an error once in review.",
         help: "Set the field in the front matter, or keep the review in `status: draft` until it is known.",
     },
     Rule {
-        name: "chronology",
+        id: RuleId::Chronology,
         default: DefaultLevel::Error,
         summary: "started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved violated",
         description: "The lifecycle times must run started <= detected <= acknowledged <= mitigated <= resolved.",
         help: "Check the date and offset of the time shown; a time after midnight typed on the wrong day is the usual cause.",
     },
     Rule {
-        name: "timeline-order",
+        id: RuleId::TimelineOrder,
         default: DefaultLevel::ByStatus,
         summary: "timeline entries out of order, or outside the incident window",
         description: "Timeline entries are in time order, and lie inside the incident window (triggers and notes may precede the impact; communication, notes and resolution may follow it).",
         help: "Put the entries in order (`pirt check --fix` sorts a block timeline with its comments), or correct the date and offset.",
     },
     Rule {
-        name: "severity-scale",
+        id: RuleId::SeverityScale,
         default: DefaultLevel::Error,
         summary: "a severity not in the configured scale or its aliases",
         description: "The severity is a level of the configured `[[severity]]` scale or one of its aliases.",
         help: "Use one of the scale's ids or aliases (`pirt check --fix` writes aliases as the id), or add the level to the scale in pirt.toml.",
     },
     Rule {
-        name: "action-item",
+        id: RuleId::ActionItem,
         default: DefaultLevel::ByStatus,
         summary: "action item without owner, type, due date or tracker",
         description: "An open action item has an owner, a type, a due date and a tracker; a done item has an owner and a type; a review has at least the severity's `min_action_items` follow-ups (not wont-do).",
         help: "Add the missing keys to the item, or the follow-ups the review needs (`pirt draft FILE -p action-items` proposes some).",
     },
     Rule {
-        name: "action-item-overdue",
+        id: RuleId::ActionItemOverdue,
         default: DefaultLevel::Warning,
         summary: "open item past its due date, or past the severity's deadline",
         description: "An open or in-progress action item is past its due date, or, without one, past the severity's `action_item_days` after the incident started.",
         help: "Finish the item, move the date with a reason, or set `status: wont-do`.",
     },
     Rule {
-        name: "problem-link",
+        id: RuleId::ProblemLink,
         default: DefaultLevel::ByStatus,
         summary: "a severity that requires a problem record without `problem:`",
         description: "A review whose severity has `requires_problem` names the problem record it hands off to in `problem:`.",
         help: "Open a problem record and link it with `pirt problem new \"TITLE\" --from FILE`, or set `problem:` to an existing record.",
     },
     Rule {
-        name: "dangling-reference",
+        id: RuleId::DanglingReference,
         default: DefaultLevel::Error,
         summary: "`related:` or `problem:` naming an id that does not exist",
         description: "`related:` and `problem:` name ids that exist in the configured reviews and problems folders.",
         help: "Correct the id, or create the record it names.",
     },
     Rule {
-        name: "duplicate-id",
+        id: RuleId::DuplicateId,
         default: DefaultLevel::Error,
         summary: "two reviews (or two problems) with the same id",
         description: "Every review and every problem record has its own id.",
         help: "Give one of the files a new id (`pirt new` picks the next free one).",
     },
     Rule {
-        name: "required-section",
+        id: RuleId::RequiredSection,
         default: DefaultLevel::ByStatus,
         summary: "a required body section missing or empty for the status",
         description: "The body has the `## ` sections the status requires (`[check.required_sections]`), each holding more than guidance comments or a filler such as `Not written yet.` or `TBD`.",
         help: "Write the section, or keep the review in `status: draft` until it is written.",
     },
     Rule {
-        name: "placeholder",
+        id: RuleId::Placeholder,
         default: DefaultLevel::Error,
         summary: "template guidance or TODO/TBD/???/<fill in> left in a review past draft",
         description: "A review past draft holds no TODO, TBD, FIXME, `???`, `<fill in>` or `<!-- guide: -->` guidance.",
         help: "Replace the placeholder with the real content; `pirt check --fix` deletes guidance comments in sections that hold text.",
     },
     Rule {
-        name: "unreviewed-draft",
+        id: RuleId::UnreviewedDraft,
         default: DefaultLevel::Error,
         summary: "an AI draft marker left in a review past draft",
         description: "A review past draft holds no `<!-- pirt:draft -->` marker: AI drafts are read and edited by a person before review.",
         help: "Read and edit the drafted text, then delete its `<!-- pirt:draft ... -->` and `<!-- /pirt:draft -->` lines.",
     },
     Rule {
-        name: "implausible-time",
+        id: RuleId::ImplausibleTime,
         default: DefaultLevel::Warning,
         summary: "a time in the future, a lifecycle step longer than its bound, or a year far from the others",
         description: "A time is probably a typo: more than `[check.implausible] future` ahead of now, a lifecycle step longer than its bound (TTD 24h, TTA 6h, TTM 7d, TTR 30d by default), or a year far from the review's other times.",
         help: "Check the date of the time shown; if it is right, raise the bound in `[check.implausible]`.",
     },
     Rule {
-        name: "blameless-language",
+        id: RuleId::BlamelessLanguage,
         default: DefaultLevel::ByStatus,
         summary: "blame or counterfactual wording, with a suggestion",
         description: "Blame and counterfactual wording (human error, should have, failed to, careless, a person named as the cause) judges people with hindsight; a review describes what happened and why it made sense at the time.",
@@ -156,15 +157,16 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
-pub fn rule_names() -> Vec<&'static str> {
-    RULES.iter().map(|r| r.name).collect()
+/// What the rule does, from the table (which lists the rules in `RuleId::ALL`'s order).
+pub fn rule(id: RuleId) -> &'static Rule {
+    &RULES[id as usize]
 }
 
 /// The level a finding gets: the config's setting, else the rule's default for the
 /// review's status (`None`: the rule is off).
 pub fn level_for(
     config: &Config,
-    rule: &str,
+    rule: RuleId,
     status: Option<Status>,
     natural: Level,
 ) -> Option<Level> {
@@ -174,11 +176,7 @@ pub fn level_for(
         Some(RuleSetting::Error) => return Some(Level::Error),
         None => {}
     }
-    let default = RULES
-        .iter()
-        .find(|r| r.name == rule)
-        .map_or(DefaultLevel::AsFound, |r| r.default);
-    Some(match default {
+    Some(match self::rule(rule).default {
         DefaultLevel::Error => Level::Error,
         DefaultLevel::Warning => Level::Warning,
         DefaultLevel::ByStatus => match status {
@@ -331,7 +329,7 @@ pub fn check_text(config: &Config, path: &Path, bytes: &[u8], run: Run) -> Repor
     // Source lines come from the text given, not from the file on disk.
     let held = std::str::from_utf8(bytes).ok().map(|text| (path, text));
     diagnostics.extend(cross::check(config, &summaries, false, held));
-    diagnostics.sort_by(|a, b| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)));
+    diagnostics.sort_by_key(|d| (d.line, d.column, d.rule));
     Report {
         files: 1,
         escalating: checked.escalating,
@@ -449,4 +447,17 @@ pub(crate) fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     files.sort();
     files.dedup();
     (files, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_lists_every_rule_in_order() {
+        assert_eq!(RULES.len(), RuleId::ALL.len());
+        for (rule, id) in RULES.iter().zip(RuleId::ALL) {
+            assert_eq!(rule.id, *id);
+        }
+    }
 }

@@ -255,14 +255,14 @@ fn sarif_log(
                 _ => "error",
             };
             json!({
-                "id": r.name,
+                "id": r.id.as_str(),
                 // SARIF: a friendly name distinct from the stable id.
-                "name": format!("Pirt{}", pascal_case(r.name)),
+                "name": format!("Pirt{}", pascal_case(r.id.as_str())),
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": r.description },
                 "help": {
                     "text": r.help,
-                    "markdown": format!("**{}**: {}\n\n{}\n\nSee [the rules]({RULES_URI}).", r.name, r.description, r.help),
+                    "markdown": format!("**{}**: {}\n\n{}\n\nSee [the rules]({RULES_URI}).", r.id.as_str(), r.description, r.help),
                 },
                 "helpUri": RULES_URI,
                 "defaultConfiguration": { "level": level },
@@ -281,7 +281,7 @@ fn sarif_log(
             }
             json!({
                 "ruleId": d.rule,
-                "ruleIndex": RULES.iter().position(|r| r.name == d.rule).unwrap_or(0),
+                "ruleIndex": d.rule as usize,
                 "level": sarif_level(d.level),
                 "message": { "text": text },
                 "locations": [{

@@ -13,7 +13,8 @@ use crate::review::edit::format_timestamp;
 use crate::review::problem::parse_problem;
 use crate::review::time::parse_rfc3339;
 use crate::review::yaml::{Node, Pos, Value};
-use crate::review::{Review, Status, parse_review};
+use crate::review::{ActionStatus, Review, Status, parse_review};
+use crate::rule_id::RuleId;
 
 /// Collects the findings of one file, applying the configured levels.
 pub(super) struct Findings<'a> {
@@ -26,7 +27,7 @@ pub(super) struct Findings<'a> {
 impl<'a> Findings<'a> {
     pub fn add(
         &mut self,
-        rule: &'static str,
+        rule: RuleId,
         pos: Pos,
         natural: Level,
         message: String,
@@ -75,7 +76,7 @@ pub(super) fn check_file(
             out: Vec::new(),
         };
         findings.add(
-            "yaml-syntax",
+            RuleId::YamlSyntax,
             START,
             Level::Error,
             format!(
@@ -124,7 +125,7 @@ pub(super) fn check_bytes(
     let text = match crate::review::decode(bytes) {
         Ok(text) => text,
         Err((pos, message)) => {
-            findings.add("yaml-syntax", pos, Level::Error, message, None);
+            findings.add(RuleId::YamlSyntax, pos, Level::Error, message, None);
             return Checked {
                 diagnostics: findings.out,
                 summary: None,
@@ -180,7 +181,7 @@ fn fixable(
     found: &[Diagnostic],
 ) -> usize {
     use crate::check::fix::{fix, may_fix};
-    let rules: Vec<&str> = crate::check::fix::FixKind::ALL
+    let rules: Vec<RuleId> = crate::check::fix::FixKind::ALL
         .iter()
         .map(|k| k.rule())
         .collect();
@@ -247,11 +248,11 @@ fn check_review(
         // The rules whose findings depend on the status are run again; every other
         // finding is the same, only judged at in-review (a by-status warning becomes an
         // error). The costly rules (blameless language) are not run twice.
-        const BY_STATUS: [&str; 4] = [
-            "required-field",
-            "required-section",
-            "placeholder",
-            "unreviewed-draft",
+        const BY_STATUS: [RuleId; 4] = [
+            RuleId::RequiredField,
+            RuleId::RequiredSection,
+            RuleId::Placeholder,
+            RuleId::UnreviewedDraft,
         ];
         for d in findings.out.iter().filter(|d| !BY_STATUS.contains(&d.rule)) {
             preview.relevel(d.clone());
@@ -394,7 +395,7 @@ fn required_fields(findings: &mut Findings, root: &Node, status: Status) {
         };
         let hint = format!("set `{field}` in the front matter{}", example_of(&field));
         findings.add(
-            "required-field",
+            RuleId::RequiredField,
             key_pos.unwrap_or(START),
             Level::Error,
             message,
@@ -428,7 +429,7 @@ fn chronology(findings: &mut Findings, root: &Node, review: &Review) {
         {
             let pos = root.get(name).map_or(START, |n| n.pos);
             findings.add(
-                "chronology",
+                RuleId::Chronology,
                 pos,
                 Level::Error,
                 format!("`{name}` ({}) is before `{before}` ({})", format_timestamp(&ts), format_timestamp(&earlier)),
@@ -512,7 +513,7 @@ fn implausible_times(
                 n => format!(" (and {n} later times)"),
             };
             findings.add(
-                "implausible-time",
+                RuleId::ImplausibleTime,
                 *pos,
                 Level::Warning,
                 format!(
@@ -572,7 +573,7 @@ fn implausible_times(
         let took = to - from;
         if took > bound {
             findings.add(
-                "implausible-time",
+                RuleId::ImplausibleTime,
                 root.get(field).map_or(START, |n| n.pos),
                 Level::Warning,
                 format!(
@@ -602,7 +603,7 @@ fn implausible_times(
             let year = ts.with_timezone(&zone).year();
             if (year - median).abs() > 1 {
                 findings.add(
-                    "implausible-time",
+                    RuleId::ImplausibleTime,
                     *pos,
                     Level::Warning,
                     format!("{what} is in {year}, far from the review's other times ({median})"),
@@ -630,7 +631,7 @@ fn timeline_order(findings: &mut Findings, root: &Node, review: &Review) {
             && at < prev
         {
             findings.add(
-                "timeline-order",
+                RuleId::TimelineOrder,
                 at_node.pos,
                 Level::Error,
                 format!(
@@ -650,7 +651,7 @@ fn timeline_order(findings: &mut Findings, root: &Node, review: &Review) {
             && !matches!(kind, "trigger" | "note")
         {
             findings.add(
-                "timeline-order",
+                RuleId::TimelineOrder,
                 at_node.pos,
                 Level::Error,
                 format!(
@@ -666,7 +667,7 @@ fn timeline_order(findings: &mut Findings, root: &Node, review: &Review) {
             && !matches!(kind, "communication" | "note" | "resolution")
         {
             findings.add(
-                "timeline-order",
+                RuleId::TimelineOrder,
                 at_node.pos,
                 Level::Error,
                 format!(
@@ -682,14 +683,14 @@ fn timeline_order(findings: &mut Findings, root: &Node, review: &Review) {
 
 /// A severity's `min_action_items`: a major incident with no follow-up is a thin review.
 fn enough_action_items(findings: &mut Findings, root: &Node, review: &Review) {
-    let Some(level) = findings.config.severity(&review.severity) else {
+    let Some(level) = findings.config.severity.of(&review.severity) else {
         return;
     };
     let wanted = level.min_action_items();
     let have = review
         .action_items
         .iter()
-        .filter(|a| a.status != "wont-do")
+        .filter(|a| a.status != ActionStatus::WontDo)
         .count();
     if (have as u64) >= u64::from(wanted) {
         return;
@@ -700,7 +701,7 @@ fn enough_action_items(findings: &mut Findings, root: &Node, review: &Review) {
         .or_else(|| root.get("severity").map(|n| n.pos))
         .unwrap_or(START);
     findings.add(
-        "action-item",
+        RuleId::ActionItem,
         pos,
         Level::Error,
         format!(
@@ -723,7 +724,8 @@ fn action_items(findings: &mut Findings, root: &Node, review: &Review, today: Na
     };
     let deadline_days = findings
         .config
-        .severity(&review.severity)
+        .severity
+        .of(&review.severity)
         .and_then(|s| s.action_item_days);
     for item in items {
         if !matches!(item.value, Value::Map(_)) {
@@ -731,10 +733,12 @@ fn action_items(findings: &mut Findings, root: &Node, review: &Review, today: Na
         }
         let id = item.get("id").and_then(Node::as_str).unwrap_or("(no id)");
         let status = item.get("status").and_then(Node::as_str).unwrap_or("open");
+        // An unknown status is a schema error; it is judged as an open item, never overdue.
+        let parsed = ActionStatus::parse(status);
         let pos = item.get("id").map_or(item.pos, |n| n.pos);
-        let needed: &[(&str, &str)] = match status {
-            "wont-do" => &[],
-            "done" => &[("owner", "owner"), ("type", "type")],
+        let needed: &[(&str, &str)] = match parsed {
+            Some(ActionStatus::WontDo) => &[],
+            Some(ActionStatus::Done) => &[("owner", "owner"), ("type", "type")],
             _ => &[
                 ("owner", "owner"),
                 ("type", "type"),
@@ -751,14 +755,14 @@ fn action_items(findings: &mut Findings, root: &Node, review: &Review, today: Na
             let words: Vec<&str> = missing.iter().map(|(_, w)| *w).collect();
             let keys: Vec<String> = missing.iter().map(|(k, _)| format!("`{k}:`")).collect();
             findings.add(
-                "action-item",
+                RuleId::ActionItem,
                 pos,
                 Level::Error,
                 format!("action item {id} has no {}", words.join(", ")),
                 Some(format!("add {} to action item {id}", keys.join(" and "))),
             );
         }
-        if !matches!(status, "open" | "in-progress") {
+        if !parsed.is_some_and(ActionStatus::is_open) {
             continue;
         }
         let due = item
@@ -767,7 +771,7 @@ fn action_items(findings: &mut Findings, root: &Node, review: &Review, today: Na
             .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok());
         match (due, deadline_days, review.started_at) {
             (Some(due), _, _) if due < today => findings.add(
-                "action-item-overdue",
+                RuleId::ActionItemOverdue,
                 item.get("due").map_or(pos, |n| n.pos),
                 Level::Warning,
                 format!(
@@ -780,7 +784,7 @@ fn action_items(findings: &mut Findings, root: &Node, review: &Review, today: Na
                 let deadline = started.date_naive() + chrono::Duration::days(i64::from(days));
                 if deadline < today {
                     findings.add(
-                        "action-item-overdue",
+                        RuleId::ActionItemOverdue,
                         pos,
                         Level::Warning,
                         format!("action item {id} has no due date and is past the {} deadline of {days} days ({deadline})", review.severity),
@@ -796,13 +800,14 @@ fn action_items(findings: &mut Findings, root: &Node, review: &Review, today: Na
 fn problem_link(findings: &mut Findings, root: &Node, review: &Review) {
     let requires = findings
         .config
-        .severity(&review.severity)
+        .severity
+        .of(&review.severity)
         .is_some_and(|s| s.requires_problem);
     let linked = root.get("problem").is_some_and(|n| !is_blank(n));
     if requires && !linked {
         let pos = root.get("severity").map_or(START, |n| n.pos);
         findings.add(
-            "problem-link",
+            RuleId::ProblemLink,
             pos,
             Level::Error,
             format!(
@@ -838,7 +843,7 @@ fn required_sections(findings: &mut Findings, review: &Review, layout: &Layout, 
         };
         match found {
             None => findings.add(
-                "required-section",
+                RuleId::RequiredSection,
                 Pos {
                     line: layout.body_first_line,
                     column: 1,
@@ -859,7 +864,7 @@ fn required_sections(findings: &mut Findings, review: &Review, layout: &Layout, 
                 }),
             ),
             Some(section) if filler(section).is_some() => findings.add(
-                "required-section",
+                RuleId::RequiredSection,
                 Pos {
                     line: section.line,
                     column: 1,
@@ -875,7 +880,7 @@ fn required_sections(findings: &mut Findings, review: &Review, layout: &Layout, 
                 Some("write what happened, or leave the review in `status: draft`".into()),
             ),
             Some(section) if section.is_empty() => findings.add(
-                "required-section",
+                RuleId::RequiredSection,
                 Pos {
                     line: section.line,
                     column: 1,
@@ -952,7 +957,7 @@ fn placeholders(findings: &mut Findings, root: &Node, lines: &[BodyLine]) {
                     "placeholder"
                 };
                 findings.add(
-                    "placeholder",
+                    RuleId::Placeholder,
                     Pos { line: line_no, column: line[..col].chars().count() + 1, offset: offset + col, len: marker.len() },
                     Level::Error,
                     format!("{what} `{marker}` left in a review past draft"),
@@ -968,7 +973,7 @@ fn placeholders(findings: &mut Findings, root: &Node, lines: &[BodyLine]) {
         for marker in &PLACEHOLDERS[..5] {
             if find_word(value, marker).is_some() {
                 findings.add(
-                    "placeholder",
+                    RuleId::Placeholder,
                     node.pos,
                     Level::Error,
                     format!("placeholder `{marker}` left in a review past draft"),
@@ -983,7 +988,7 @@ fn draft_markers(findings: &mut Findings, lines: &[BodyLine]) {
     for &(line_no, offset, line) in lines.iter().filter(|(_, _, l)| l.contains('<')) {
         if let Some(col) = line.find("<!-- pirt:draft") {
             findings.add(
-                "unreviewed-draft",
+                RuleId::UnreviewedDraft,
                 Pos { line: line_no, column: line[..col].chars().count() + 1, offset: offset + col, len: "<!-- pirt:draft".len() },
                 Level::Error,
                 "an AI draft is still marked as unreviewed".into(),

@@ -530,7 +530,7 @@ impl<'a> Rules<'a> {
                 "note".to_string()
             } else {
                 match entry_kind(&entry.kind) {
-                    Ok(kind) => kind,
+                    Ok(kind) => kind.to_string(),
                     Err(e) => {
                         errors.push((Step::EntryKind(n), e));
                         continue;

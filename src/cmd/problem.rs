@@ -213,7 +213,7 @@ pub fn list(config: &Config, json: bool, out: &Output) -> anyhow::Result<ExitCod
                 .map(|e| IncidentLink {
                     id: &e.review.id,
                     title: &e.review.title,
-                    severity: &e.review.severity,
+                    severity: e.review.severity.as_str(),
                     started_at: e
                         .review
                         .started_at

@@ -319,7 +319,7 @@ pub fn render(prompt: &Prompt, review: &Review, config: &Config) -> anyhow::Resu
     let ctx = minijinja::context! {
         review => Serde(review),
         metrics => Serde(review.metrics()),
-        severity => Serde(config.severity(&review.severity)),
+        severity => Serde(config.severity.of(&review.severity)),
         sections => Serde(&sections),
         written => Serde(&written),
         section => section_text,

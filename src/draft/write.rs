@@ -8,7 +8,9 @@ use serde::Deserialize;
 
 use crate::config::Config;
 use crate::review::edit::{block_end, dash_before, newline_of, splice, yaml_scalar};
-use crate::review::{ACTION_TYPES, ActionItem, ParsedFile, Review, parse_review};
+use crate::review::{
+    ACTION_TYPES, ActionItem, ActionStatus, ActionType, ParsedFile, Review, parse_review,
+};
 
 pub const OPEN: &str = "<!-- pirt:draft";
 pub const CLOSE: &str = "<!-- /pirt:draft -->";
@@ -460,11 +462,11 @@ pub fn append_action_items(
         added.push(ActionItem {
             id: format!("AI-{next}"),
             title: title.clone(),
-            kind: Some(kind.clone()),
+            kind: ActionType::parse(kind),
             owner: None,
             due: None,
             tracker: None,
-            status: "open".into(),
+            status: ActionStatus::Open,
         });
     }
     let entries = |indent: &str| -> String {
@@ -480,7 +482,7 @@ pub fn append_action_items(
                 "{indent}- id: {}{nl}{indent}  title: {}{nl}{indent}  type: {}{nl}{indent}  owner: null{nl}{indent}  status: open{nl}",
                 item.id,
                 yaml_scalar(&item.title),
-                item.kind.as_deref().unwrap_or("process"),
+                item.kind.map_or("process", ActionType::as_str),
             ));
         }
         out

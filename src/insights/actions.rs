@@ -71,15 +71,15 @@ pub fn rows(entries: &[Entry], config: &Config, today: NaiveDate, filter: &Filte
                 path: entry.path.display().to_string(),
                 id: item.id.clone(),
                 title: item.title.clone(),
-                kind: item.kind.clone(),
+                kind: item.kind.map(|k| k.to_string()),
                 owner: item.owner.clone(),
                 due: item.due,
                 deadline: review.deadline(item, config),
-                status: item.status.clone(),
+                status: item.status.to_string(),
                 tracker: item.tracker.clone(),
                 age_days: started.map(|s| (today - s).num_days()),
                 overdue,
-                severity: review.severity.clone(),
+                severity: review.severity.to_string(),
                 services: review.services.clone(),
             });
         }

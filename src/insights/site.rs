@@ -193,13 +193,8 @@ pub fn build(config: &Config, out: &Path, options: &Options) -> anyhow::Result<B
         problems: "../problems/index.html".into(),
         stats: "../stats.html".into(),
     };
-    let rank = |severity: &str| {
-        config
-            .severity
-            .iter()
-            .position(|s| s.id == severity)
-            .map_or(9, |i| i + 1)
-    };
+    // 1 for the most severe; a severity not in the scale sorts after the scale.
+    let rank = |severity: &crate::review::Severity| severity.rank.map_or(9, |i| i + 1);
     let date = |e: &Entry| {
         e.review
             .started_at
@@ -548,7 +543,7 @@ fn row(e: &Entry, links: &BTreeMap<String, String>, rank: usize, date: String) -
         href: links.get(&r.id).cloned().unwrap_or_default(),
         date,
         rank,
-        severity: r.severity.replace('|', "/"),
+        severity: r.severity.as_str().replace('|', "/"),
         services: clean(&r.services),
         tags: clean(&r.tags),
         status: r.status.as_str().to_string(),

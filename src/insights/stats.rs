@@ -192,7 +192,7 @@ fn group_of(reviews: &[&Review], key: String, config: &Config, today: NaiveDate)
             if item.is_open() {
                 actions.open += 1;
             }
-            if item.status == "done" {
+            if item.status == crate::review::ActionStatus::Done {
                 actions.done += 1;
             }
             if review.is_overdue(item, config, today) {
@@ -230,12 +230,9 @@ pub fn compute(entries: &[Entry], config: &Config, query: &Query) -> Stats {
         let month = started_date(review, config);
         let keys: Vec<(usize, String)> = match query.by {
             By::Severity => {
-                let rank = config
-                    .severity
-                    .iter()
-                    .position(|s| s.id == review.severity)
-                    .unwrap_or(usize::MAX);
-                vec![(rank, review.severity.clone())]
+                // A severity not in the scale sorts after the scale.
+                let rank = review.severity.rank.unwrap_or(usize::MAX);
+                vec![(rank, review.severity.to_string())]
             }
             By::Service if review.services.is_empty() => vec![(1, "(no service)".into())],
             By::Service => review.services.iter().map(|s| (0, s.clone())).collect(),
@@ -273,7 +270,7 @@ pub fn compute(entries: &[Entry], config: &Config, query: &Query) -> Stats {
         .map(|(month, reviews)| {
             let mut by_severity = BTreeMap::new();
             for r in &reviews {
-                *by_severity.entry(r.severity.clone()).or_insert(0) += 1;
+                *by_severity.entry(r.severity.to_string()).or_insert(0) += 1;
             }
             Month {
                 month,
@@ -361,7 +358,7 @@ pub fn recurrence(reviews: &[&Review], config: &Config) -> Vec<Recurrence> {
                     id: r.id.clone(),
                     title: r.title.clone(),
                     started: started_date(r, config),
-                    severity: r.severity.clone(),
+                    severity: r.severity.to_string(),
                     problem: r.problem.clone(),
                 })
                 .collect(),
@@ -387,7 +384,7 @@ mod tests {
         let mut r = Review {
             id: id.into(),
             title: id.into(),
-            severity: "SEV2".into(),
+            severity: Config::default().severity.resolve("SEV2"),
             started_at: Some(parse_rfc3339(started).unwrap()),
             ..Review::default()
         };
@@ -548,7 +545,7 @@ mod tests {
             owner: None,
             due: due.map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap()),
             tracker: None,
-            status: status.into(),
+            status: crate::review::ActionStatus::parse(status).unwrap(),
         };
         let entries = vec![review("A", "2026-01-01T00:00:00Z", |r| {
             r.action_items = vec![

@@ -132,8 +132,9 @@ impl<'c> Renderer<'c> {
             .collect();
         let ctx = context! {
             review => Serde(review),
-            severity => Serde(self.config.severity(&review.severity)),
-            severity_rank => self.config.severity.iter().position(|s| s.id == review.severity).map_or(0, |i| i + 1),
+            severity => Serde(self.config.severity.of(&review.severity)),
+            // 1 for the most severe; 0 for a severity not in the scale.
+            severity_rank => review.severity.rank.map_or(0, |i| i + 1),
             metrics => Serde(review.metrics()),
             sections => Serde(sections),
             ai_drafts => ai_drafts,

@@ -94,7 +94,7 @@ fn entry_text(entry: &TimelineEntry, indent: &str, nl: &str) -> String {
     format!(
         "{indent}- at: {}{nl}{indent}  kind: {}{nl}{indent}  text: {}{nl}",
         format_timestamp(&entry.at),
-        yaml_scalar(&entry.kind),
+        yaml_scalar(entry.kind.as_str()),
         yaml_scalar(&entry.text)
     )
 }
@@ -430,7 +430,7 @@ pub fn add_timeline_entries(
         (
             e.at,
             e.at.offset().local_minus_utc(),
-            e.kind.clone(),
+            e.kind,
             e.text.clone(),
         )
     };
@@ -564,7 +564,7 @@ mod tests {
     fn entry(at: &str, text: &str) -> TimelineEntry {
         TimelineEntry {
             at: parse_rfc3339(at).unwrap(),
-            kind: "note".into(),
+            kind: crate::review::EntryKind::Note,
             text: text.into(),
         }
     }

@@ -7,6 +7,7 @@ pub mod import;
 pub mod metrics;
 mod parse;
 pub mod problem;
+pub mod severity;
 pub mod time;
 pub mod yaml;
 
@@ -17,51 +18,60 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+pub use crate::names::suggest;
 pub use document::Section;
 pub use metrics::Metrics;
-pub use parse::{ParsedFile, parse_review, suggest};
+pub use parse::{ParsedFile, parse_review};
+pub use severity::{Scale, Severity, SeverityLevel};
 pub use time::Timestamp;
 
 use crate::diagnostic::{Diagnostic, InvalidFile, Level};
 
-/// Where a review is in its own life.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    #[default]
-    Draft,
-    InReview,
-    Published,
-}
-
-impl Status {
-    pub const NAMES: &[&str] = &["draft", "in-review", "published"];
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "draft" => Some(Status::Draft),
-            "in-review" => Some(Status::InReview),
-            "published" => Some(Status::Published),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        Self::NAMES[self as usize]
+named_enum! {
+    /// Where a review is in its own life.
+    #[derive(Default)]
+    pub enum Status {
+        #[default]
+        Draft = "draft",
+        InReview = "in-review",
+        Published = "published",
     }
 }
+deserialize_by_name!(Status, "status");
+
+/// What the review model reads of the configuration (`config::Config` provides it, so that
+/// `review` does not depend on `config`): the scale severities resolve against, the zone
+/// in which deadlines fall, and the size of the largest file pirt reads.
+pub trait Settings: AsRef<Scale> {
+    fn zone(&self) -> chrono_tz::Tz;
+    fn max_file_mb(&self) -> u64;
+}
+
+named_enum! {
+    /// Who or what noticed the incident first.
+    pub enum DetectionMethod {
+        Alert = "alert",
+        Customer = "customer",
+        Employee = "employee",
+        Automation = "automation",
+        Other = "other",
+    }
+}
+deserialize_by_name!(DetectionMethod, "detection method");
 
 /// How the incident came to the team's attention.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+#[schemars(transform = unknown_keys_are_warnings)]
 pub struct Detection {
-    pub method: Option<String>,
+    pub method: Option<DetectionMethod>,
     pub source: Option<String>,
 }
 
-pub const DETECTION_METHODS: &[&str] = &["alert", "customer", "employee", "automation", "other"];
+pub const DETECTION_METHODS: &[&str] = DetectionMethod::NAMES;
 
 /// Error-budget use of one SLO.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+#[schemars(transform = unknown_keys_are_warnings)]
 pub struct SloImpact {
     pub name: String,
     pub budget_consumed_pct: Option<f64>,
@@ -69,84 +79,155 @@ pub struct SloImpact {
 
 /// Who and what was hit.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, JsonSchema)]
+#[schemars(transform = unknown_keys_are_warnings)]
 pub struct Impact {
     pub summary: Option<String>,
     pub users_affected: Option<u64>,
     pub customer_tickets: Option<u64>,
+    #[schemars(default)]
     pub slo: Vec<SloImpact>,
 }
 
-pub const ENTRY_KINDS: &[&str] = &[
-    "trigger",
-    "detection",
-    "escalation",
-    "diagnosis",
-    "mitigation",
-    "resolution",
-    "communication",
-    "note",
-];
+named_enum! {
+    /// What a timeline entry records (`note` when not written).
+    #[derive(Default)]
+    pub enum EntryKind {
+        Trigger = "trigger",
+        Detection = "detection",
+        Escalation = "escalation",
+        Diagnosis = "diagnosis",
+        Mitigation = "mitigation",
+        Resolution = "resolution",
+        Communication = "communication",
+        #[default]
+        Note = "note",
+    }
+}
+deserialize_by_name!(EntryKind, "kind");
+
+pub const ENTRY_KINDS: &[&str] = EntryKind::NAMES;
 
 /// A timeline kind as written by a person (`Mitigation`), checked and lower-cased.
-pub fn entry_kind(kind: &str) -> Result<String, String> {
+pub fn entry_kind(kind: &str) -> Result<EntryKind, String> {
     let kind = kind.trim().to_ascii_lowercase();
-    if ENTRY_KINDS.contains(&kind.as_str()) {
-        Ok(kind)
-    } else {
-        Err(format!(
+    EntryKind::parse(&kind).ok_or_else(|| {
+        format!(
             "unknown kind `{kind}`; use one of: {}",
             ENTRY_KINDS.join(", ")
-        ))
-    }
+        )
+    })
 }
 
 /// One event of the incident timeline.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+#[schemars(transform = unknown_keys_are_warnings)]
 pub struct TimelineEntry {
     pub at: Timestamp,
-    pub kind: String,
+    /// `note` when not written.
+    #[schemars(with = "Option<EntryKind>")]
+    pub kind: EntryKind,
     pub text: String,
 }
 
-pub const ACTION_TYPES: &[&str] = &["prevent", "detect", "mitigate", "process"];
-pub const ACTION_STATUSES: &[&str] = &["open", "in-progress", "done", "wont-do"];
+named_enum! {
+    /// What a follow-up does against the next incident.
+    pub enum ActionType {
+        Prevent = "prevent",
+        Detect = "detect",
+        Mitigate = "mitigate",
+        Process = "process",
+    }
+}
+deserialize_by_name!(ActionType, "action type");
+
+named_enum! {
+    /// Where a follow-up is.
+    #[derive(Default)]
+    pub enum ActionStatus {
+        #[default]
+        Open = "open",
+        InProgress = "in-progress",
+        Done = "done",
+        WontDo = "wont-do",
+    }
+}
+deserialize_by_name!(ActionStatus, "action status");
+
+impl ActionStatus {
+    /// Still to be done: `open` or `in-progress`.
+    pub fn is_open(self) -> bool {
+        matches!(self, ActionStatus::Open | ActionStatus::InProgress)
+    }
+}
+
+pub const ACTION_TYPES: &[&str] = ActionType::NAMES;
+pub const ACTION_STATUSES: &[&str] = ActionStatus::NAMES;
 
 /// A follow-up the team commits to.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+#[schemars(transform = unknown_keys_are_warnings)]
 pub struct ActionItem {
     pub id: String,
     pub title: String,
     #[serde(rename = "type")]
-    pub kind: Option<String>,
+    pub kind: Option<ActionType>,
     pub owner: Option<String>,
     pub due: Option<NaiveDate>,
     pub tracker: Option<String>,
-    pub status: String,
+    /// `open` when not written.
+    #[schemars(with = "Option<ActionStatus>")]
+    pub status: ActionStatus,
 }
 
+/// How a front-matter time is written, in the JSON Schema.
+const TIME_FORMAT: &str = "RFC 3339 with an offset, e.g. 2026-11-20T14:02:00Z";
+
 /// A post-incident review: the facts of the front matter and the narrative sections.
+///
+/// The JSON Schema of the front matter (`pirt schema`) is derived from these types; what a
+/// file must hold beyond the Rust types (`started_at`) and what may be left out (the lists)
+/// is said by the `schemars` attributes.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, JsonSchema)]
+#[schemars(
+    title = "pirt review front matter",
+    description = "A post-incident review: the facts of the front matter and the narrative sections.",
+    extend("$id" = "https://pirt.dev/schema/review.json"),
+    transform = unknown_keys_are_warnings
+)]
 pub struct Review {
     pub id: String,
     pub title: String,
     pub status: Status,
-    /// Normalised to the scale's id (an alias such as `P1` becomes `SEV1`).
-    pub severity: String,
+    /// Resolved against the scale: an alias such as `P1` becomes `SEV1`, with its rank.
+    #[schemars(description = "A level of the configured scale, or one of its aliases")]
+    pub severity: Severity,
+    #[schemars(default)]
     pub services: Vec<String>,
+    #[schemars(default)]
     pub tags: Vec<String>,
+    #[schemars(default)]
     pub authors: Vec<String>,
     pub incident_commander: Option<String>,
+    /// Required, and may be null (as `pirt check` reads it).
+    #[schemars(required, description = TIME_FORMAT, extend("type" = ["string", "null"]))]
     pub started_at: Option<Timestamp>,
+    #[schemars(description = TIME_FORMAT)]
     pub detected_at: Option<Timestamp>,
+    #[schemars(description = TIME_FORMAT)]
     pub acknowledged_at: Option<Timestamp>,
+    #[schemars(description = TIME_FORMAT)]
     pub mitigated_at: Option<Timestamp>,
+    #[schemars(description = TIME_FORMAT)]
     pub resolved_at: Option<Timestamp>,
     pub detection: Option<Detection>,
     pub impact: Option<Impact>,
     pub trigger: Option<String>,
+    #[schemars(default)]
     pub timeline: Vec<TimelineEntry>,
+    #[schemars(default)]
     pub action_items: Vec<ActionItem>,
     pub problem: Option<String>,
+    #[schemars(default)]
     pub related: Vec<String>,
     /// Keys pirt does not know, kept as written (and reported as warnings).
     #[schemars(skip)]
@@ -180,10 +261,13 @@ impl Review {
 
     /// When an action item is due: its `due`, else the incident's start plus the
     /// severity's `action_item_days`.
-    pub fn deadline(&self, item: &ActionItem, config: &crate::config::Config) -> Option<NaiveDate> {
+    pub fn deadline(&self, item: &ActionItem, settings: &impl Settings) -> Option<NaiveDate> {
         item.due.or_else(|| {
-            let days = config.severity(&self.severity)?.action_item_days?;
-            let started = self.started_at?.with_timezone(&config.zone).date_naive();
+            let days = settings.as_ref().of(&self.severity)?.action_item_days?;
+            let started = self
+                .started_at?
+                .with_timezone(&settings.zone())
+                .date_naive();
             Some(started + chrono::Duration::days(i64::from(days)))
         })
     }
@@ -192,18 +276,33 @@ impl Review {
     pub fn is_overdue(
         &self,
         item: &ActionItem,
-        config: &crate::config::Config,
+        settings: &impl Settings,
         today: NaiveDate,
     ) -> bool {
-        item.is_open() && self.deadline(item, config).is_some_and(|d| d < today)
+        item.is_open() && self.deadline(item, settings).is_some_and(|d| d < today)
     }
 }
 
 impl ActionItem {
     /// `open` or `in-progress`.
     pub fn is_open(&self) -> bool {
-        matches!(self.status.as_str(), "open" | "in-progress")
+        self.status.is_open()
     }
+}
+
+/// What an unknown key is in the JSON Schema: allowed, as `pirt check` allows it with a
+/// warning (it is kept under `extra`, never dropped). Editors built on
+/// vscode-json-languageservice (VS Code, yaml-language-server) show `deprecationMessage` as
+/// a warning on the key, so an editor and the gate say the same thing; validators ignore
+/// the keyword and accept the key.
+pub fn unknown_key() -> serde_json::Value {
+    serde_json::json!({
+        "deprecationMessage": "pirt does not know this key: a typo? `pirt check` warns about it (with a suggestion) and keeps it"
+    })
+}
+
+fn unknown_keys_are_warnings(schema: &mut schemars::Schema) {
+    schema.insert("additionalProperties".into(), unknown_key());
 }
 
 /// A review read from disk: its text, where it came from, and what parsing found.
@@ -254,8 +353,8 @@ pub fn too_large(path: &Path, size: u64, max_mb: u64) -> String {
 }
 
 /// The bytes as UTF-8 text, or where and why they are not (UTF-16, binary).
-pub fn decode(bytes: &[u8]) -> Result<&str, (yaml::Pos, String)> {
-    let start = yaml::Pos {
+pub fn decode(bytes: &[u8]) -> Result<&str, (crate::pos::Pos, String)> {
+    let start = crate::pos::Pos {
         line: 1,
         column: 1,
         offset: 0,
@@ -270,7 +369,7 @@ pub fn decode(bytes: &[u8]) -> Result<&str, (yaml::Pos, String)> {
         let valid = &bytes[..e.valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
         let column = valid.rsplit(|&b| b == b'\n').next().map_or(0, |l| l.len()) + 1;
-        let pos = yaml::Pos {
+        let pos = crate::pos::Pos {
             line,
             column,
             ..start
@@ -284,9 +383,9 @@ pub fn decode(bytes: &[u8]) -> Result<&str, (yaml::Pos, String)> {
 
 impl ReviewFile {
     /// Reads and parses a review; the result may hold error-level diagnostics.
-    pub fn read(path: &Path, config: &crate::config::Config) -> anyhow::Result<Self> {
-        let text = read_text(path, config.check.max_file_mb)?;
-        let parsed = parse_review(path, &text, config);
+    pub fn read(path: &Path, settings: &impl Settings) -> anyhow::Result<Self> {
+        let text = read_text(path, settings.max_file_mb())?;
+        let parsed = parse_review(path, &text, settings.as_ref());
         Ok(ReviewFile {
             path: path.to_path_buf(),
             text,
@@ -296,8 +395,8 @@ impl ReviewFile {
 
     /// Reads a review that must be usable: error-level findings become an error that
     /// lists them with their positions; warnings are returned for the caller to print.
-    pub fn load(path: &Path, config: &crate::config::Config) -> anyhow::Result<Self> {
-        let file = Self::read(path, config)?;
+    pub fn load(path: &Path, settings: &impl Settings) -> anyhow::Result<Self> {
+        let file = Self::read(path, settings)?;
         file.ensure_valid()?;
         Ok(file)
     }

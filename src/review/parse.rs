@@ -2,12 +2,12 @@
 
 use std::path::Path;
 
-use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::review::document::{self, Layout};
 use crate::review::time::{parse_date, parse_rfc3339};
 use crate::review::yaml::{self, Node, Pos, Value};
 use crate::review::*;
+use crate::rule_id::RuleId;
 
 /// The result of parsing one file: the model (with defaults where the file was wrong),
 /// the YAML tree with positions, and every finding.
@@ -43,8 +43,10 @@ const REVIEW_KEYS: &[&str] = &[
     "related",
 ];
 
-/// Parses a review file's text. Never fails: problems are diagnostics.
-pub fn parse_review(path: &Path, text: &str, config: &Config) -> ParsedFile {
+/// Parses a review file's text; severities are resolved against `scale` (the config's, or
+/// a `Scale`). Never fails: problems are diagnostics.
+pub fn parse_review(path: &Path, text: &str, scale: &(impl AsRef<Scale> + ?Sized)) -> ParsedFile {
+    let scale = scale.as_ref();
     let mut reader = Reader::new(path);
     let Some((layout, root)) = reader.front_matter(text) else {
         return ParsedFile {
@@ -63,21 +65,18 @@ pub fn parse_review(path: &Path, text: &str, config: &Config) -> ParsedFile {
     }
     if let Some(severity) = reader.required_string(&root, "severity") {
         let node = root.get("severity").expect("read above");
-        review.severity = match config.severity(&severity) {
-            Some(level) => level.id.clone(),
-            None => {
-                let names = config.severity_names();
-                let mut d = reader.diag(
+        review.severity = scale.resolve(&severity);
+        if review.severity.rank.is_none() {
+            let d = reader
+                .diag(
                     node.pos,
                     Level::Warning,
-                    "severity-scale",
+                    RuleId::SeverityScale,
                     format!("severity `{severity}` is not in the configured scale"),
-                );
-                d = d.with_hint(format!("use one of: {}", names.join(", ")));
-                reader.diagnostics.push(d);
-                severity
-            }
-        };
+                )
+                .with_hint(format!("use one of: {}", scale.ids().join(", ")));
+            reader.diagnostics.push(d);
+        }
     }
     review.services = reader.string_list(&root, "services");
     review.tags = reader.string_list(&root, "tags");
@@ -122,12 +121,12 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub fn diag(&self, pos: Pos, level: Level, rule: &'static str, message: String) -> Diagnostic {
+    pub fn diag(&self, pos: Pos, level: Level, rule: RuleId, message: String) -> Diagnostic {
         Diagnostic::new(self.path, pos, level, rule, message)
     }
 
     fn error(&mut self, pos: Pos, message: String, hint: Option<String>) {
-        let mut d = self.diag(pos, Level::Error, "schema", message);
+        let mut d = self.diag(pos, Level::Error, RuleId::Schema, message);
         d.hint = hint;
         self.diagnostics.push(d);
     }
@@ -137,7 +136,7 @@ impl<'a> Reader<'a> {
         let layout = match document::split(text) {
             Ok(layout) => layout,
             Err(e) => {
-                let d = self.diag(e.pos, Level::Error, "yaml-syntax", e.message);
+                let d = self.diag(e.pos, Level::Error, RuleId::YamlSyntax, e.message);
                 self.diagnostics.push(d.with_hint(e.hint));
                 return None;
             }
@@ -145,7 +144,7 @@ impl<'a> Reader<'a> {
         let root = match yaml::parse(&text[layout.yaml.clone()], layout.base()) {
             Ok(root) => root,
             Err(e) => {
-                let d = self.diag(e.pos, Level::Error, "yaml-syntax", e.message);
+                let d = self.diag(e.pos, Level::Error, RuleId::YamlSyntax, e.message);
                 self.diagnostics.push(d);
                 return None;
             }
@@ -165,7 +164,7 @@ impl<'a> Reader<'a> {
                 root.value.kind()
             );
             self.diagnostics
-                .push(self.diag(pos, Level::Error, "yaml-syntax", message));
+                .push(self.diag(pos, Level::Error, RuleId::YamlSyntax, message));
             return None;
         }
         Some((layout, root))
@@ -189,7 +188,7 @@ impl<'a> Reader<'a> {
             let mut d = self.diag(
                 key.pos,
                 Level::Warning,
-                "schema",
+                RuleId::Schema,
                 format!("unknown key `{prefix}{}`", key.name),
             );
             if let Some(best) = suggest(&key.name, known) {
@@ -208,7 +207,7 @@ impl<'a> Reader<'a> {
             .diag(
                 map.pos,
                 Level::Error,
-                "schema",
+                RuleId::Schema,
                 format!("required field `{field}` is missing"),
             )
             .with_hint(format!(
@@ -394,7 +393,9 @@ impl<'a> Reader<'a> {
         let node = self.mapping(root, "detection")?;
         let mut extra = BTreeMap::new();
         self.unknown_keys(node, &["method", "source"], "detection.", &mut extra);
-        let method = self.choice(node, "method", DETECTION_METHODS);
+        let method = self
+            .choice(node, "method", DETECTION_METHODS)
+            .and_then(|m| DetectionMethod::parse(&m));
         let source = self.string(node, "source");
         Some(Detection { method, source })
     }
@@ -456,10 +457,12 @@ impl<'a> Reader<'a> {
                     None
                 }
             };
-            let kind = self.choice(item, "kind", ENTRY_KINDS);
+            let kind = self
+                .choice(item, "kind", ENTRY_KINDS)
+                .and_then(|k| EntryKind::parse(&k));
             let text = self.required_string(item, "text");
             if let (Some(at), Some(text)) = (at, text) {
-                let kind = kind.unwrap_or_else(|| "note".into());
+                let kind = kind.unwrap_or_default();
                 out.push(TimelineEntry { at, kind, text });
             }
         }
@@ -485,10 +488,14 @@ impl<'a> Reader<'a> {
             self.unknown_keys(item, &known, "action_items.", &mut extra);
             let id = self.required_string(item, "id");
             let title = self.required_string(item, "title");
-            let kind = self.choice(item, "type", ACTION_TYPES);
+            let kind = self
+                .choice(item, "type", ACTION_TYPES)
+                .and_then(|k| ActionType::parse(&k));
             let owner = self.string(item, "owner");
             let tracker = self.string(item, "tracker");
-            let status = self.choice(item, "status", ACTION_STATUSES);
+            let status = self
+                .choice(item, "status", ACTION_STATUSES)
+                .and_then(|s| ActionStatus::parse(&s));
             let due = item.get("due").and_then(|node| {
                 let text = self.scalar_text(node, "due")?;
                 parse_date(&text)
@@ -503,7 +510,7 @@ impl<'a> Reader<'a> {
                     owner,
                     due,
                     tracker,
-                    status: status.unwrap_or_else(|| "open".into()),
+                    status: status.unwrap_or_default(),
                 });
             }
         }
@@ -518,15 +525,4 @@ fn describe(value: &Value) -> String {
         Value::Float(f) => format!("{f}"),
         other => other.kind().to_string(),
     }
-}
-
-/// The closest known name, if it is close enough to be a likely typo.
-pub fn suggest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
-    known
-        .iter()
-        .map(|k| (strsim::jaro_winkler(word, k), *k))
-        .filter(|(score, _)| *score > 0.8)
-        // The first of equally close names wins.
-        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
-        .map(|(_, k)| k)
 }

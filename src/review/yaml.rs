@@ -11,15 +11,7 @@ use std::fmt;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
-/// Where a node starts in the file: 1-based line and character column, and a byte offset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Pos {
-    pub line: usize,
-    pub column: usize,
-    pub offset: usize,
-    /// Length in bytes of the scalar at this position (0 for collections).
-    pub len: usize,
-}
+pub use crate::pos::Pos;
 
 /// A YAML value with its position.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,0 +1,22 @@
+//! Where something is written in a file. The lowest layer: the YAML tree, the typed review
+//! and diagnostics all point with it.
+
+/// Where a node starts in the file: 1-based line and character column, and a byte offset.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+    pub offset: usize,
+    /// Length in bytes of the scalar at this position (0 for collections).
+    pub len: usize,
+}
+
+impl Pos {
+    /// The start of a file (line 1, column 1): where findings about a whole file point.
+    pub const START: Pos = Pos {
+        line: 1,
+        column: 1,
+        offset: 0,
+        len: 0,
+    };
+}
