@@ -2,17 +2,18 @@
 //! here and are handed to `cmd::*`.
 
 use std::ffi::OsString;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::check::DefaultLevel;
 use crate::cmd;
-use crate::config::Config;
+use crate::env::Env;
 use crate::render::Format;
+use crate::ui::ColorChoice;
 
-mod man;
+pub mod man;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -44,6 +45,9 @@ struct Cli {
     /// When to use colours (NO_COLOR is respected)
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto, help_heading = "Global options")]
     color: Color,
+    /// Read every review and problem file; leave the corpus index in .pirt/cache alone
+    #[arg(long, global = true, help_heading = "Global options")]
+    no_cache: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -98,7 +102,7 @@ enum Command {
     #[command(after_help = DRAFT_HELP)]
     Draft(DraftArgs),
     /// Check reviews and problem records: completeness, consistency, blameless language
-    #[command(after_help = CHECK_HELP)]
+    #[command(after_help = check_help())]
     Check {
         /// Files or folders (default: the configured reviews and problems folders)
         paths: Vec<PathBuf>,
@@ -183,6 +187,14 @@ enum Command {
     /// Problem records: the cause behind one or more incidents
     #[command(subcommand)]
     Problem(ProblemCommand),
+    /// Show where the corpus index is and how many files it holds; `clean` removes it
+    #[command(
+        after_help = "The index (.pirt/cache beside pirt.toml, ignored by git) keeps what cross-file rules,\nsimilar incidents, `new` and `problem list` need of each file; it is always safe to delete.\n\nExamples:\n  pirt cache\n  pirt cache clean"
+    )]
+    Cache {
+        #[command(subcommand)]
+        action: Option<CacheCommand>,
+    },
     /// Print the JSON Schema (draft 2020-12) of the front matter, for editors and tools
     #[command(
         after_help = "Examples:\n  pirt schema -o .pirt/review.schema.json\n  pirt schema --problem -o .pirt/problem.schema.json\n\nThen start each review with a modeline for the YAML language server:\n  # yaml-language-server: $schema=../.pirt/review.schema.json"
@@ -274,25 +286,40 @@ enum CheckFormat {
     Sarif,
 }
 
-const CHECK_HELP: &str = "Rules (level: error, warning, or by status = warning on a draft, error once in review):
-  yaml-syntax          error      front matter missing, unterminated or not valid YAML
-  schema               error      wrong type or value; unknown key (warning, with a suggestion)
-  required-field       by status  a field the status requires is missing
-  chronology           error      started <= detected <= acknowledged <= mitigated <= resolved violated
-  timeline-order       by status  entries out of order or outside the incident window
-  severity-scale       error      a severity not in the configured scale
-  action-item          by status  action item without owner, type, due date or tracker
-  action-item-overdue  warning    open item past its due date or the severity's deadline
-  problem-link         by status  a severity that requires a problem record has no `problem:`
-  dangling-reference   error      `related:` or `problem:` naming an id that does not exist
-  duplicate-id         error      two reviews (or problems) with the same id
-  required-section     by status  a required section missing or empty
-  placeholder          error      guidance or TODO/TBD/???/<fill in> left past draft
-  unreviewed-draft     error      an AI draft marker left past draft
-  implausible-time     warning    a time in the future, a lifecycle step over its bound, a far year
-  blameless-language   by status  blame or counterfactual wording
+/// `pirt check --help`: the rules table comes from `check::RULES`, so that it cannot drift.
+fn check_help() -> String {
+    let mut help = String::from(
+        "Rules (level: error, warning, or by status = warning on a draft, error once in review):\n",
+    );
+    for rule in crate::check::RULES {
+        let level = match rule.default {
+            // schema: a wrong type is an error; its summary says an unknown key is a warning.
+            DefaultLevel::Error | DefaultLevel::AsFound => "error",
+            DefaultLevel::Warning => "warning",
+            DefaultLevel::ByStatus => "by status",
+        };
+        // The summary wrapped under itself: every line within 80 bytes (the man page too).
+        let mut line = format!("  {:<20} {level:<10}", rule.id.as_str());
+        let indent = line.chars().count();
+        for word in rule.summary.split(' ') {
+            if line.len() + 1 + word.len() > 80 {
+                help.push_str(&line);
+                help.push('\n');
+                line = " ".repeat(indent);
+            }
+            line.push(' ');
+            line.push_str(word);
+        }
+        help.push_str(&line);
+        help.push('\n');
+    }
+    help.push('\n');
+    help.push_str(CHECK_HELP_TAIL);
+    help
+}
 
---fix applies the safe fixes (guidance in written sections, severity aliases, timeline
+const CHECK_HELP_TAIL: &str =
+    "--fix applies the safe fixes (guidance in written sections, severity aliases, timeline
 order, offset-less times in the configured zone); --diff shows them and writes nothing.
 --as in-review judges a draft as if it were submitted.
 
@@ -436,6 +463,12 @@ enum ListFormat {
 }
 
 #[derive(Subcommand, Debug)]
+enum CacheCommand {
+    /// Remove the corpus index (.pirt/cache); the next command that needs it builds it again
+    Clean,
+}
+
+#[derive(Subcommand, Debug)]
 enum TimelineCommand {
     /// Add one entry
     #[command(
@@ -476,91 +509,67 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             return Ok(ExitCode::from(code));
         }
     };
-    let colour = |terminal: bool| match cli.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && terminal,
+    let env = Env::read()?;
+    let colour = match cli.color {
+        Color::Auto => ColorChoice::Auto,
+        Color::Always => ColorChoice::Always,
+        Color::Never => ColorChoice::Never,
     };
-    let out = cmd::Output {
-        quiet: cli.quiet,
-        verbose: cli.verbose,
-        color: colour(std::io::stderr().is_terminal()),
-        stdout_color: colour(std::io::stdout().is_terminal()),
-    };
-    if let Command::Man { dir } = &cli.command {
-        use anyhow::Context as _;
-        let pages = man::pages(Cli::command(), &man::date()?);
-        let Some(dir) = dir else {
-            let page = pages[0].text.as_bytes();
-            std::io::Write::write_all(&mut crate::ui::stdio::stdout(), page)?;
-            return Ok(ExitCode::SUCCESS);
-        };
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create folder {}", dir.display()))?;
-        for page in &pages {
-            let path = dir.join(&page.file_name);
-            crate::fsutil::write_generated(&path, page.text.as_bytes())?;
-            if out.verbose {
-                out.note(format!("wrote {}", path.display()));
-            }
+    let out = cmd::Output::new(cli.quiet, cli.verbose, colour, &env);
+    // The commands that need no config.
+    match &cli.command {
+        Command::Man { dir } => {
+            let date = man::date(env.source_date_epoch.as_deref())?;
+            return cmd::man::run(&man::pages(Cli::command(), &date), dir.as_deref(), &out);
         }
-        out.note(format!(
-            "wrote {} man pages into {}",
-            pages.len(),
-            dir.display()
-        ));
-        return Ok(ExitCode::SUCCESS);
+        Command::Completions { shell } => {
+            // Generated into memory first: clap_complete panics on a failed write.
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "pirt", &mut script);
+            return cmd::completions::run(&script);
+        }
+        // `init` creates the config, so it must not require one to exist.
+        Command::Init { eject } => {
+            let explicit = env.config_file(cli.config.as_deref());
+            return cmd::init::run(explicit, &env.cwd, *eject, &out);
+        }
+        _ => {}
     }
-    if let Command::Completions { shell } = cli.command {
-        // Generated into memory first: clap_complete panics on a failed write.
-        let mut script = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "pirt", &mut script);
-        std::io::Write::write_all(&mut crate::ui::stdio::stdout(), &script)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let cwd = std::env::current_dir()?;
-    let env_config = std::env::var_os("PIRT_CONFIG")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from);
-    // `init` creates the config, so it must not require one to exist.
-    if let Command::Init { eject } = cli.command {
-        let explicit = cli.config.as_deref().or(env_config.as_deref());
-        return cmd::init::run(explicit, &cwd, eject, &out);
-    }
-    let config = match Config::discover(cli.config.as_deref(), env_config.as_deref(), &cwd) {
+    let sarif = matches!(
+        cli.command,
+        Command::Check {
+            format: CheckFormat::Sarif,
+            ..
+        }
+    );
+    let mut config = match cmd::load_config(cli.config.as_deref(), &env, &out) {
         Ok(config) => config,
-        // A code-scanning upload must see the failure: a valid SARIF log that records it,
-        // never an empty file that reads as a clean scan.
-        Err(error)
-            if matches!(
-                cli.command,
-                Command::Check {
-                    format: CheckFormat::Sarif,
-                    ..
-                }
-            ) =>
-        {
-            return sarif_failed(&error, &cwd);
-        }
+        Err(error) if sarif => return cmd::check::sarif_failed(&error, &env.cwd),
         Err(error) => return Err(error),
     };
-    if out.verbose {
-        match &config.path {
-            Some(path) => errln!("using config {}", path.display()),
-            None => errln!("no pirt.toml found; using built-in defaults"),
-        }
-    }
+    config.no_cache = cli.no_cache;
+    let today = || env.today(config.zone);
     match cli.command {
-        Command::Init { .. } => unreachable!("handled above"),
-        Command::New(args) => cmd::new::run(&config, new_options(*args), &out),
+        Command::Init { .. } | Command::Completions { .. } | Command::Man { .. } => {
+            unreachable!("handled above")
+        }
+        Command::New(args) => cmd::new::run(&config, new_options(*args), &env, &out),
         Command::Timeline(TimelineCommand::Add {
             file,
             text,
             at,
             kind,
-        }) => cmd::timeline::add(&config, &file, &text, at.as_deref(), &kind, &out),
+        }) => cmd::timeline::add(
+            &config,
+            &file,
+            &text,
+            at.as_deref(),
+            &kind,
+            env.clock()?,
+            &out,
+        ),
         Command::Timeline(TimelineCommand::Import { file, from }) => {
-            cmd::timeline::import(&config, &file, &from, &out)
+            cmd::timeline::import(&config, &file, &from, env.clock()?, &out)
         }
         Command::Render {
             files,
@@ -569,27 +578,26 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             out_dir,
             template,
         } => {
-            let format_arg = format;
+            let target = match (output, out_dir) {
+                (Some(file), _) => cmd::render::Target::File(file),
+                (None, Some(dir)) => cmd::render::Target::Dir(dir),
+                (None, None) => cmd::render::Target::Stdout {
+                    json_lines: matches!(format, RenderFormat::Jsonl),
+                },
+            };
             let format = match format {
                 RenderFormat::Md => Format::Markdown,
                 RenderFormat::Html => Format::Html,
                 RenderFormat::Json | RenderFormat::Jsonl => Format::Json,
             };
-            let json_lines = matches!(format_arg, RenderFormat::Jsonl);
-            let target = match (output, out_dir) {
-                (Some(file), _) => cmd::render::Target::File(file),
-                (None, Some(dir)) => cmd::render::Target::Dir(dir),
-                (None, None) => cmd::render::Target::Stdout { json_lines },
-            };
-            cmd::render::run(
-                &config,
-                &files,
+            let options = cmd::render::Options {
+                files,
                 format,
                 target,
-                template.as_deref(),
-                today(&config)?,
-                &out,
-            )
+                template,
+                today: today()?,
+            };
+            cmd::render::run(&config, options, &out)
         }
         Command::Draft(args) => cmd::draft::run(
             &config,
@@ -608,6 +616,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                     model: args.model,
                 },
             },
+            &env,
             &out,
         ),
         Command::Check {
@@ -620,13 +629,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             in_folders,
             stdin_filename,
         } => {
+            use crate::check::output::Format;
             let format = match format {
-                CheckFormat::Human => crate::check::output::Format::Human,
-                CheckFormat::Json => crate::check::output::Format::Json,
-                CheckFormat::Github => crate::check::output::Format::Github,
-                CheckFormat::Sarif => crate::check::output::Format::Sarif,
+                CheckFormat::Human => Format::Human,
+                CheckFormat::Json => Format::Json,
+                CheckFormat::Github => Format::Github,
+                CheckFormat::Sarif => Format::Sarif,
             };
-            let sarif = format == crate::check::output::Format::Sarif;
             let checked = (|| {
                 let options = cmd::check::Options {
                     paths,
@@ -637,13 +646,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                     diff,
                     in_folders,
                     stdin_filename,
-                    today: today(&config)?,
-                    now: check_now(&config)?,
+                    today: today()?,
+                    now: env.check_now(config.zone)?,
                 };
                 cmd::check::run(&config, options, &out)
             })();
             match checked {
-                Err(error) if sarif => sarif_failed(&error, &cwd),
+                Err(error) if sarif => cmd::check::sarif_failed(&error, &env.cwd),
                 other => other,
             }
         }
@@ -672,7 +681,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                     StatsFormatArg::Html => cmd::stats::StatsFormat::Html,
                 },
                 output,
-                today: today(&config)?,
+                today: today()?,
             };
             cmd::stats::stats(&config, options, &out)
         }
@@ -697,7 +706,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                     ActionsFormatArg::Json => cmd::stats::ActionsFormat::Json,
                     ActionsFormatArg::Csv => cmd::stats::ActionsFormat::Csv,
                 },
-                today: today(&config)?,
+                today: today()?,
             };
             cmd::stats::actions(&config, options, &out)
         }
@@ -705,14 +714,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             out_dir,
             title,
             include_drafts,
-        } => cmd::site::run(
-            &config,
-            &out_dir,
-            &title,
-            include_drafts,
-            today(&config)?,
-            &out,
-        ),
+        } => cmd::site::run(&config, &out_dir, &title, include_drafts, today()?, &out),
         Command::Problem(ProblemCommand::New { title, from, owner }) => cmd::problem::new(
             &config,
             cmd::problem::NewOptions { title, from, owner },
@@ -721,95 +723,38 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
         Command::Problem(ProblemCommand::List { format }) => {
             cmd::problem::list(&config, matches!(format, ListFormat::Json), &out)
         }
+        Command::Cache { action } => {
+            cmd::cache::run(&config, matches!(action, Some(CacheCommand::Clean)), &out)
+        }
         Command::Schema { problem, output } => {
-            use anyhow::Context as _;
-            let schema = if problem {
-                crate::schema::problem_schema()
-            } else {
-                crate::schema::review_schema(&config)
-            };
-            let mut text = serde_json::to_vec_pretty(&schema).map_err(std::io::Error::from)?;
-            text.push(b'\n');
-            let Some(path) = output else {
-                std::io::Write::write_all(&mut crate::ui::stdio::stdout(), &text)?;
-                return Ok(ExitCode::SUCCESS);
-            };
-            if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(folder)
-                    .with_context(|| format!("cannot create folder {}", folder.display()))?;
-            }
-            crate::fsutil::write_generated(&path, &text)?;
-            out.note(format!("wrote {}", path.display()));
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Completions { .. } | Command::Man { .. } => unreachable!("handled above"),
-    }
-}
-
-/// Today in the configured zone; `PIRT_TODAY` fixes it (tests, reproducible CI runs).
-fn today(config: &Config) -> anyhow::Result<chrono::NaiveDate> {
-    match std::env::var("PIRT_TODAY") {
-        Ok(text) if !text.is_empty() => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-            .map_err(|_| anyhow::anyhow!("PIRT_TODAY=`{text}` is not a date; write YYYY-MM-DD")),
-        _ => Ok(chrono::Utc::now().with_timezone(&config.zone).date_naive()),
-    }
-}
-
-/// A check in SARIF that could not run: code scanning must see the failure, a valid SARIF
-/// log that records it, never an empty file that reads as a clean scan. Exit 2.
-fn sarif_failed(error: &anyhow::Error, cwd: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let log = crate::check::output::sarif_failure(
-        &crate::error_text(error),
-        &crate::check::output::sarif_root(cwd, cwd),
-    );
-    let mut stdout = crate::ui::stdio::stdout();
-    serde_json::to_writer_pretty(&mut stdout, &log).map_err(std::io::Error::from)?;
-    std::io::Write::write_all(&mut stdout, b"\n")?;
-    errln!("{}", crate::error_text(error));
-    Ok(ExitCode::from(2))
-}
-
-/// Now for `pirt check`: `PIRT_NOW` (RFC 3339) if set; else, when `PIRT_TODAY` fixes the
-/// day, the end of that day in the configured zone (repeatable runs); else the clock.
-fn check_now(config: &Config) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
-    use chrono::TimeZone;
-    if std::env::var_os("PIRT_NOW").is_some_and(|v| !v.is_empty()) {
-        return cmd::timeline::now();
-    }
-    if std::env::var_os("PIRT_TODAY").is_some_and(|v| !v.is_empty()) {
-        let end = today(config)?
-            .and_hms_opt(23, 59, 59)
-            .expect("a valid time");
-        if let Some(t) = config.zone.from_local_datetime(&end).earliest() {
-            return Ok(t.with_timezone(&chrono::Utc));
+            cmd::schema::run(&config, problem, output.as_deref(), &out)
         }
     }
-    Ok(chrono::Utc::now())
 }
 
 fn new_options(args: NewArgs) -> cmd::new::Options {
     cmd::new::Options {
-        title: args.title,
         template: args.template,
-        severity: args.severity,
-        services: args.services,
-        tags: args.tags,
-        authors: args.authors,
-        commander: args.commander,
-        started: args.started,
-        detected: args.detected,
-        acknowledged: args.acknowledged,
-        mitigated: args.mitigated,
-        resolved: args.resolved,
-        detection: args.detection,
-        detection_source: args.detection_source,
-        impact: args.impact,
-        users_affected: args.users_affected,
-        trigger: args.trigger,
-        events: args.events,
-        interactive: !args.no_input
-            && std::io::stdin().is_terminal()
-            && std::io::stderr().is_terminal(),
+        given: crate::scaffold::Given {
+            title: args.title,
+            severity: args.severity,
+            services: args.services,
+            tags: args.tags,
+            authors: args.authors,
+            commander: args.commander,
+            started: args.started,
+            detected: args.detected,
+            acknowledged: args.acknowledged,
+            mitigated: args.mitigated,
+            resolved: args.resolved,
+            detection: args.detection,
+            detection_source: args.detection_source,
+            impact: args.impact,
+            users_affected: args.users_affected,
+            trigger: args.trigger,
+            events: args.events,
+        },
+        may_ask: !args.no_input,
     }
 }
 

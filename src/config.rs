@@ -37,6 +37,10 @@ pub struct Config {
     /// The config file, when there is one.
     #[serde(skip)]
     pub path: Option<PathBuf>,
+    /// `--no-cache`: every file is read, and the corpus index in `.pirt/cache` is neither
+    /// read nor written.
+    #[serde(skip)]
+    pub no_cache: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -384,6 +388,7 @@ impl Default for Config {
             zone: chrono_tz::UTC,
             root: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             path: None,
+            no_cache: false,
         }
     }
 }

@@ -19,10 +19,13 @@ pub mod config;
 pub mod corpus;
 pub mod diagnostic;
 pub mod draft;
+pub mod env;
+pub mod fence;
 pub mod fsutil;
 pub mod insights;
 pub mod llm;
 pub mod pos;
+pub mod problem_record;
 pub mod redact;
 pub mod render;
 pub mod review;
@@ -30,7 +33,6 @@ pub mod rule_id;
 pub mod scaffold;
 pub mod schema;
 
-pub use cli::run;
 
 /// How an error is shown: a file's own diagnostics as they are (`path:line:col: ...` with
 /// the source line), anything else as `error: ...` with its causes.

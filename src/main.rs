@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    match pirt::run(std::env::args_os()) {
+    match pirt::cli::run(std::env::args_os()) {
         Ok(code) => code,
         // `pirt render ... | head`: the reader left; that is not an error.
         Err(err)

@@ -11,147 +11,100 @@ use serde::Serialize;
 
 use crate::assets;
 use crate::config::Config;
+pub use crate::review::clock::AnswerClock;
 use crate::review::edit::format_timestamp;
-use crate::review::time::{
-    FUTURE_TOLERANCE_MINUTES, Reference, TimeContext, human_duration, is_bare_clock, parse_loose,
-    show,
+use crate::review::time::{human_duration, show};
+use crate::review::{
+    DETECTION_METHODS, Detection, DetectionMethod, Impact, Review, TimelineEntry, Timestamp,
 };
-use crate::review::{Review, ReviewFile, Timestamp};
-use chrono::{DateTime, Duration, Timelike, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-/// Everything `pirt new` asks, as plain values.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct NewReview {
-    pub title: String,
-    /// A severity id of the configured scale.
-    pub severity: String,
+/// The answers given as flags (`pirt new "Title" --severity SEV2 ...`), as typed.
+#[derive(Clone, Debug, Default)]
+pub struct Given {
+    pub title: Option<String>,
+    pub severity: Option<String>,
     pub services: Vec<String>,
     pub tags: Vec<String>,
     pub authors: Vec<String>,
-    pub incident_commander: Option<String>,
-    pub started_at: Option<Timestamp>,
-    pub detected_at: Option<Timestamp>,
-    pub acknowledged_at: Option<Timestamp>,
-    pub mitigated_at: Option<Timestamp>,
-    pub resolved_at: Option<Timestamp>,
-    pub detection_method: Option<String>,
+    pub commander: Option<String>,
+    pub started: Option<String>,
+    pub detected: Option<String>,
+    pub acknowledged: Option<String>,
+    pub mitigated: Option<String>,
+    pub resolved: Option<String>,
+    pub detection: Option<String>,
     pub detection_source: Option<String>,
-    pub impact_summary: Option<String>,
+    pub impact: Option<String>,
     pub users_affected: Option<u64>,
     pub trigger: Option<String>,
-    pub timeline: Vec<NewEntry>,
+    /// `TIME | KIND | TEXT` or `TIME | TEXT`.
+    pub events: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct NewEntry {
-    pub at: Timestamp,
-    pub kind: String,
-    pub text: String,
+/// How a detection answer is kept: `None` when neither the method nor the source is known.
+pub fn detection(method: Option<DetectionMethod>, source: Option<String>) -> Option<Detection> {
+    (method.is_some() || source.is_some()).then_some(Detection { method, source })
 }
 
-/// Times answered one after another. A bare clock time is the occurrence nearest to what
-/// came before (see `Reference`), `+7m` counts from the previous answer, and no answer may
-/// lie more than `FUTURE_TOLERANCE_MINUTES` after now.
-#[derive(Clone, Debug)]
-pub struct AnswerClock {
-    ctx: TimeContext,
-    /// The lifecycle runs started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved.
-    lifecycle: bool,
-    /// What the previous answer was, for messages (`detected`).
-    previous_name: Option<String>,
+/// How an impact answer is kept: `None` when neither the summary nor the count is known.
+pub fn impact(summary: Option<String>, users_affected: Option<u64>) -> Option<Impact> {
+    (summary.is_some() || users_affected.is_some()).then(|| Impact {
+        summary,
+        users_affected,
+        ..Impact::default()
+    })
 }
 
-impl AnswerClock {
-    /// For the lifecycle times, asked in order started → resolved: the first bare time is
-    /// its latest occurrence not in the future; each later one is nearest the answer before.
-    pub fn lifecycle(zone: Tz, now: DateTime<Utc>) -> Self {
-        AnswerClock {
-            ctx: TimeContext::new(zone, now),
-            lifecycle: true,
-            previous_name: None,
-        }
-    }
+/// What scaffold templates see as `review`: the answers, flat, by the names templates in
+/// `.pirt/templates/` use (`review.detection_method`, `review.impact_summary`, ...).
+#[derive(Serialize)]
+struct Answers<'a> {
+    title: &'a str,
+    severity: &'a str,
+    services: &'a [String],
+    tags: &'a [String],
+    authors: &'a [String],
+    incident_commander: Option<&'a str>,
+    started_at: Option<Timestamp>,
+    detected_at: Option<Timestamp>,
+    acknowledged_at: Option<Timestamp>,
+    mitigated_at: Option<Timestamp>,
+    resolved_at: Option<Timestamp>,
+    detection_method: Option<&'static str>,
+    detection_source: Option<&'a str>,
+    impact_summary: Option<&'a str>,
+    users_affected: Option<u64>,
+    trigger: Option<&'a str>,
+    timeline: &'a [TimelineEntry],
+}
 
-    /// For timeline entries: the first bare time is nearest the incident `window` (its start
-    /// to its last known time), each later one nearest the entry before; `+5m` counts from
-    /// the previous entry (at first, the start).
-    pub fn timeline(zone: Tz, window: Option<(Timestamp, Timestamp)>, now: DateTime<Utc>) -> Self {
-        let mut ctx = TimeContext::new(zone, now);
-        if let Some((start, end)) = window {
-            ctx.reference = Reference::Window(start, end);
-            ctx.previous = Some(start);
+impl<'a> Answers<'a> {
+    fn of(review: &'a Review) -> Self {
+        let detection = review.detection.as_ref();
+        let impact = review.impact.as_ref();
+        Answers {
+            title: &review.title,
+            severity: review.severity.as_str(),
+            services: &review.services,
+            tags: &review.tags,
+            authors: &review.authors,
+            incident_commander: review.incident_commander.as_deref(),
+            started_at: review.started_at,
+            detected_at: review.detected_at,
+            acknowledged_at: review.acknowledged_at,
+            mitigated_at: review.mitigated_at,
+            resolved_at: review.resolved_at,
+            detection_method: detection
+                .and_then(|d| d.method)
+                .map(DetectionMethod::as_str),
+            detection_source: detection.and_then(|d| d.source.as_deref()),
+            impact_summary: impact.and_then(|i| i.summary.as_deref()),
+            users_affected: impact.and_then(|i| i.users_affected),
+            trigger: review.trigger.as_deref(),
+            timeline: &review.timeline,
         }
-        AnswerClock {
-            ctx,
-            lifecycle: false,
-            previous_name: None,
-        }
-    }
-
-    /// Makes `+5m` count from `ts` (the latest timeline entry).
-    pub fn count_from(&mut self, ts: Timestamp) {
-        self.ctx.previous = Some(ts);
-    }
-
-    /// What an answer would mean, without taking it. Refused: a time more than a few
-    /// minutes in the future, and in the lifecycle a time before the previous answer.
-    pub fn peek(&self, input: &str) -> Result<Timestamp, String> {
-        let ts = parse_loose(input, &self.ctx)?;
-        let zone = self.ctx.zone;
-        if self.lifecycle
-            && let Some(previous) = self.ctx.previous
-            && ts < previous
-        {
-            let what = self
-                .previous_name
-                .as_deref()
-                .unwrap_or("the previous answer");
-            let mut message = format!(
-                "{} is {} before {what} ({}); the lifecycle runs started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved",
-                show(&ts, zone),
-                human_duration((previous - ts).num_seconds()),
-                show(&previous, zone),
-            );
-            // The next day is suggested only when it is not in the future itself.
-            let limit = self.ctx.now + Duration::minutes(FUTURE_TOLERANCE_MINUTES);
-            if is_bare_clock(input) && ts + Duration::days(1) <= limit {
-                let local = ts.with_timezone(&zone);
-                if let Some(next) = local.date_naive().succ_opt() {
-                    message.push_str(&format!(
-                        "; for the next day write `{} {}`",
-                        next.format("%Y-%m-%d"),
-                        local.format("%H:%M")
-                    ));
-                }
-            }
-            return Err(message);
-        }
-        let limit = self.ctx.now + Duration::minutes(FUTURE_TOLERANCE_MINUTES);
-        if ts > limit {
-            let now = self.ctx.now.fixed_offset();
-            return Err(format!(
-                "that is {}, in the future (it is now {}); pirt takes times up to {FUTURE_TOLERANCE_MINUTES} minutes ahead",
-                show(&ts, zone),
-                show(&now.with_nanosecond(0).unwrap_or(now), zone)
-            ));
-        }
-        Ok(ts)
-    }
-
-    /// Takes an answer: later answers count from it and lie nearest to it.
-    pub fn take(&mut self, input: &str) -> Result<Timestamp, String> {
-        let ts = self.peek(input)?;
-        self.ctx.previous = Some(ts);
-        self.ctx.reference = Reference::Point(ts);
-        Ok(ts)
-    }
-
-    /// Takes a lifecycle answer named `name` (`detected`), for the messages of later ones.
-    pub fn take_as(&mut self, input: &str, name: &str) -> Result<Timestamp, String> {
-        let ts = self.take(input)?;
-        self.previous_name = Some(name.to_string());
-        Ok(ts)
     }
 }
 
@@ -174,17 +127,10 @@ pub struct LifecycleRow {
     pub metric: Option<(&'static str, Option<i64>)>,
 }
 
-/// The five lifecycle times and TTD / TTA / TTM / TTR (as `pirt render` computes them).
-pub fn lifecycle_rows(answers: &NewReview) -> [LifecycleRow; 5] {
-    let review = Review {
-        started_at: answers.started_at,
-        detected_at: answers.detected_at,
-        acknowledged_at: answers.acknowledged_at,
-        mitigated_at: answers.mitigated_at,
-        resolved_at: answers.resolved_at,
-        ..Default::default()
-    };
-    let m = crate::review::metrics::Metrics::of(&review);
+/// The five lifecycle times of `answers` and TTD / TTA / TTM / TTR (as `pirt render`
+/// computes them).
+pub fn lifecycle_rows(answers: &Review) -> [LifecycleRow; 5] {
+    let m = crate::review::metrics::Metrics::of(answers);
     let row = |name, at, metric| LifecycleRow { name, at, metric };
     [
         row("started", answers.started_at, None),
@@ -211,6 +157,19 @@ pub fn lifecycle_rows(answers: &NewReview) -> [LifecycleRow; 5] {
     ]
 }
 
+/// The incident window of the lifecycle answers, for the timeline's bare times.
+pub fn lifecycle_window(answers: &Review) -> Option<(Timestamp, Timestamp)> {
+    window(
+        [
+            answers.detected_at,
+            answers.acknowledged_at,
+            answers.mitigated_at,
+            answers.resolved_at,
+        ],
+        answers.started_at,
+    )
+}
+
 impl LifecycleRow {
     /// `2026-11-30 23:16 UTC`, or `—` when not given.
     pub fn time(&self, zone: Tz) -> String {
@@ -230,7 +189,7 @@ impl LifecycleRow {
 }
 
 /// `TIME | KIND | TEXT` or `TIME | TEXT` (kind `note`), as given to `pirt new --event`.
-pub fn parse_event(event: &str, clock: &mut AnswerClock) -> Result<NewEntry, String> {
+pub fn parse_event(event: &str, clock: &mut AnswerClock) -> Result<TimelineEntry, String> {
     let parts: Vec<&str> = event.splitn(3, '|').map(str::trim).collect();
     let (time, kind, text) = match parts.as_slice() {
         [time, kind, text] => (*time, *kind, *text),
@@ -242,11 +201,91 @@ pub fn parse_event(event: &str, clock: &mut AnswerClock) -> Result<NewEntry, Str
         return Err("the text is empty".into());
     }
     let at = clock.take(time)?;
-    Ok(NewEntry {
+    Ok(TimelineEntry {
         at,
-        kind: kind.to_string(),
+        kind,
         text: text.to_string(),
     })
+}
+
+fn missing(what: &str, flag: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "missing {what}: pass {flag} (pirt new only asks when standard input is a terminal and --no-input is not set)"
+    )
+}
+
+/// The answers of `pirt new --no-input`: every one from its flag, checked; a missing title,
+/// severity or start names its flag.
+pub fn from_flags(config: &Config, given: Given, now: DateTime<Utc>) -> anyhow::Result<Review> {
+    let title = given
+        .title
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| {
+            missing(
+                "title",
+                "it as the first argument, e.g. pirt new \"Checkout errors\"",
+            )
+        })?;
+    let severity = given
+        .severity
+        .ok_or_else(|| missing("severity", "--severity SEV2"))?;
+    let started = given
+        .started
+        .ok_or_else(|| missing("start time", "--started 14:02"))?;
+    let mut clock = AnswerClock::lifecycle(config.zone, now);
+    let mut time = |flag: &str, value: Option<String>| -> anyhow::Result<Option<Timestamp>> {
+        value
+            .map(|v| {
+                clock
+                    .take_as(&v, flag.trim_start_matches('-'))
+                    .map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+            })
+            .transpose()
+    };
+    let started_at = time("--started", Some(started))?;
+    let detected_at = time("--detected", given.detected)?;
+    let acknowledged_at = time("--acknowledged", given.acknowledged)?;
+    let mitigated_at = time("--mitigated", given.mitigated)?;
+    let resolved_at = time("--resolved", given.resolved)?;
+    if let Some(method) = &given.detection
+        && !DETECTION_METHODS.contains(&method.as_str())
+    {
+        anyhow::bail!(
+            "--detection: unknown method `{method}`; use one of: {}",
+            DETECTION_METHODS.join(", ")
+        );
+    }
+    let mut answers = Review {
+        title: title.trim().to_string(),
+        severity: config.severity.resolve(
+            &severity_id(config, &severity).map_err(|e| anyhow::anyhow!("--severity: {e}"))?,
+        ),
+        services: clean_list(&given.services),
+        tags: clean_list(&given.tags),
+        authors: clean_list(&given.authors),
+        incident_commander: given.commander,
+        started_at,
+        detected_at,
+        acknowledged_at,
+        mitigated_at,
+        resolved_at,
+        detection: detection(
+            given.detection.as_deref().and_then(DetectionMethod::parse),
+            given.detection_source,
+        ),
+        impact: impact(given.impact, given.users_affected),
+        trigger: given.trigger,
+        ..Review::default()
+    };
+    let mut clock = AnswerClock::timeline(config.zone, lifecycle_window(&answers), now);
+    answers.timeline = given
+        .events
+        .iter()
+        .map(|event| {
+            parse_event(event, &mut clock).map_err(|e| anyhow::anyhow!("--event `{event}`: {e}"))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    Ok(answers)
 }
 
 /// Comma-separated answers and repeated flags as one list, trimmed, without duplicates.
@@ -291,10 +330,13 @@ pub fn render_new(
     config: &Config,
     template: &assets::Asset,
     id: &str,
-    answers: &NewReview,
+    answers: &Review,
 ) -> anyhow::Result<String> {
-    let mut env = crate::render::environment(config, false);
-    env.add_template_owned("scaffold.md", template.text.to_string())
+    let scaffold = assets::Asset {
+        name: "scaffold.md".into(),
+        ..template.clone()
+    };
+    let env = crate::render::environment_with(config, false, &scaffold)
         .with_context(|| format!("scaffold template {} is not valid", template.name))?;
     let ts = |t: &Option<Timestamp>| t.as_ref().map(format_timestamp);
     let timeline: Vec<_> = answers
@@ -304,14 +346,14 @@ pub fn render_new(
         .collect();
     let ctx = context! {
         id => id,
-        review => Serde(answers),
+        review => Serde(Answers::of(answers)),
         started_at => ts(&answers.started_at),
         detected_at => ts(&answers.detected_at),
         acknowledged_at => ts(&answers.acknowledged_at),
         mitigated_at => ts(&answers.mitigated_at),
         resolved_at => ts(&answers.resolved_at),
         timeline => timeline,
-        severity => Serde(config.severity(&answers.severity)),
+        severity => Serde(config.severity.of(&answers.severity)),
     };
     let text = env
         .get_template("scaffold.md")?
@@ -398,42 +440,18 @@ pub fn free_path(dir: &Path, date: chrono::NaiveDate, title: &str) -> PathBuf {
     path
 }
 
-/// All reviews under `dir` that parse well enough to have an id (broken files are skipped:
-/// `pirt check` is the place to report them).
-pub fn existing_reviews(dir: &Path, config: &Config) -> Vec<(PathBuf, Review)> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md") && p.is_file())
-        .collect();
-    paths.sort();
-    for path in paths {
-        if let Ok(file) = ReviewFile::read(&path, config)
-            && !file.parsed.review.id.is_empty()
-        {
-            out.push((path, file.parsed.review));
-        }
-    }
-    out
-}
-
 /// The id a new review gets: the next sequence number for the incident's year, counting
-/// the ids of every file in the reviews folder (broken ones too).
-pub fn allocate_id(config: &Config, started: Option<Timestamp>) -> String {
+/// `used`, the ids of every file in the reviews folder (broken ones too).
+pub fn allocate_id<'a>(
+    config: &Config,
+    started: Option<Timestamp>,
+    used: impl Iterator<Item = &'a str>,
+) -> String {
     let year = started.map_or_else(
         || chrono::Utc::now().year(),
         |t| t.with_timezone(&config.zone).year(),
     );
-    let used = crate::review::scan_ids(&config.reviews_dir(), |_| true);
-    next_id(
-        &config.ids.review,
-        year,
-        used.iter().map(|(id, _)| id.as_str()),
-    )
+    next_id(&config.ids.review, year, used)
 }
 
 #[cfg(test)]

@@ -6,11 +6,12 @@
 
 use regex::Regex;
 
-use crate::check::rules::{BodyLine, Findings};
+use crate::check::view::{Findings, View};
 use crate::config::BlamelessConfig;
 use crate::diagnostic::Level;
+use crate::pos::Pos;
 use crate::review::Review;
-use crate::review::yaml::{Node, Pos, Value};
+use crate::review::positions::text_at;
 use crate::rule_id::RuleId;
 
 const SYSTEM: &str = "describe the system condition that made the action possible (a missing guard rail, an unclear interface, a step nothing checked)";
@@ -134,16 +135,10 @@ impl Matcher {
         })
     }
 
-    pub(super) fn check(
-        &self,
-        findings: &mut Findings,
-        root: &Node,
-        review: &Review,
-        text: &str,
-        lines: &[BodyLine],
-    ) {
+    pub(super) fn check(&self, findings: &mut Findings, view: &View) {
+        let (review, text) = (view.review, view.text);
         let people = people(review);
-        for &(line_no, offset, line) in lines {
+        for &(line_no, offset, line) in view.lines {
             // Most lines hold nothing to report: test the raw line before masking it.
             if !self.regex.is_match(line) && !may_name_a_cause(line) {
                 continue;
@@ -168,25 +163,20 @@ impl Matcher {
                 person_finding(findings, pos, &line[start..end]);
             }
         }
-        for node in narrative_nodes(root) {
-            let Value::Str(value) = &node.value else {
-                continue;
-            };
+        for (value, pos) in narrative(view) {
             // Exact columns when the value is written plainly on its line.
-            let exact = text
-                .get(node.pos.offset..)
-                .is_some_and(|t| t.starts_with(value.as_str()))
+            let exact = text.get(pos.offset..).is_some_and(|t| t.starts_with(value))
                 && !value.contains('\n');
             let at = |start: usize, end: usize| {
                 if exact {
                     Pos {
-                        line: node.pos.line,
-                        column: node.pos.column + value[..start].chars().count(),
-                        offset: node.pos.offset + start,
+                        line: pos.line,
+                        column: pos.column + value[..start].chars().count(),
+                        offset: pos.offset + start,
                         len: end - start,
                     }
                 } else {
-                    node.pos
+                    pos
                 }
             };
             let masked = mask(value);
@@ -286,22 +276,34 @@ fn person_as_cause(text: &str, people: &[String]) -> Vec<(usize, usize)> {
 }
 
 /// Front-matter values that hold narrative text.
-fn narrative_nodes(root: &Node) -> Vec<&Node> {
-    let mut out = Vec::new();
-    for key in ["title", "trigger"] {
-        out.extend(root.get(key));
-    }
-    if let Some(impact) = root.get("impact") {
-        out.extend(impact.get("summary"));
-    }
-    if let Some(detection) = root.get("detection") {
-        out.extend(detection.get("source"));
-    }
-    for (list, field) in [("timeline", "text"), ("action_items", "title")] {
-        if let Some(Value::Seq(items)) = root.get(list).map(|n| &n.value) {
-            out.extend(items.iter().filter_map(|item| item.get(field)));
-        }
-    }
+fn narrative<'v>(view: &View<'v>) -> Vec<(&'v str, Pos)> {
+    let (review, at) = (view.review, view.at);
+    let fields = [
+        ("title", Some(review.title.as_str())),
+        ("trigger", review.trigger.as_deref()),
+        (
+            "impact.summary",
+            review.impact.as_ref().and_then(|i| i.summary.as_deref()),
+        ),
+        (
+            "detection.source",
+            review.detection.as_ref().and_then(|d| d.source.as_deref()),
+        ),
+    ];
+    let mut out: Vec<(&str, Pos)> = fields
+        .into_iter()
+        .filter_map(|(path, value)| {
+            let written = at.get(path).filter(|a| a.text)?;
+            Some((value?, written.value))
+        })
+        .collect();
+    let texts = at.timeline.iter().filter_map(|e| e.text);
+    let titles = at.action_items.iter().filter_map(|i| i.title);
+    out.extend(
+        texts
+            .chain(titles)
+            .filter_map(|pos| Some((text_at(view.texts, pos)?, pos))),
+    );
     out
 }
 

@@ -5,19 +5,19 @@ use std::path::{Path, PathBuf};
 
 use crate::check::{Kind, Reference, RuleId, Summary, level_for};
 use crate::config::Config;
+use crate::corpus::Index;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::review::scan_ids;
 
-/// Unless `whole` (the checked set is the configured folders), those folders are also
-/// scanned for the ids of files outside the checked set, so that checking one file
-/// (pre-commit) still resolves its references.
+/// `others`: the index of the configured folders, whose files outside the checked set
+/// also count, so that checking one file (pre-commit) still resolves its references; `None`
+/// when the checked set is the whole.
 ///
 /// `held`: a file whose text is in memory (standard input) rather than on disk; its source
 /// lines are taken from that text.
 pub(super) fn check(
     config: &Config,
     summaries: &[Summary],
-    whole: bool,
+    others: Option<&Index>,
     held: Option<(&Path, &str)>,
 ) -> Vec<Diagnostic> {
     let mut reviews: HashMap<&str, Vec<&Path>> = HashMap::new();
@@ -32,22 +32,20 @@ pub(super) fn check(
             index.entry(id.id.as_str()).or_default().push(&s.path);
         }
     }
-    let (known_reviews, known_problems) = if whole {
-        (Vec::new(), Vec::new())
-    } else {
-        // Only files outside the checked set are read again.
+    if let Some(index) = others {
+        // The checked files count as they are now, not as the index last saw them.
         let checked: HashSet<PathBuf> = summaries.iter().map(|s| absolute(&s.path)).collect();
-        let unchecked = |path: &Path| !checked.contains(&absolute(path));
-        (
-            scan_ids(&config.reviews_dir(), unchecked),
-            scan_ids(&config.problems_dir(), unchecked),
-        )
-    };
-    for (id, path) in &known_reviews {
-        reviews.entry(id.as_str()).or_default().push(path);
-    }
-    for (id, path) in &known_problems {
-        problems.entry(id.as_str()).or_default().push(path);
+        for (kind, id, path) in index.ids() {
+            if checked.contains(&absolute(path)) {
+                continue;
+            }
+            let known = if kind == Kind::Review {
+                &mut reviews
+            } else {
+                &mut problems
+            };
+            known.entry(id).or_default().push(path);
+        }
     }
 
     let (review_ids, problem_ids) = (sorted_keys(&reviews), sorted_keys(&problems));

@@ -12,12 +12,13 @@
 //! back as the same review apart from what was fixed.
 
 use crate::rule_id::RuleId;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{LocalResult, TimeZone};
 
 use crate::config::Config;
 use crate::diagnostic::Level;
+use crate::fsutil::{self, EditLock};
 use crate::review::document::{Layout, strip_guides};
 use crate::review::edit::{above_comments, block_end, dash_before, format_timestamp, splice};
 use crate::review::time::{parse_date_time, parse_rfc3339};
@@ -400,19 +401,11 @@ fn without_guide_lines(text: &str) -> (String, usize) {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut out = String::with_capacity(text.len());
     let mut count = 0;
-    let mut fence: Option<&str> = None;
+    let mut fences = crate::fence::Fences::default();
     let mut i = 0;
     while i < lines.len() {
         let trimmed = lines[i].trim();
-        if let Some(marker) = fence {
-            if trimmed.starts_with(marker) {
-                fence = None;
-            }
-        } else if trimmed.starts_with("```") {
-            fence = Some("```");
-        } else if trimmed.starts_with("~~~") {
-            fence = Some("~~~");
-        } else if trimmed.starts_with("<!-- guide:") {
+        if fences.is_text(trimmed) && trimmed.starts_with("<!-- guide:") {
             // The comment's last line: the first that holds `-->`, which must end it.
             let close = (i..lines.len()).find(|&j| lines[j].contains("-->"));
             if let Some(j) = close
@@ -428,6 +421,73 @@ fn without_guide_lines(text: &str) -> (String, usize) {
         i += 1;
     }
     (out, count)
+}
+
+/// One file `fix_files` changed (or, with `diff_only`, would change).
+pub struct FixedFile {
+    pub path: PathBuf,
+    pub applied: Vec<Applied>,
+    /// With `diff_only`: the change as a unified diff (`a/PATH`, `b/PATH`).
+    pub diff: Option<String>,
+}
+
+/// Applies the safe fixes to every review under `paths` (with `diff_only`, only computes
+/// them as a unified diff). Each file is locked, read, fixed, proven and written
+/// atomically on its own; a file that cannot be fixed or written is an error in the list,
+/// and the others are still fixed. Files that cannot be read are left to `check` to report.
+pub fn fix_files(
+    config: &Config,
+    paths: &[PathBuf],
+    diff_only: bool,
+) -> (Vec<FixedFile>, Vec<String>) {
+    let (files, mut errors) = crate::corpus::collect_files(paths);
+    let mut changed = Vec::new();
+    for path in files
+        .iter()
+        .filter(|p| super::kind_of(config, p) == super::Kind::Review)
+    {
+        let lock = match (!diff_only).then(|| EditLock::acquire(path)).transpose() {
+            Ok(lock) => lock,
+            Err(e) => {
+                errors.push(format!("{e:#}"));
+                continue;
+            }
+        };
+        let Ok(text) = crate::review::read_text(path, config.check.max_file_mb) else {
+            continue;
+        };
+        let fixed = match fix(config, path, &text) {
+            Ok(Some(fixed)) => fixed,
+            Ok(None) | Err(FixError::Unreadable) => continue,
+            Err(e) => {
+                errors.push(format!("{}: {e}", path.display()));
+                continue;
+            }
+        };
+        let diff = if diff_only {
+            let shown = path.display().to_string();
+            let shown = shown.trim_start_matches('/');
+            let diff = similar::TextDiff::from_lines(&text, &fixed.text);
+            Some(
+                diff.unified_diff()
+                    .context_radius(2)
+                    .header(&format!("a/{shown}"), &format!("b/{shown}"))
+                    .to_string(),
+            )
+        } else if let Err(e) = fsutil::write_atomic(path, fixed.text.as_bytes()) {
+            errors.push(format!("{e:#}"));
+            continue;
+        } else {
+            None
+        };
+        drop(lock);
+        changed.push(FixedFile {
+            path: path.clone(),
+            applied: fixed.applied,
+            diff,
+        });
+    }
+    (changed, errors)
 }
 
 #[cfg(test)]

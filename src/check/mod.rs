@@ -8,6 +8,8 @@ mod cross;
 pub mod fix;
 pub mod output;
 mod rules;
+pub mod select;
+mod view;
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +17,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::config::{Config, RuleSetting};
+use crate::corpus::{Index, collect_files};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::pos::Pos;
 use crate::review::Status;
@@ -187,12 +190,7 @@ pub fn level_for(
     })
 }
 
-/// What kind of file a path holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Review,
-    Problem,
-}
+pub use crate::corpus::Kind;
 
 /// A reference to an id, with where it was written (for cross-file findings).
 #[derive(Clone, Debug)]
@@ -258,9 +256,11 @@ impl Report {
 }
 
 /// Checks every `.md` file under `paths` (files or folders; folders are walked honouring
-/// .gitignore). `today` decides what is overdue. `whole`: `paths` are the configured
-/// folders themselves, so no other file needs to be looked at for the cross-file rules.
-pub fn check_paths(config: &Config, paths: &[PathBuf], run: Run, whole: bool) -> Report {
+/// .gitignore). `today` decides what is overdue. `others`: the index of the configured
+/// folders, whose files outside `paths` the cross-file rules also see; `None` when `paths`
+/// are the configured folders themselves (the whole set).
+pub fn check_paths(config: &Config, paths: &[PathBuf], run: Run, others: Option<&Index>) -> Report {
+    let whole = others.is_none();
     let (files, mut io_errors) = collect_files(paths);
     // A gate that checks nothing must not pass: a folder named on the command line that
     // holds no review or problem file is an error. The configured folders may be empty.
@@ -308,7 +308,7 @@ pub fn check_paths(config: &Config, paths: &[PathBuf], run: Run, whole: bool) ->
     drop(files);
     report
         .diagnostics
-        .extend(cross::check(config, &summaries, whole, None));
+        .extend(cross::check(config, &summaries, others, None));
     report.diagnostics.sort_by(|a, b| {
         (&a.path, a.line, a.column, a.rule).cmp(&(&b.path, b.line, b.column, b.rule))
     });
@@ -318,9 +318,15 @@ pub fn check_paths(config: &Config, paths: &[PathBuf], run: Run, whole: bool) ->
 
 /// Checks text that is not on disk (an editor's unsaved buffer, `pirt check -
 /// --stdin-filename PATH`) as if it were the file at `path`: that path's config, kind and
-/// folder; the cross-file rules see the other files on disk, and the file at `path` (if it
-/// exists) is replaced by the text.
-pub fn check_text(config: &Config, path: &Path, bytes: &[u8], run: Run) -> Report {
+/// folder; the cross-file rules see the other files of `others` (the index of the
+/// configured folders), and the file at `path` (if it exists) is replaced by the text.
+pub fn check_text(
+    config: &Config,
+    path: &Path,
+    bytes: &[u8],
+    run: Run,
+    others: Option<&Index>,
+) -> Report {
     let blameless = blameless::Matcher::new(&config.check.blameless);
     let kind = kind_of(config, path);
     let checked = rules::check_bytes(config, &blameless, path, bytes, kind, &run);
@@ -328,7 +334,7 @@ pub fn check_text(config: &Config, path: &Path, bytes: &[u8], run: Run) -> Repor
     let summaries: Vec<Summary> = checked.summary.into_iter().collect();
     // Source lines come from the text given, not from the file on disk.
     let held = std::str::from_utf8(bytes).ok().map(|text| (path, text));
-    diagnostics.extend(cross::check(config, &summaries, false, held));
+    diagnostics.extend(cross::check(config, &summaries, others, held));
     diagnostics.sort_by_key(|d| (d.line, d.column, d.rule));
     Report {
         files: 1,
@@ -387,7 +393,7 @@ impl<'c> MemoryChecker<'c> {
         );
         let mut diagnostics = checked.diagnostics;
         let summaries: Vec<Summary> = checked.summary.into_iter().collect();
-        diagnostics.extend(cross::check(self.config, &summaries, false, None));
+        diagnostics.extend(cross::check(self.config, &summaries, None, None));
         Report {
             files: 1,
             escalating: checked.escalating,
@@ -413,40 +419,6 @@ fn kind_in(path: &Path, problems_dir: &Path) -> Kind {
 
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// The `.md` files under `paths`, sorted; unreadable paths become messages.
-pub(crate) fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for path in paths {
-        if path.is_file() {
-            files.push(path.clone());
-            continue;
-        }
-        if !path.exists() {
-            errors.push(format!("{}: no such file or folder", path.display()));
-            continue;
-        }
-        for entry in ignore::WalkBuilder::new(path)
-            .hidden(true)
-            .require_git(false)
-            .build()
-        {
-            match entry {
-                Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                    if entry.path().extension().is_some_and(|e| e == "md") {
-                        files.push(entry.into_path());
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => errors.push(e.to_string()),
-            }
-        }
-    }
-    files.sort();
-    files.dedup();
-    (files, errors)
 }
 
 #[cfg(test)]

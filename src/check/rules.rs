@@ -5,56 +5,19 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate};
 
 use crate::check::blameless::Matcher;
-use crate::check::{Kind, Reference, Run, Summary, level_for};
+pub(super) use crate::check::view::{BodyLine, Findings, View, body_lines};
+use crate::check::{Kind, Reference, Run, Summary};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
+use crate::pos::{Pos, Spanned};
 use crate::review::document::Layout;
 use crate::review::edit::format_timestamp;
+use crate::review::positions::Positions;
 use crate::review::problem::parse_problem;
-use crate::review::time::parse_rfc3339;
-use crate::review::yaml::{Node, Pos, Value};
-use crate::review::{ActionStatus, Review, Status, parse_review};
+use crate::review::{ActionStatus, EntryKind, Review, Status, parse_review};
 use crate::rule_id::RuleId;
 
-/// Collects the findings of one file, applying the configured levels.
-pub(super) struct Findings<'a> {
-    config: &'a Config,
-    path: &'a Path,
-    status: Option<Status>,
-    pub out: Vec<Diagnostic>,
-}
-
-impl<'a> Findings<'a> {
-    pub fn add(
-        &mut self,
-        rule: RuleId,
-        pos: Pos,
-        natural: Level,
-        message: String,
-        hint: Option<String>,
-    ) {
-        if let Some(level) = level_for(self.config, rule, self.status, natural) {
-            let mut d = Diagnostic::new(self.path, pos, level, rule, message);
-            d.hint = hint;
-            self.out.push(d);
-        }
-    }
-
-    /// Re-levels a finding made while parsing.
-    fn relevel(&mut self, mut d: Diagnostic) {
-        if let Some(level) = level_for(self.config, d.rule, self.status, d.level) {
-            d.level = level;
-            self.out.push(d);
-        }
-    }
-}
-
-const START: Pos = Pos {
-    line: 1,
-    column: 1,
-    offset: 0,
-    len: 0,
-};
+const START: Pos = Pos::START;
 
 pub(super) fn check_file(
     config: &Config,
@@ -210,32 +173,31 @@ fn check_review(
     text: &str,
     run: &Run,
 ) -> (Option<Summary>, usize) {
-    let parsed = parse_review(findings.path, text, findings.config);
-    let review = &parsed.review;
-    let has_status = parsed
-        .front_matter
-        .as_ref()
-        .is_some_and(|r| r.get("status").is_some());
+    let mut parsed = parse_review(findings.path, text, findings.config);
+    let related = std::mem::take(&mut parsed.positions.related);
+    let (review, at) = (&parsed.review, &parsed.positions);
+    let has_status = at.get("status").is_some();
     // `--as STATUS` judges the review as if it had that status.
     findings.status = run.as_status.or(has_status.then_some(review.status));
     for d in parsed.diagnostics.iter().cloned() {
         findings.relevel(d);
     }
-    let (Some(root), Some(layout)) = (&parsed.front_matter, &parsed.layout) else {
+    let Some(layout) = &parsed.layout else {
         return (None, 0);
     };
     let status = run.as_status.unwrap_or(review.status);
     // The body is split into lines once, for the rules that read it line by line.
     let lines: Vec<BodyLine> = body_lines(text, layout).collect();
-    let file = FileView {
-        blameless,
-        root,
-        layout,
+    let texts = parsed.texts();
+    let file = View {
         review,
+        at,
+        texts: &texts,
+        layout,
         text,
         lines: &lines,
     };
-    file.rules(findings, status, run);
+    file.rules(findings, blameless, status, run);
     // A draft's gate, previewed: how many findings are errors once it is submitted, so
     // that leaving draft is no cliff.
     let escalating = if run.as_status.is_none() && status == Status::Draft {
@@ -267,54 +229,45 @@ fn check_review(
         path: findings.path.to_path_buf(),
         kind: Kind::Review,
         status: findings.status,
-        id: root
+        // Only ids written as text are references.
+        id: at
             .get("id")
-            .and_then(|n| Some(reference(n.as_str()?, n.pos))),
-        related: match root.get("related").map(|n| &n.value) {
-            Some(Value::Seq(items)) => items
-                .iter()
-                .filter_map(|n| Some(reference(n.as_str()?, n.pos)))
-                .collect(),
-            _ => Vec::new(),
-        },
-        problem: root
+            .filter(|a| a.text)
+            .map(|a| reference(&review.id, a.value)),
+        related: related
+            .into_iter()
+            .map(|r| Reference {
+                id: r.value,
+                pos: r.pos,
+            })
+            .collect(),
+        problem: at
             .get("problem")
-            .and_then(|n| Some(reference(n.as_str()?, n.pos))),
+            .filter(|a| a.text)
+            .and_then(|a| Some(reference(review.problem.as_deref()?, a.value))),
     };
     (Some(summary), escalating)
 }
 
-/// A parsed review, as the status-dependent rules read it.
-struct FileView<'a> {
-    blameless: &'a Matcher,
-    root: &'a Node,
-    layout: &'a Layout,
-    review: &'a Review,
-    text: &'a str,
-    lines: &'a [BodyLine<'a>],
-}
-
-impl FileView<'_> {
-    fn rules(&self, findings: &mut Findings, status: Status, run: &Run) {
-        let today = run.today;
-        let (root, review) = (self.root, self.review);
-        chronology(findings, root, review);
-        implausible_times(findings, root, review, run.now);
-        timeline_order(findings, root, review);
-        action_items(findings, root, review, today);
-        problem_link(findings, root, review);
+impl View<'_> {
+    fn rules(&self, findings: &mut Findings, blameless: &Matcher, status: Status, run: &Run) {
+        let (review, at) = (self.review, self.at);
+        chronology(findings, review, at);
+        implausible_times(findings, review, at, run.now);
+        timeline_order(findings, review, at);
+        action_items(findings, review, at, run.today);
+        problem_link(findings, review, at);
         self.status_rules(findings, status);
-        self.blameless
-            .check(findings, root, review, self.text, self.lines);
+        blameless.check(findings, self);
     }
 
     /// The rules that find different things at different statuses (not only at another
     /// level): what is required, and what may stay in a draft.
     fn status_rules(&self, findings: &mut Findings, status: Status) {
-        required_fields(findings, self.root, status);
+        required_fields(findings, self.at, status);
         required_sections(findings, self.review, self.layout, status);
         if status != Status::Draft {
-            placeholders(findings, self.root, self.lines);
+            placeholders(findings, self.texts, self.lines);
             draft_markers(findings, self.lines);
         }
     }
@@ -329,59 +282,23 @@ fn reference(id: &str, pos: Pos) -> Reference {
 
 /// Where `id: VALUE` is written in a file (for problem records, parsed without the tree).
 fn id_pos(text: &str, id: &str) -> Pos {
-    let mut offset = 0;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        if let Some(rest) = line.strip_prefix("id:") {
-            let column = 4 + (rest.len() - rest.trim_start().len());
-            return Pos {
-                line: i + 1,
-                column,
-                offset: offset + column - 1,
-                len: id.len(),
-            };
-        }
-        offset += line.len();
-    }
-    START
+    crate::corpus::id_line(text).map_or(START, |found| Pos {
+        line: found.line,
+        column: found.column,
+        offset: found.offset,
+        len: id.len(),
+    })
 }
 
-/// The node at a dotted path (`impact.summary`), with the key's position.
-fn lookup<'n>(root: &'n Node, path: &str) -> (Option<&'n Node>, Option<Pos>) {
-    let mut node = root;
-    let mut key_pos = None;
-    for part in path.split('.') {
-        match node.entry(part) {
-            Some((key, value)) => {
-                key_pos = Some(key.pos);
-                node = value;
-            }
-            None => return (None, key_pos),
-        }
-    }
-    (Some(node), key_pos)
-}
-
-fn is_blank(node: &Node) -> bool {
-    match &node.value {
-        Value::Null => true,
-        Value::Str(s) => s.trim().is_empty(),
-        Value::Seq(items) => items.is_empty(),
-        Value::Map(entries) => entries.iter().all(|(_, v)| is_blank(v)),
-        _ => false,
-    }
-}
-
-fn required_fields(findings: &mut Findings, root: &Node, status: Status) {
-    let fields = findings
-        .config
-        .check
-        .required_fields
-        .get(status.as_str())
-        .cloned()
-        .unwrap_or_default();
+/// `required-field`: the fields the status requires (`[check.required_fields]`), set and
+/// not blank.
+fn required_fields(findings: &mut Findings, at: &Positions, status: Status) {
+    let config = findings.config;
+    let Some(fields) = config.check.required_fields.get(status.as_str()) else {
+        return;
+    };
     for field in fields {
-        let (node, key_pos) = lookup(root, &field);
-        if node.is_some_and(|n| !is_blank(n)) {
+        if at.get(field).is_some_and(|a| !a.blank) {
             continue;
         }
         let message = match status {
@@ -393,10 +310,10 @@ fn required_fields(findings: &mut Findings, root: &Node, status: Status) {
                 status.as_str()
             ),
         };
-        let hint = format!("set `{field}` in the front matter{}", example_of(&field));
+        let hint = format!("set `{field}` in the front matter{}", example_of(field));
         findings.add(
             RuleId::RequiredField,
-            key_pos.unwrap_or(START),
+            at.nearest_key(field).unwrap_or(START),
             Level::Error,
             message,
             Some(hint),
@@ -413,7 +330,8 @@ fn example_of(field: &str) -> &'static str {
     }
 }
 
-fn chronology(findings: &mut Findings, root: &Node, review: &Review) {
+/// `chronology`: started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved.
+fn chronology(findings: &mut Findings, review: &Review, at: &Positions) {
     let order = [
         ("started_at", review.started_at),
         ("detected_at", review.detected_at),
@@ -427,7 +345,7 @@ fn chronology(findings: &mut Findings, root: &Node, review: &Review) {
         if let Some((before, earlier)) = latest
             && ts < earlier
         {
-            let pos = root.get(name).map_or(START, |n| n.pos);
+            let pos = at.value_or_start(name);
             findings.add(
                 RuleId::Chronology,
                 pos,
@@ -451,8 +369,8 @@ fn span(d: chrono::Duration) -> String {
 /// (`[check.implausible]`), or a year far from the review's other times.
 fn implausible_times(
     findings: &mut Findings,
-    root: &Node,
     review: &Review,
+    at: &Positions,
     now: chrono::DateTime<chrono::Utc>,
 ) {
     let bounds = &findings.config.check.implausible;
@@ -474,25 +392,15 @@ fn implausible_times(
         ("resolved_at", review.resolved_at),
     ]
     .into_iter()
-    .filter_map(|(key, ts)| {
-        Some((
-            ts?,
-            root.get(key).map_or(START, |n| n.pos),
-            format!("`{key}`").into(),
-        ))
-    })
+    .filter_map(|(key, ts)| Some((ts?, at.value_or_start(key), format!("`{key}`").into())))
     .collect();
-    if let Some(Value::Seq(items)) = root.get("timeline").map(|n| &n.value) {
-        for item in items {
-            if let Some(node) = item.get("at")
-                && let Some(at) = node.as_str().and_then(|s| parse_rfc3339(s).ok())
-            {
-                times.push((
-                    at,
-                    node.pos,
-                    std::borrow::Cow::Borrowed("the timeline entry"),
-                ));
-            }
+    for entry in &at.timeline {
+        if let Some(time) = &entry.at {
+            times.push((
+                time.value,
+                time.pos,
+                std::borrow::Cow::Borrowed("the timeline entry"),
+            ));
         }
     }
     if let Some(tolerance) = bounds.bound("future") {
@@ -574,7 +482,7 @@ fn implausible_times(
         if took > bound {
             findings.add(
                 RuleId::ImplausibleTime,
-                root.get(field).map_or(START, |n| n.pos),
+                at.value_or_start(field),
                 Level::Warning,
                 format!(
                     "{verb} {} {since} ({name}), longer than the {} bound",
@@ -614,25 +522,21 @@ fn implausible_times(
     }
 }
 
-fn timeline_order(findings: &mut Findings, root: &Node, review: &Review) {
-    let Some(Value::Seq(items)) = root.get("timeline").map(|n| &n.value) else {
-        return;
-    };
+/// `timeline-order`: entries in time order, inside the incident window (by kind).
+fn timeline_order(findings: &mut Findings, review: &Review, positions: &Positions) {
+    use EntryKind::{Communication, Note, Resolution, Trigger};
     let mut previous: Option<crate::review::Timestamp> = None;
-    for item in items {
-        let Some(at_node) = item.get("at") else {
+    for entry in &positions.timeline {
+        let Some(Spanned { value: at, pos }) = entry.at else {
             continue;
         };
-        let Some(at) = at_node.as_str().and_then(|s| parse_rfc3339(s).ok()) else {
-            continue;
-        };
-        let kind = item.get("kind").and_then(Node::as_str).unwrap_or("note");
+        let kind = entry.kind_name();
         if let Some(prev) = previous
             && at < prev
         {
             findings.add(
                 RuleId::TimelineOrder,
-                at_node.pos,
+                pos,
                 Level::Error,
                 format!(
                     "timeline entry at {} comes after a later one ({})",
@@ -648,11 +552,11 @@ fn timeline_order(findings: &mut Findings, root: &Node, review: &Review) {
         // Triggers and notes may precede the impact; communication and notes may follow it.
         if let Some(started) = review.started_at
             && at < started
-            && !matches!(kind, "trigger" | "note")
+            && !entry.is(&[Trigger, Note])
         {
             findings.add(
                 RuleId::TimelineOrder,
-                at_node.pos,
+                pos,
                 Level::Error,
                 format!(
                     "{kind} entry at {} is before the incident started ({})",
@@ -664,11 +568,11 @@ fn timeline_order(findings: &mut Findings, root: &Node, review: &Review) {
         }
         if let Some(resolved) = review.resolved_at
             && at > resolved
-            && !matches!(kind, "communication" | "note" | "resolution")
+            && !entry.is(&[Communication, Note, Resolution])
         {
             findings.add(
                 RuleId::TimelineOrder,
-                at_node.pos,
+                pos,
                 Level::Error,
                 format!(
                     "{kind} entry at {} is after the incident was resolved ({})",
@@ -682,7 +586,7 @@ fn timeline_order(findings: &mut Findings, root: &Node, review: &Review) {
 }
 
 /// A severity's `min_action_items`: a major incident with no follow-up is a thin review.
-fn enough_action_items(findings: &mut Findings, root: &Node, review: &Review) {
+fn enough_action_items(findings: &mut Findings, review: &Review, at: &Positions) {
     let Some(level) = findings.config.severity.of(&review.severity) else {
         return;
     };
@@ -695,10 +599,10 @@ fn enough_action_items(findings: &mut Findings, root: &Node, review: &Review) {
     if (have as u64) >= u64::from(wanted) {
         return;
     }
-    let pos = root
-        .entry("action_items")
-        .map(|(k, _)| k.pos)
-        .or_else(|| root.get("severity").map(|n| n.pos))
+    let pos = at
+        .get("action_items")
+        .map(|a| a.key)
+        .or_else(|| at.get("severity").map(|a| a.value))
         .unwrap_or(START);
     findings.add(
         RuleId::ActionItem,
@@ -717,39 +621,35 @@ fn enough_action_items(findings: &mut Findings, root: &Node, review: &Review) {
     );
 }
 
-fn action_items(findings: &mut Findings, root: &Node, review: &Review, today: NaiveDate) {
-    enough_action_items(findings, root, review);
-    let Some(Value::Seq(items)) = root.get("action_items").map(|n| &n.value) else {
-        return;
-    };
+/// `action-item` and `action-item-overdue`: every item written has what its status needs,
+/// the review has the severity's minimum, and no open item is past its deadline.
+fn action_items(findings: &mut Findings, review: &Review, at: &Positions, today: NaiveDate) {
+    enough_action_items(findings, review, at);
     let deadline_days = findings
         .config
         .severity
         .of(&review.severity)
         .and_then(|s| s.action_item_days);
-    for item in items {
-        if !matches!(item.value, Value::Map(_)) {
-            continue;
-        }
-        let id = item.get("id").and_then(Node::as_str).unwrap_or("(no id)");
-        let status = item.get("status").and_then(Node::as_str).unwrap_or("open");
+    for item in &at.action_items {
+        let id = item.id.as_deref().unwrap_or("(no id)");
         // An unknown status is a schema error; it is judged as an open item, never overdue.
-        let parsed = ActionStatus::parse(status);
-        let pos = item.get("id").map_or(item.pos, |n| n.pos);
-        let needed: &[(&str, &str)] = match parsed {
-            Some(ActionStatus::WontDo) => &[],
-            Some(ActionStatus::Done) => &[("owner", "owner"), ("type", "type")],
-            _ => &[
-                ("owner", "owner"),
-                ("type", "type"),
-                ("due", "due date"),
-                ("tracker", "tracker"),
-            ],
+        let written = item.status();
+        let pos = item.id_at.map_or(item.pos, |a| a.value);
+        let fields = [
+            ("owner", "owner", item.owner_at),
+            ("type", "type", item.type_at),
+            ("due", "due date", item.due_at),
+            ("tracker", "tracker", item.tracker_at),
+        ];
+        let needed = match written {
+            Ok(ActionStatus::WontDo) => &fields[..0],
+            Ok(ActionStatus::Done) => &fields[..2],
+            _ => &fields[..],
         };
         let missing: Vec<(&str, &str)> = needed
             .iter()
-            .copied()
-            .filter(|(key, _)| item.get(key).is_none_or(is_blank))
+            .filter(|(_, _, at)| at.is_none_or(|a| a.blank))
+            .map(|&(key, word, _)| (key, word))
             .collect();
         if !missing.is_empty() {
             let words: Vec<&str> = missing.iter().map(|(_, w)| *w).collect();
@@ -762,17 +662,14 @@ fn action_items(findings: &mut Findings, root: &Node, review: &Review, today: Na
                 Some(format!("add {} to action item {id}", keys.join(" and "))),
             );
         }
-        if !parsed.is_some_and(ActionStatus::is_open) {
-            continue;
-        }
-        let due = item
-            .get("due")
-            .and_then(Node::as_str)
-            .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok());
-        match (due, deadline_days, review.started_at) {
-            (Some(due), _, _) if due < today => findings.add(
+        let status = match written {
+            Ok(status) if status.is_open() => status,
+            _ => continue,
+        };
+        match (item.due, deadline_days, review.started_at) {
+            (Some(Spanned { value: due, pos }), _, _) if due < today => findings.add(
                 RuleId::ActionItemOverdue,
-                item.get("due").map_or(pos, |n| n.pos),
+                pos,
                 Level::Warning,
                 format!(
                     "action item {id} was due {due} ({} days ago) and is still {status}",
@@ -797,15 +694,16 @@ fn action_items(findings: &mut Findings, root: &Node, review: &Review, today: Na
     }
 }
 
-fn problem_link(findings: &mut Findings, root: &Node, review: &Review) {
+/// `problem-link`: a severity that requires a problem record names one.
+fn problem_link(findings: &mut Findings, review: &Review, at: &Positions) {
     let requires = findings
         .config
         .severity
         .of(&review.severity)
         .is_some_and(|s| s.requires_problem);
-    let linked = root.get("problem").is_some_and(|n| !is_blank(n));
+    let linked = at.get("problem").is_some_and(|a| !a.blank);
     if requires && !linked {
-        let pos = root.get("severity").map_or(START, |n| n.pos);
+        let pos = at.value_or_start("severity");
         findings.add(
             RuleId::ProblemLink,
             pos,
@@ -947,7 +845,7 @@ fn may_hold_placeholder(line: &str) -> bool {
 }
 
 /// Visible leftovers in the body (outside code) and in front-matter text.
-fn placeholders(findings: &mut Findings, root: &Node, lines: &[BodyLine]) {
+fn placeholders(findings: &mut Findings, texts: &[Spanned<&str>], lines: &[BodyLine]) {
     for &(line_no, offset, line) in lines.iter().filter(|(_, _, l)| may_hold_placeholder(l)) {
         for marker in PLACEHOLDERS {
             if let Some(col) = find_word(line, marker) {
@@ -966,22 +864,19 @@ fn placeholders(findings: &mut Findings, root: &Node, lines: &[BodyLine]) {
             }
         }
     }
-    walk_strings(root, &mut |node, value| {
-        if !may_hold_placeholder(value) {
-            return;
-        }
+    for text in texts.iter().filter(|t| may_hold_placeholder(t.value)) {
         for marker in &PLACEHOLDERS[..5] {
-            if find_word(value, marker).is_some() {
+            if find_word(text.value, marker).is_some() {
                 findings.add(
                     RuleId::Placeholder,
-                    node.pos,
+                    text.pos,
                     Level::Error,
                     format!("placeholder `{marker}` left in a review past draft"),
                     None,
                 );
             }
         }
-    });
+    }
 }
 
 fn draft_markers(findings: &mut Findings, lines: &[BodyLine]) {
@@ -996,42 +891,6 @@ fn draft_markers(findings: &mut Findings, lines: &[BodyLine]) {
             );
         }
     }
-}
-
-/// A body line outside code blocks: line number, byte offset in the file, text.
-pub(super) type BodyLine<'t> = (usize, usize, &'t str);
-
-/// Body lines outside fenced code blocks: (line number, byte offset, text).
-pub(super) fn body_lines<'t>(
-    text: &'t str,
-    layout: &Layout,
-) -> impl Iterator<Item = (usize, usize, &'t str)> {
-    let mut offset = layout.body_start;
-    let mut fence: Option<&'static str> = None;
-    text[layout.body_start..]
-        .split_inclusive('\n')
-        .enumerate()
-        .filter_map(move |(i, raw)| {
-            let start = offset;
-            offset += raw.len();
-            let line = raw.trim_end_matches(['\n', '\r']);
-            let trimmed = line.trim_start();
-            if let Some(marker) = fence {
-                if trimmed.starts_with(marker) {
-                    fence = None;
-                }
-                return None;
-            }
-            if trimmed.starts_with("```") {
-                fence = Some("```");
-                return None;
-            }
-            if trimmed.starts_with("~~~") {
-                fence = Some("~~~");
-                return None;
-            }
-            Some((layout.body_first_line + i, start, line))
-        })
 }
 
 /// The byte offset of `marker` in `line` where it is not part of a longer word.
@@ -1051,24 +910,5 @@ fn find_word(line: &str, marker: &str) -> Option<usize> {
     None
 }
 
-/// Calls `f` on every string value in the tree.
-pub(super) fn walk_strings(node: &Node, f: &mut dyn FnMut(&Node, &str)) {
-    match &node.value {
-        Value::Str(s) => f(node, s),
-        Value::Seq(items) => items.iter().for_each(|n| walk_strings(n, f)),
-        Value::Map(entries) => entries.iter().for_each(|(_, v)| walk_strings(v, f)),
-        _ => {}
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn words_are_matched_whole() {
-        assert_eq!(find_word("a TODO here", "TODO"), Some(2));
-        assert_eq!(find_word("TODOS", "TODO"), None);
-        assert_eq!(find_word("what ???", "???"), Some(5));
-    }
-}
+mod tests;

@@ -24,11 +24,7 @@ const PREAMBLE: &str = ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n";
 /// The longest text line `mandoc -T lint` accepts without a style message.
 const MAX_LINE: usize = 80;
 
-/// One man page: its file name (`pirt-timeline-add.1`) and its roff source.
-pub struct Page {
-    pub file_name: String,
-    pub text: String,
-}
+pub use crate::cmd::man::Page;
 
 /// Every page, pirt.1 first, then each subcommand's (parents before children).
 pub fn pages(cmd: clap::Command, date: &str) -> Vec<Page> {
@@ -42,14 +38,7 @@ pub fn pages(cmd: clap::Command, date: &str) -> Vec<Page> {
 
 /// The date of the pages: `SOURCE_DATE_EPOCH` (seconds since 1970, as in reproducible
 /// builds) when it is set, otherwise today (UTC).
-pub fn date() -> anyhow::Result<String> {
-    match std::env::var_os("SOURCE_DATE_EPOCH") {
-        Some(value) => date_from(Some(&value.to_string_lossy())),
-        None => date_from(None),
-    }
-}
-
-fn date_from(epoch: Option<&str>) -> anyhow::Result<String> {
+pub fn date(epoch: Option<&str>) -> anyhow::Result<String> {
     let Some(epoch) = epoch.filter(|e| !e.trim().is_empty()) else {
         return Ok(chrono::Utc::now().format("%Y-%m-%d").to_string());
     };
@@ -402,12 +391,12 @@ mod tests {
 
     #[test]
     fn the_date_comes_from_source_date_epoch() {
-        assert_eq!(date_from(Some("1764633600")).unwrap(), "2025-12-02");
-        let err = date_from(Some("yesterday")).unwrap_err().to_string();
+        assert_eq!(date(Some("1764633600")).unwrap(), "2025-12-02");
+        let err = date(Some("yesterday")).unwrap_err().to_string();
         assert!(err.contains("SOURCE_DATE_EPOCH=`yesterday`"), "{err}");
-        assert!(date_from(Some("99999999999999999")).is_err());
-        let today = date_from(None).unwrap();
+        assert!(date(Some("99999999999999999")).is_err());
+        let today = date(None).unwrap();
         assert!(chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").is_ok());
-        assert_eq!(date_from(Some(" ")).unwrap(), today);
+        assert_eq!(date(Some(" ")).unwrap(), today);
     }
 }

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::assets::TEMPLATES;
 use crate::cmd::Output;
 use crate::config::{Config, DEFAULT_TOML};
 use crate::fsutil;
@@ -44,16 +43,7 @@ pub fn run(
         out.note(format!("folder {}", dir.display()));
     }
     if eject {
-        let templates = TEMPLATES
-            .iter()
-            .map(|(name, text)| (config.override_dir("templates").join(name), *text));
-        let prompts = crate::draft::prompt::BUILT_IN.iter().map(|(name, text)| {
-            (
-                config.override_dir("prompts").join(format!("{name}.md")),
-                *text,
-            )
-        });
-        for (path, text) in templates.chain(prompts) {
+        for (path, text) in crate::assets::ejected(&config) {
             if path.exists() {
                 out.note(format!("kept {} (it exists)", path.display()));
                 continue;

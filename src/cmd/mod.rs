@@ -1,45 +1,34 @@
 //! One module per subcommand: load what it needs, call the domain, print.
 
+pub mod cache;
 pub mod check;
+pub mod completions;
 pub mod draft;
 pub mod init;
+pub mod man;
 pub mod new;
 pub mod problem;
 pub mod render;
+pub mod schema;
 pub mod site;
 pub mod stats;
 pub mod timeline;
 
-use crate::review::ReviewFile;
+use std::path::Path;
 
-/// How the user wants to be talked to.
-#[derive(Clone, Debug, Default)]
-pub struct Output {
-    pub quiet: bool,
-    pub verbose: bool,
-    /// Colours on standard error.
-    pub color: bool,
-    /// Colours on standard output (reports printed there).
-    pub stdout_color: bool,
-}
+use crate::config::Config;
+use crate::env::Env;
+pub use crate::ui::Output;
 
-impl Output {
-    /// A progress or result line on standard error, unless `--quiet`.
-    pub fn note(&self, message: impl AsRef<str>) {
-        if !self.quiet {
-            errln!("{}", message.as_ref());
+/// The config every command but `init`, `man` and `completions` runs with: `--config`,
+/// else `PIRT_CONFIG`, else the nearest pirt.toml, else the built-in defaults.
+pub fn load_config(flag: Option<&Path>, env: &Env, out: &Output) -> anyhow::Result<Config> {
+    let config = Config::discover(flag, env.config_path.as_deref(), &env.cwd)?;
+    if out.verbose {
+        match &config.path {
+            Some(path) => errln!("using config {}", path.display()),
+            None => errln!("no pirt.toml found; using built-in defaults"),
         }
     }
-
-    /// Prints the warnings found while parsing a file.
-    pub fn warnings(&self, file: &ReviewFile) {
-        if self.quiet {
-            return;
-        }
-        for d in file.warnings() {
-            let mut d = d.clone();
-            d.attach_snippet(&file.text);
-            errln!("{}", d.render(self.color));
-        }
-    }
+    Ok(config)
 }

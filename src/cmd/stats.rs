@@ -88,7 +88,7 @@ pub fn actions(config: &Config, options: ActionsOptions, out: &Output) -> anyhow
             struct Doc<'a> {
                 schema_version: u32,
                 today: NaiveDate,
-                action_items: &'a [actions::Row],
+                action_items: &'a [actions::Row<'a>],
             }
             let doc = Doc {
                 schema_version: 1,

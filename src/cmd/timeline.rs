@@ -4,13 +4,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use chrono::{DateTime, Utc};
 
 use crate::cmd::Output;
 use crate::config::Config;
+use crate::env::Clock;
 use crate::fsutil::{self, EditLock};
 use crate::review::edit::add_timeline_entries;
-use crate::review::time::{Timestamp, parse_rfc3339, show, since_start};
+use crate::review::time::{Timestamp, show, since_start};
 use crate::review::{ReviewFile, TimelineEntry, entry_kind, import};
 use crate::scaffold::{self, AnswerClock};
 
@@ -20,12 +20,13 @@ pub fn add(
     text: &str,
     at: Option<&str>,
     kind: &str,
+    clock: Clock,
     out: &Output,
 ) -> anyhow::Result<ExitCode> {
     let _lock = EditLock::acquire(path)?;
     let file = ReviewFile::load(path, config)?;
     out.warnings(&file);
-    let mut clock = clock(config, &file)?;
+    let mut clock = answer_clock(config, &file, clock);
     let typed = at.unwrap_or("now");
     let at = clock
         .take(typed)
@@ -50,15 +51,21 @@ pub fn add(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn import(config: &Config, path: &Path, from: &Path, out: &Output) -> anyhow::Result<ExitCode> {
+pub fn import(
+    config: &Config,
+    path: &Path,
+    from: &Path,
+    clock: Clock,
+    out: &Output,
+) -> anyhow::Result<ExitCode> {
     let source =
         std::fs::read_to_string(from).with_context(|| format!("cannot read {}", from.display()))?;
     let rows = import::rows(from, &source).map_err(|e| anyhow::anyhow!(e))?;
     let _lock = EditLock::acquire(path)?;
     let file = ReviewFile::load(path, config)?;
     out.warnings(&file);
-    let imported =
-        import::entries(from, rows, &mut clock(config, &file)?).map_err(|e| anyhow::anyhow!(e))?;
+    let imported = import::entries(from, rows, &mut answer_clock(config, &file, clock))
+        .map_err(|e| anyhow::anyhow!(e))?;
     if imported.is_empty() {
         bail!("{} holds no entries", from.display());
     }
@@ -81,7 +88,7 @@ pub fn import(config: &Config, path: &Path, from: &Path, out: &Output) -> anyhow
 
 /// A bare time is the occurrence nearest the incident window (started_at to the latest
 /// lifecycle time or entry); `+15m` counts from the latest entry.
-fn clock(config: &Config, file: &ReviewFile) -> anyhow::Result<AnswerClock> {
+fn answer_clock(config: &Config, file: &ReviewFile, clock: Clock) -> AnswerClock {
     let review = file.review();
     let latest = review.timeline.iter().map(|e| e.at).max();
     let known = [
@@ -93,11 +100,11 @@ fn clock(config: &Config, file: &ReviewFile) -> anyhow::Result<AnswerClock> {
     .into_iter()
     .chain(review.timeline.iter().map(|e| Some(e.at)));
     let window = scaffold::window(known, review.started_at);
-    let mut clock = AnswerClock::timeline(config.zone, window, now()?);
+    let mut answers = AnswerClock::timeline(config.zone, window, clock.now());
     if let Some(latest) = latest {
-        clock.count_from(latest);
+        answers.count_from(latest);
     }
-    Ok(clock)
+    answers
 }
 
 /// `00:05 → 2026-12-01 00:05 CET (+55m after start)`: what was typed and what is stored.
@@ -107,16 +114,6 @@ fn echo(config: &Config, file: &ReviewFile, typed: &str, at: &Timestamp) -> Stri
         line.push_str(&format!(" ({})", since_start(at, &started)));
     }
     line
-}
-
-/// Now, or `PIRT_NOW` (RFC 3339) when set: tests and reproducible runs fix the clock.
-pub(crate) fn now() -> anyhow::Result<DateTime<Utc>> {
-    match std::env::var("PIRT_NOW") {
-        Ok(text) if !text.is_empty() => parse_rfc3339(&text)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| anyhow::anyhow!("PIRT_NOW=`{text}`: {e}")),
-        _ => Ok(Utc::now()),
-    }
 }
 
 /// Inserts the entries (the edit proves itself) and replaces the file atomically.

@@ -8,31 +8,10 @@ use anyhow::Context;
 use minijinja::value::Serde;
 use serde::Deserialize;
 
-use crate::assets::Origin;
+use crate::assets::{self, Kind, Origin};
 use crate::config::Config;
 use crate::review::Review;
 use crate::review::document;
-
-/// The built-in prompts, embedded from `prompts/`.
-pub const BUILT_IN: &[(&str, &str)] = &[
-    ("summary", include_str!("../../prompts/summary.md")),
-    ("impact", include_str!("../../prompts/impact.md")),
-    ("root-cause", include_str!("../../prompts/root-cause.md")),
-    (
-        "action-items",
-        include_str!("../../prompts/action-items.md"),
-    ),
-    ("lessons", include_str!("../../prompts/lessons.md")),
-    (
-        "problem-handoff",
-        include_str!("../../prompts/problem-handoff.md"),
-    ),
-    (
-        "status-update",
-        include_str!("../../prompts/status-update.md"),
-    ),
-    ("exec-brief", include_str!("../../prompts/exec-brief.md")),
-];
 
 /// Where a prompt's answer goes.
 #[derive(Clone, Debug, PartialEq)]
@@ -180,6 +159,15 @@ pub enum LimitSource {
 }
 
 impl Prompt {
+    /// The body as a template asset, named after the prompt.
+    pub fn asset(&self) -> assets::Asset {
+        assets::Asset {
+            name: self.name.clone(),
+            text: self.body.clone().into(),
+            origin: self.origin.clone(),
+        }
+    }
+
     /// The limit for this prompt: the flag, else the prompt file's, else the config's.
     pub fn token_limit(&self, flag: Option<u32>, configured: u32) -> TokenLimit {
         let (tokens, source) = match (flag, self.max_tokens) {
@@ -206,42 +194,25 @@ impl std::fmt::Display for TokenLimit {
 /// and the user's additions, sorted by name with the built-ins first. A prompt file that
 /// cannot be read is returned in `broken` with its error, so the others stay usable.
 pub fn all(config: &Config) -> anyhow::Result<Prompts> {
-    let dir = config.override_dir("prompts");
     let mut prompts = Vec::new();
     let mut broken = Vec::new();
-    for (name, text) in BUILT_IN {
-        let user = dir.join(format!("{name}.md"));
+    for built_in in assets::built_ins(Kind::Prompt) {
+        let name = built_in.name();
+        let user = assets::user_path(config, Kind::Prompt, built_in.file);
         if user.is_file() {
             match from_file(name, &user, config.check.max_file_mb) {
                 Ok(p) => prompts.push(p),
                 Err(e) => broken.push((name.to_string(), format!("{e:#}"))),
             }
         } else {
-            prompts.push(Prompt::parse(name, text, Origin::BuiltIn)?);
+            prompts.push(Prompt::parse(name, built_in.text, Origin::BuiltIn)?);
         }
     }
     let mut added: Vec<Prompt> = Vec::new();
-    if dir.is_dir() {
-        let entries =
-            std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))?;
-        for entry in entries {
-            let path = entry
-                .with_context(|| format!("cannot list {}", dir.display()))?
-                .path();
-            let Some(name) = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .and_then(|n| n.strip_suffix(".md"))
-            else {
-                continue;
-            };
-            if BUILT_IN.iter().any(|(b, _)| *b == name) || !path.is_file() {
-                continue;
-            }
-            match from_file(name, &path, config.check.max_file_mb) {
-                Ok(p) => added.push(p),
-                Err(e) => broken.push((name.to_string(), format!("{e:#}"))),
-            }
+    for (name, path) in assets::additions(config, Kind::Prompt, ".md")? {
+        match from_file(&name, &path, config.check.max_file_mb) {
+            Ok(p) => added.push(p),
+            Err(e) => broken.push((name, format!("{e:#}"))),
         }
     }
     added.sort_by(|a, b| a.name.cmp(&b.name));
@@ -291,9 +262,9 @@ pub fn select<'p>(all: &'p Prompts, names: &[String]) -> anyhow::Result<Vec<&'p 
 /// Renders a prompt's body with the review. Values from the review are data: they are
 /// inserted as text and never evaluated as template code.
 pub fn render(prompt: &Prompt, review: &Review, config: &Config) -> anyhow::Result<String> {
-    let mut env = crate::render::environment(config, false);
-    env.add_template_owned(prompt.name.clone(), prompt.body.clone())
-        .with_context(|| format!("prompt {} is not a valid template", shown(prompt)))?;
+    let asset = prompt.asset();
+    let env = crate::render::environment_with(config, false, &asset)
+        .with_context(|| format!("prompt {} is not a valid template", asset.shown()))?;
     let template = env.get_template(&prompt.name)?;
     let target_section = match &prompt.target {
         Target::Section(headings) => find_section(review, headings),
@@ -329,15 +300,8 @@ pub fn render(prompt: &Prompt, review: &Review, config: &Config) -> anyhow::Resu
     };
     let text = template
         .render(ctx)
-        .with_context(|| format!("rendering prompt {}", shown(prompt)))?;
+        .with_context(|| format!("rendering prompt {}", asset.shown()))?;
     Ok(text.trim().to_string())
-}
-
-fn shown(prompt: &Prompt) -> String {
-    match &prompt.origin {
-        Origin::BuiltIn => format!("built-in {}", prompt.name),
-        Origin::File(path) => path.display().to_string(),
-    }
 }
 
 /// The section a target names: the first heading of the list that the review has.
@@ -429,7 +393,8 @@ mod tests {
             "50 tokens, from --max-tokens"
         );
         // The built-ins leave the limit to [llm] max_tokens, so one setting raises them all.
-        for (name, text) in BUILT_IN {
+        for b in assets::built_ins(Kind::Prompt) {
+            let (name, text) = (b.name(), b.text);
             let p = Prompt::parse(name, text, Origin::BuiltIn).unwrap();
             assert_eq!(p.max_tokens, None, "{name}");
         }
@@ -444,7 +409,8 @@ mod tests {
             &config,
         )
         .review;
-        for (name, text) in BUILT_IN {
+        for b in assets::built_ins(Kind::Prompt) {
+            let (name, text) = (b.name(), b.text);
             let prompt = Prompt::parse(name, text, Origin::BuiltIn).unwrap();
             assert!(!prompt.description.is_empty(), "{name}");
             let rendered = render(&prompt, &review, &config).unwrap();

@@ -88,13 +88,11 @@ pub fn clean_answer(text: &str) -> String {
         }
     }
     let mut out = Vec::new();
-    let mut fence = false;
+    let mut fences = crate::fence::Fences::default();
     for line in text.lines() {
         let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = !fence;
-        }
-        let line = if !fence && (trimmed.starts_with("# ") || trimmed.starts_with("## ")) {
+        let heading = trimmed.starts_with("# ") || trimmed.starts_with("## ");
+        let line = if fences.is_text(line) && heading {
             // Headings of level 1 and 2 would cut the review's sections: make them level 3.
             format!("### {}", trimmed.trim_start_matches('#').trim_start())
         } else {

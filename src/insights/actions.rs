@@ -5,27 +5,48 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::corpus::Entry;
+use crate::review::{ActionItem, ActionType};
 
-/// One action item with the facts needed to chase it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Row {
-    pub review: String,
-    pub path: String,
-    pub id: String,
-    pub title: String,
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
-    pub owner: Option<String>,
-    pub due: Option<NaiveDate>,
+/// One action item, with its review and the facts needed to chase it.
+#[derive(Clone, Debug)]
+pub struct Row<'a> {
+    pub entry: &'a Entry,
+    pub item: &'a ActionItem,
     /// `due`, or the incident's start plus the severity's deadline.
     pub deadline: Option<NaiveDate>,
-    pub status: String,
-    pub tracker: Option<String>,
     /// Days since the incident started.
     pub age_days: Option<i64>,
     pub overdue: bool,
-    pub severity: String,
-    pub services: Vec<String>,
+}
+
+impl Row<'_> {
+    fn review(&self) -> &str {
+        &self.entry.review.id
+    }
+}
+
+/// The row as `pirt actions --format json` prints it: the item's fields among its review's.
+impl Serialize for Row<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (item, review) = (self.item, &self.entry.review);
+        let mut row = serializer.serialize_struct("Row", 14)?;
+        row.serialize_field("review", &review.id)?;
+        row.serialize_field("path", &self.entry.path.display().to_string())?;
+        row.serialize_field("id", &item.id)?;
+        row.serialize_field("title", &item.title)?;
+        row.serialize_field("type", &item.kind.map(ActionType::as_str))?;
+        row.serialize_field("owner", &item.owner)?;
+        row.serialize_field("due", &item.due)?;
+        row.serialize_field("deadline", &self.deadline)?;
+        row.serialize_field("status", item.status.as_str())?;
+        row.serialize_field("tracker", &item.tracker)?;
+        row.serialize_field("age_days", &self.age_days)?;
+        row.serialize_field("overdue", &self.overdue)?;
+        row.serialize_field("severity", review.severity.as_str())?;
+        row.serialize_field("services", &review.services)?;
+        row.end()
+    }
 }
 
 /// Which items to show.
@@ -38,7 +59,12 @@ pub struct Filter {
 }
 
 /// The action items of `entries` that pass `filter`, most overdue first, then by deadline.
-pub fn rows(entries: &[Entry], config: &Config, today: NaiveDate, filter: &Filter) -> Vec<Row> {
+pub fn rows<'a>(
+    entries: &'a [Entry],
+    config: &Config,
+    today: NaiveDate,
+    filter: &Filter,
+) -> Vec<Row<'a>> {
     let mut out = Vec::new();
     for entry in entries {
         let review = &entry.review;
@@ -67,20 +93,11 @@ pub fn rows(entries: &[Entry], config: &Config, today: NaiveDate, filter: &Filte
                 continue;
             }
             out.push(Row {
-                review: review.id.clone(),
-                path: entry.path.display().to_string(),
-                id: item.id.clone(),
-                title: item.title.clone(),
-                kind: item.kind.map(|k| k.to_string()),
-                owner: item.owner.clone(),
-                due: item.due,
+                entry,
+                item,
                 deadline: review.deadline(item, config),
-                status: item.status.to_string(),
-                tracker: item.tracker.clone(),
                 age_days: started.map(|s| (today - s).num_days()),
                 overdue,
-                severity: review.severity.to_string(),
-                services: review.services.clone(),
             });
         }
     }
@@ -89,8 +106,8 @@ pub fn rows(entries: &[Entry], config: &Config, today: NaiveDate, filter: &Filte
             .cmp(&a.overdue)
             .then(a.deadline.is_none().cmp(&b.deadline.is_none()))
             .then(a.deadline.cmp(&b.deadline))
-            .then(a.review.cmp(&b.review))
-            .then(a.id.cmp(&b.id))
+            .then(a.review().cmp(b.review()))
+            .then(a.item.id.cmp(&b.item.id))
     });
     out
 }
@@ -103,26 +120,27 @@ pub fn table(rows: &[Row]) -> String {
             .to_vec(),
     ];
     for r in rows {
-        let due = match (r.due, r.deadline) {
+        let item = r.item;
+        let due = match (item.due, r.deadline) {
             (Some(d), _) => d.to_string(),
             (None, Some(d)) => format!("({d})"),
             (None, None) => "—".into(),
         };
         let status = if r.overdue {
-            format!("{} OVERDUE", r.status)
+            format!("{} OVERDUE", item.status)
         } else {
-            r.status.clone()
+            item.status.to_string()
         };
-        let title: String = if r.title.chars().count() > 60 {
-            r.title.chars().take(59).collect::<String>() + "…"
+        let title: String = if item.title.chars().count() > 60 {
+            item.title.chars().take(59).collect::<String>() + "…"
         } else {
-            r.title.clone()
+            item.title.clone()
         };
         cells.push(vec![
-            r.review.clone(),
-            r.id.clone(),
+            r.review().to_string(),
+            item.id.clone(),
             status,
-            r.owner.clone().unwrap_or_else(|| "—".into()),
+            item.owner.clone().unwrap_or_else(|| "—".into()),
             due,
             r.age_days.map_or("—".into(), |d| format!("{d}d")),
             title,
@@ -131,7 +149,9 @@ pub fn table(rows: &[Row]) -> String {
     let mut out =
         crate::insights::stats::align(&cells, &[false, false, false, false, false, true, false]);
     let overdue = rows.iter().filter(|r| r.overdue).count();
-    let bracketed = rows.iter().any(|r| r.due.is_none() && r.deadline.is_some());
+    let bracketed = rows
+        .iter()
+        .any(|r| r.item.due.is_none() && r.deadline.is_some());
     out.push_str(&format!(
         "{} item{}, {overdue} overdue.{}\n",
         rows.len(),
@@ -153,21 +173,22 @@ pub fn csv(rows: &[Row]) -> anyhow::Result<String> {
         "age_days", "overdue", "severity", "services", "path",
     ])?;
     for r in rows {
+        let (item, review) = (r.item, &r.entry.review);
         writer.write_record([
-            no_formula(&r.review).as_str(),
-            no_formula(&r.id).as_str(),
-            no_formula(&r.title).as_str(),
-            no_formula(r.kind.as_deref().unwrap_or("")).as_str(),
-            no_formula(r.owner.as_deref().unwrap_or("")).as_str(),
-            &r.due.map(|d| d.to_string()).unwrap_or_default(),
+            no_formula(&review.id).as_str(),
+            no_formula(&item.id).as_str(),
+            no_formula(&item.title).as_str(),
+            no_formula(item.kind.map_or("", ActionType::as_str)).as_str(),
+            no_formula(item.owner.as_deref().unwrap_or("")).as_str(),
+            &item.due.map(|d| d.to_string()).unwrap_or_default(),
             &r.deadline.map(|d| d.to_string()).unwrap_or_default(),
-            no_formula(&r.status).as_str(),
-            no_formula(r.tracker.as_deref().unwrap_or("")).as_str(),
+            no_formula(item.status.as_str()).as_str(),
+            no_formula(item.tracker.as_deref().unwrap_or("")).as_str(),
             &r.age_days.map(|d| d.to_string()).unwrap_or_default(),
             if r.overdue { "true" } else { "false" },
-            no_formula(&r.severity).as_str(),
-            no_formula(&r.services.join(";")).as_str(),
-            no_formula(&r.path).as_str(),
+            no_formula(review.severity.as_str()).as_str(),
+            no_formula(&review.services.join(";")).as_str(),
+            no_formula(&r.entry.path.display().to_string()).as_str(),
         ])?;
     }
     Ok(String::from_utf8(writer.into_inner()?)?)

@@ -2,6 +2,5 @@
 
 pub mod actions;
 pub mod charts;
-pub mod similar;
 pub mod site;
 pub mod stats;

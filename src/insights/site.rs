@@ -17,8 +17,8 @@ use serde::Serialize;
 use sha2::Digest;
 
 use crate::config::Config;
+use crate::corpus::similar;
 use crate::corpus::{Corpus, Entry};
-use crate::insights::similar;
 use crate::insights::stats::{self, By, Query};
 use crate::render::{Extras, Format, Renderer, SiteNav};
 
@@ -204,7 +204,12 @@ pub fn build(config: &Config, out: &Path, options: &Options) -> anyhow::Result<B
 
     // Review pages, each written as soon as it is rendered (not all held, then written).
     let renderer = Renderer::new(config, Format::Html, None)?;
-    let index = similar::Index::new(&corpus.reviews);
+    let facts: Vec<crate::corpus::ReviewFacts> = corpus
+        .reviews
+        .iter()
+        .map(|e| crate::corpus::ReviewFacts::of(&e.path, &e.review))
+        .collect();
+    let index = similar::Finder::new(facts.iter().collect(), reviews.len());
     let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
     {
         use rayon::prelude::*;

@@ -121,6 +121,8 @@ pub struct Settings {
     pub concurrency: usize,
     pub stream: bool,
     pub structured: Structured,
+    /// The first backoff delay: `PIRT_RETRY_MIN_MS` (tests shorten it), else 500 ms.
+    pub retry_min_delay: Duration,
 }
 
 impl Settings {
@@ -190,6 +192,9 @@ impl Settings {
             concurrency: config.concurrency.max(1),
             stream: config.stream,
             structured,
+            retry_min_delay: env("PIRT_RETRY_MIN_MS")
+                .and_then(|v| v.parse().ok())
+                .map_or(Duration::from_millis(500), Duration::from_millis),
         })
     }
 
@@ -339,6 +344,52 @@ pub trait Progress: Send + Sync {
     fn retry(&self, error: &LlmError, wait: Duration);
     /// Something the user should know that is not an error.
     fn note(&self, message: &str);
+    /// The request is about to be sent (it waited for its turn until now).
+    fn started(&self) {}
+    /// The answer is complete, or the request failed for good.
+    fn finished(&self, _result: &Result<Answer, LlmError>) {}
+}
+
+/// One request's result and how long it took, in seconds.
+pub struct Completed {
+    pub result: Result<Answer, LlmError>,
+    pub seconds: f64,
+}
+
+/// Sends every request, at most `concurrency` at a time, on one thread; `progress(i)`
+/// follows request `i`. The results come back in the order of `requests`.
+pub fn complete_all<P: Progress>(
+    client: &Client,
+    requests: &[&Request],
+    concurrency: usize,
+    progress: impl Fn(usize) -> P,
+) -> anyhow::Result<Vec<Completed>> {
+    use anyhow::Context as _;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the network runtime")?;
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(concurrency));
+    let progress = &progress;
+    let tasks = requests.iter().enumerate().map(|(i, request)| {
+        let semaphore = semaphore.clone();
+        async move {
+            let _permit = semaphore
+                .acquire()
+                .await
+                .expect("semaphore is never closed");
+            let progress = progress(i);
+            progress.started();
+            let start = std::time::Instant::now();
+            let result = client.complete(request, &progress).await;
+            progress.finished(&result);
+            Completed {
+                result,
+                seconds: start.elapsed().as_secs_f64(),
+            }
+        }
+    });
+    Ok(runtime.block_on(futures_util::future::join_all(tasks)))
 }
 
 /// True for an error that says the server does not take the `response_format` sent.
@@ -378,10 +429,7 @@ impl Client {
             .connect_timeout(settings.timeout.min(Duration::from_secs(30)))
             .user_agent(concat!("pirt/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        let min_delay = std::env::var("PIRT_RETRY_MIN_MS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .map_or(Duration::from_millis(500), Duration::from_millis);
+        let min_delay = settings.retry_min_delay;
         Ok(Client {
             http,
             settings: Arc::new(settings),

@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::review::document::strip_guides;
 use crate::review::{Metrics, Review, Section};
 
+pub mod batch;
 mod lifecycle;
 pub use crate::review::duration::{duration, duration_html};
 pub use lifecycle::Lifecycle;
@@ -70,25 +71,18 @@ impl<'c> Renderer<'c> {
         format: Format,
         custom: Option<&std::path::Path>,
     ) -> anyhow::Result<Self> {
-        let mut env = environment(config, format == Format::Html);
-        let asset: Option<Asset> = match (format, custom) {
-            (Format::Json, _) => None,
-            (_, Some(path)) => Some(assets::from_file(path)?),
-            (_, None) => Some(assets::template(config, format.template_name())?),
-        };
-        let template = match asset {
-            Some(asset) => {
-                let name = asset.name.clone();
-                env.add_template_owned(name.clone(), asset.text.into_owned())
-                    .with_context(|| {
-                        format!(
-                            "template {} is not valid",
-                            describe(&asset.origin, &asset.name)
-                        )
-                    })?;
-                name
+        let html = format == Format::Html;
+        let (env, template) = match (format, custom) {
+            (Format::Json, _) => (environment(config, html), String::new()),
+            (_, custom) => {
+                let asset = match custom {
+                    Some(path) => assets::from_file(path)?,
+                    None => assets::template(config, format.template_name())?,
+                };
+                let env = environment_with(config, html, &asset)
+                    .with_context(|| format!("template {} is not valid", asset.shown()))?;
+                (env, asset.name)
             }
-            None => String::new(),
         };
         Ok(Renderer {
             env,
@@ -160,7 +154,7 @@ pub struct Extras {
     /// copied, by every page of a site: a copy per page made the site quadratic.
     pub links: std::sync::Arc<std::collections::BTreeMap<String, String>>,
     pub nav: Option<SiteNav>,
-    pub similar: Vec<crate::insights::similar::Similar>,
+    pub similar: Vec<crate::corpus::similar::Similar>,
     /// The day overdue action items are judged against (`None`: none is marked).
     pub today: Option<chrono::NaiveDate>,
 }
@@ -182,15 +176,22 @@ pub struct SiteNav {
     pub stats: String,
 }
 
-fn describe(origin: &assets::Origin, name: &str) -> String {
-    match origin {
-        assets::Origin::BuiltIn => format!("built-in {name}"),
-        assets::Origin::File(path) => path.display().to_string(),
-    }
+/// The environment of [`environment`] holding `asset` as a template under its name: how
+/// every command loads the template it renders (a review, a scaffold, a prompt, a record).
+pub fn environment_with(
+    config: &Config,
+    html: bool,
+    asset: &Asset,
+) -> Result<Environment<'static>, minijinja::Error> {
+    let mut env = environment(config, html);
+    env.add_template_owned(asset.name.clone(), asset.text.to_string())?;
+    Ok(env)
 }
 
-/// The minijinja environment shared by render and scaffold templates. `html`: every value
-/// printed by any template of this environment (includes too) is HTML-escaped.
+/// The one minijinja environment of every template: strict undefined values, pirt's
+/// filters, and `{% include %}` / `{% extends %}` resolved through the asset registry (the
+/// user's file first). `html`: every value printed by any template of this environment
+/// (includes too) is HTML-escaped.
 pub fn environment(config: &Config, html: bool) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);

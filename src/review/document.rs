@@ -136,22 +136,15 @@ pub fn sections(body: &str, first_line: usize) -> Vec<Section> {
         line: first_line,
         span: 0..0,
     };
-    let mut fence: Option<&str> = None;
+    let mut fences = crate::fence::Fences::default();
     let mut offset = 0;
     for (i, raw) in body.split_inclusive('\n').enumerate() {
         let line_start = offset;
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
-        let trimmed = line.trim_start();
-        if let Some(marker) = fence {
-            if trimmed.starts_with(marker) {
-                fence = None;
-            }
-        } else if trimmed.starts_with("```") {
-            fence = Some("```");
-        } else if trimmed.starts_with("~~~") {
-            fence = Some("~~~");
-        } else if let Some(heading) = line.strip_prefix("## ") {
+        if fences.is_text(line)
+            && let Some(heading) = line.strip_prefix("## ")
+        {
             if !current.heading.is_empty() || !current.text.trim().is_empty() {
                 out.push(current);
             }

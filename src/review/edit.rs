@@ -407,7 +407,7 @@ pub fn add_timeline_entries(
     text: &str,
     parsed: &crate::review::ParsedFile,
     entries: &[TimelineEntry],
-    config: &crate::config::Config,
+    scale: &(impl AsRef<crate::review::Scale> + ?Sized),
 ) -> Result<String, EditError> {
     let (Some(layout), Some(root)) = (&parsed.layout, &parsed.front_matter) else {
         return Err(EditError::NotPreserved);
@@ -425,7 +425,7 @@ pub fn add_timeline_entries(
         refuse_lossy_flow_rewrite(text, layout, root, value)?;
     }
     let updated = insert_timeline_entries(text, layout, root, &parsed.review.timeline, entries);
-    let again = crate::review::parse_review(path, &updated, config);
+    let again = crate::review::parse_review(path, &updated, scale);
     let key = |e: &TimelineEntry| {
         (
             e.at,
@@ -467,7 +467,7 @@ pub fn set_top_level_scalar(
     value: &str,
     check: impl Fn(&Review, &Review) -> bool,
     path: &std::path::Path,
-    config: &crate::config::Config,
+    scale: &(impl AsRef<crate::review::Scale> + ?Sized),
 ) -> Result<String, EditError> {
     let (Some(layout), Some(root)) = (&parsed.layout, &parsed.front_matter) else {
         return Err(EditError::NotPreserved);
@@ -504,7 +504,7 @@ pub fn set_top_level_scalar(
             splice(text, at..at, &format!("{lead}{key}: {scalar}{nl}"))
         }
     };
-    let again = crate::review::parse_review(path, &updated, config);
+    let again = crate::review::parse_review(path, &updated, scale);
     if crate::diagnostic::error_count(&again.diagnostics)
         > crate::diagnostic::error_count(&parsed.diagnostics)
         || !check(&parsed.review, &again.review)

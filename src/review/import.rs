@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
+use crate::review::clock::AnswerClock;
 use crate::review::{TimelineEntry, entry_kind};
-use crate::scaffold::AnswerClock;
 
 /// One row of an import file, before its time is interpreted.
 #[derive(Debug, PartialEq)]

@@ -1,11 +1,13 @@
 //! The incident domain: reviews, problem records, their timelines, action items and metrics.
 
+pub mod clock;
 pub mod document;
 pub mod duration;
 pub mod edit;
 pub mod import;
 pub mod metrics;
 mod parse;
+pub mod positions;
 pub mod problem;
 pub mod severity;
 pub mod time;
@@ -22,6 +24,7 @@ pub use crate::names::suggest;
 pub use document::Section;
 pub use metrics::Metrics;
 pub use parse::{ParsedFile, parse_review};
+pub use positions::Positions;
 pub use severity::{Scale, Severity, SeverityLevel};
 pub use time::Timestamp;
 
@@ -427,52 +430,4 @@ impl ReviewFile {
             .iter()
             .filter(|d| d.level == Level::Warning)
     }
-}
-
-/// The `id:` of a file's front matter, read from its line without parsing the YAML (so it
-/// works on files that are otherwise broken).
-pub fn quick_id(text: &str) -> Option<String> {
-    let start = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = start.lines();
-    if lines.next().map(str::trim_end) != Some("---") {
-        return None;
-    }
-    lines
-        .take_while(|l| !matches!(l.trim_end(), "---" | "..."))
-        .find_map(|line| {
-            let value = line.strip_prefix("id:")?;
-            let value = value.split(" #").next().unwrap_or(value).trim();
-            Some(value.trim_matches(['"', '\'']).to_string()).filter(|id| !id.is_empty())
-        })
-}
-
-/// The ids of the `.md` files in `dir` (not recursive) for which `wanted` is true, with
-/// their paths. Only the head of each file is read (the id is near the top), in parallel.
-pub fn scan_ids(dir: &Path, wanted: impl Fn(&Path) -> bool + Sync) -> Vec<(String, PathBuf)> {
-    use rayon::prelude::*;
-    use std::io::Read;
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md") && wanted(p))
-        .collect();
-    paths
-        .into_par_iter()
-        .filter_map(|path| {
-            let mut head = Vec::with_capacity(1024);
-            std::fs::File::open(&path)
-                .ok()?
-                .take(1024)
-                .read_to_end(&mut head)
-                .ok()?;
-            let id = quick_id(&String::from_utf8_lossy(&head)).or_else(|| {
-                // A front matter with a very long head: read the whole file.
-                quick_id(&std::fs::read_to_string(&path).ok()?)
-            })?;
-            Some((id, path))
-        })
-        .collect()
 }

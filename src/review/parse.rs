@@ -1,19 +1,25 @@
 //! Building the typed model from the YAML tree, collecting every problem on the way.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Level};
+use crate::pos::Spanned;
 use crate::review::document::{self, Layout};
+use crate::review::positions::{At, EntryAt, ItemAt, Named, Positions};
 use crate::review::time::{parse_date, parse_rfc3339};
 use crate::review::yaml::{self, Node, Pos, Value};
 use crate::review::*;
 use crate::rule_id::RuleId;
 
 /// The result of parsing one file: the model (with defaults where the file was wrong),
-/// the YAML tree with positions, and every finding.
+/// where its values are written, the YAML tree (for edits), and every finding.
 #[derive(Debug)]
 pub struct ParsedFile {
     pub review: Review,
+    /// Where the review's values are written (empty when there is no front matter).
+    pub positions: Positions,
+    /// The tree the model was read from, for byte-preserving edits of the file.
     /// `None` when the front matter could not be read at all.
     pub front_matter: Option<Node>,
     pub layout: Option<Layout>,
@@ -51,12 +57,15 @@ pub fn parse_review(path: &Path, text: &str, scale: &(impl AsRef<Scale> + ?Sized
     let Some((layout, root)) = reader.front_matter(text) else {
         return ParsedFile {
             review: Review::default(),
+            positions: Positions::default(),
             front_matter: None,
             layout: None,
             diagnostics: reader.diagnostics,
         };
     };
     let mut review = Review::default();
+    reader.positions.front_matter = root.pos;
+    walk(&root, Some(""), &mut reader.positions);
     reader.unknown_keys(&root, REVIEW_KEYS, "", &mut review.extra);
     review.id = reader.required_string(&root, "id").unwrap_or_default();
     review.title = reader.required_string(&root, "title").unwrap_or_default();
@@ -97,13 +106,40 @@ pub fn parse_review(path: &Path, text: &str, scale: &(impl AsRef<Scale> + ?Sized
     review.action_items = reader.action_items(&root);
     review.problem = reader.string(&root, "problem");
     review.related = reader.string_list(&root, "related");
+    if let Some(Value::Seq(items)) = root.get("related").map(|n| &n.value) {
+        reader.positions.related = items.iter().filter_map(text_of).collect();
+    }
     review.sections = document::sections(&text[layout.body_start..], layout.body_first_line);
     reader.diagnostics.sort_by_key(|d| (d.line, d.column));
     ParsedFile {
         review,
+        positions: reader.positions,
         front_matter: Some(root),
         layout: Some(layout),
         diagnostics: reader.diagnostics,
+    }
+}
+
+impl ParsedFile {
+    /// Every text value of the front matter with where it is, at any depth (also under
+    /// unknown keys and in values of the wrong type), sorted by offset: for the rules that
+    /// read words. Borrowed from the tree the parser kept, not copied.
+    pub fn texts(&self) -> Vec<Spanned<&str>> {
+        fn collect<'n>(node: &'n Node, out: &mut Vec<Spanned<&'n str>>) {
+            match &node.value {
+                Value::Str(s) => out.push(Spanned::new(s, node.pos)),
+                Value::Seq(items) => items.iter().for_each(|n| collect(n, out)),
+                Value::Map(entries) => entries.iter().for_each(|(_, v)| collect(v, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(root) = &self.front_matter {
+            collect(root, &mut out);
+        }
+        // In file order already but for aliases; stable, so equal positions keep theirs.
+        out.sort_by_key(|t| t.pos.offset);
+        out
     }
 }
 
@@ -111,6 +147,7 @@ pub fn parse_review(path: &Path, text: &str, scale: &(impl AsRef<Scale> + ?Sized
 pub(crate) struct Reader<'a> {
     path: &'a Path,
     pub diagnostics: Vec<Diagnostic>,
+    positions: Positions,
 }
 
 impl<'a> Reader<'a> {
@@ -118,6 +155,7 @@ impl<'a> Reader<'a> {
         Reader {
             path,
             diagnostics: Vec::new(),
+            positions: Positions::default(),
         }
     }
 
@@ -461,6 +499,16 @@ impl<'a> Reader<'a> {
                 .choice(item, "kind", ENTRY_KINDS)
                 .and_then(|k| EntryKind::parse(&k));
             let text = self.required_string(item, "text");
+            self.positions.timeline.push(EntryAt {
+                at: at
+                    .zip(item.get("at").filter(|n| n.as_str().is_some()))
+                    .map(|(at, node)| Spanned::new(at, node.pos)),
+                kind: named(item.get("kind"), kind),
+                text: item
+                    .get("text")
+                    .filter(|n| n.as_str().is_some())
+                    .map(|n| n.pos),
+            });
             if let (Some(at), Some(text)) = (at, text) {
                 let kind = kind.unwrap_or_default();
                 out.push(TimelineEntry { at, kind, text });
@@ -502,6 +550,24 @@ impl<'a> Reader<'a> {
                     .map_err(|e| self.error(node.pos, format!("`due`: {e}"), None))
                     .ok()
             });
+            let key = |name: &str| item.entry(name).map(|(k, v)| at(k, v));
+            self.positions.action_items.push(ItemAt {
+                pos: item.pos,
+                id: item.get("id").and_then(Node::as_str).map(str::to_string),
+                id_at: key("id"),
+                title: item
+                    .get("title")
+                    .filter(|n| n.as_str().is_some())
+                    .map(|n| n.pos),
+                status: named(item.get("status"), status),
+                due: due
+                    .zip(item.get("due").filter(|n| n.as_str().is_some()))
+                    .map(|(due, node)| Spanned::new(due, node.pos)),
+                owner_at: key("owner"),
+                type_at: key("type"),
+                due_at: key("due"),
+                tracker_at: key("tracker"),
+            });
             if let (Some(id), Some(title)) = (id, title) {
                 out.push(ActionItem {
                     id,
@@ -518,6 +584,103 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// A text value with its position.
+fn text_of(node: &Node) -> Option<Spanned<String>> {
+    node.as_str().map(|s| Spanned::new(s.to_string(), node.pos))
+}
+
+/// A name written as text, as the model read it (`parsed`: `None` when it is unknown).
+fn named<T>(node: Option<&Node>, parsed: Option<T>) -> Option<Named<T>> {
+    let written = node?.as_str()?;
+    Some(match parsed {
+        Some(value) => Named::Known(value),
+        None => Named::Unknown(written.to_string()),
+    })
+}
+
+fn at(key: &yaml::Key, value: &Node) -> At {
+    At {
+        key: key.pos,
+        value: value.pos,
+        blank: is_blank(value),
+        text: matches!(value.value, Value::Str(_)),
+    }
+}
+
+fn is_blank(node: &Node) -> bool {
+    match &node.value {
+        Value::Null => true,
+        Value::Str(s) => s.trim().is_empty(),
+        Value::Seq(items) => items.is_empty(),
+        Value::Map(entries) => entries.iter().all(|(_, v)| is_blank(v)),
+        _ => false,
+    }
+}
+
+/// The keys of the model's mappings by their paths, so that a review's keys are recorded
+/// without building their names again.
+const NESTED_KEYS: &[(&str, &str, &str)] = &[
+    ("detection", "method", "detection.method"),
+    ("detection", "source", "detection.source"),
+    ("impact", "summary", "impact.summary"),
+    ("impact", "users_affected", "impact.users_affected"),
+    ("impact", "customer_tickets", "impact.customer_tickets"),
+    ("impact", "slo", "impact.slo"),
+];
+
+fn known_path(parent: &str, name: &str) -> Option<&'static str> {
+    if parent.is_empty() {
+        return REVIEW_KEYS.iter().find(|k| **k == name).copied();
+    }
+    NESTED_KEYS
+        .iter()
+        .find(|(p, n, _)| *p == parent && *n == name)
+        .map(|(_, _, path)| *path)
+}
+
+/// Records every key of the mappings outside lists by its dotted path (`path`: the
+/// mapping's own path; `None` inside a list). Returns whether `node` is blank.
+fn walk(node: &Node, path: Option<&str>, out: &mut Positions) -> bool {
+    match &node.value {
+        Value::Null => true,
+        Value::Str(s) => s.trim().is_empty(),
+        Value::Seq(items) => {
+            for item in items {
+                walk(item, None, out);
+            }
+            items.is_empty()
+        }
+        Value::Map(entries) => {
+            let mut blank = true;
+            for (key, value) in entries {
+                let Some(parent) = path else {
+                    blank &= walk(value, None, out);
+                    continue;
+                };
+                let full: Cow<'static, str> = match known_path(parent, &key.name) {
+                    Some(known) => Cow::Borrowed(known),
+                    None if parent.is_empty() => Cow::Owned(key.name.clone()),
+                    None => Cow::Owned(format!("{parent}.{}", key.name)),
+                };
+                let slot = out.keys.len();
+                let nested = matches!(value.value, Value::Map(_)).then(|| full.clone());
+                let at = At {
+                    key: key.pos,
+                    value: value.pos,
+                    blank: false,
+                    text: matches!(value.value, Value::Str(_)),
+                };
+                out.keys.push((full, at));
+                let value_blank = walk(value, nested.as_deref(), out);
+                out.keys[slot].1.blank = value_blank;
+                blank &= value_blank;
+            }
+            blank
+        }
+        _ => false,
+    }
+}
+
 fn describe(value: &Value) -> String {
     match value {
         Value::Str(s) => format!("the text `{s}`"),
@@ -526,3 +689,6 @@ fn describe(value: &Value) -> String {
         other => other.kind().to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -35,6 +35,27 @@ fn repo(base_url: &str, extra: &str) -> tempfile::TempDir {
     dir
 }
 
+/// Every POST, answered as the test says.
+fn post() -> wiremock::MockBuilder {
+    Mock::given(method("POST"))
+}
+
+/// A mock server running `mock` and a scratch repository whose pirt.toml points pirt at
+/// it (its OpenAI-compatible `/v1`, or its root for `provider = "anthropic"`), with the
+/// `extra` settings. Keep the server while pirt runs: dropping it checks the calls it
+/// expected.
+async fn serve(mock: Mock, extra: &str) -> (MockServer, tempfile::TempDir) {
+    let server = MockServer::start().await;
+    mock.mount(&server).await;
+    let base = if extra.contains("provider = \"anthropic\"") {
+        server.uri()
+    } else {
+        format!("{}/v1", server.uri())
+    };
+    let dir = repo(&base, extra);
+    (server, dir)
+}
+
 fn original() -> String {
     std::fs::read_to_string(fixtures().join("draft/review.md")).unwrap()
 }
@@ -112,14 +133,14 @@ fn inserted(before: &str, after: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn openai_stream_fills_an_empty_section_and_keeps_the_rest_byte_for_byte() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(sse(llm_fixture("openai-stream.sse")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let (server, dir) = serve(
+        post()
+            .and(path("/v1/chat/completions"))
+            .respond_with(sse(llm_fixture("openai-stream.sse")))
+            .expect(1),
+        "",
+    )
+    .await;
     let out = run(dir.path(), &["draft", REVIEW, "--prompt", "summary"], &[]).await;
     assert!(out.status.success(), "{}", stderr(&out));
     let after = read(dir.path());
@@ -152,12 +173,11 @@ async fn openai_stream_fills_an_empty_section_and_keeps_the_rest_byte_for_byte()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn redrafting_replaces_only_pirts_block() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(sse(llm_fixture("openai-stream.sse")))
-        .mount(&server)
-        .await;
-    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let (_server, dir) = serve(
+        post().respond_with(sse(llm_fixture("openai-stream.sse"))),
+        "",
+    )
+    .await;
     let out = run(dir.path(), &["draft", REVIEW, "--prompt", "summary"], &[]).await;
     assert!(out.status.success(), "{}", stderr(&out));
     // A person adds text after the draft block.
@@ -183,13 +203,13 @@ async fn redrafting_replaces_only_pirts_block() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn human_text_is_left_alone_without_force_and_kept_in_history_with_it() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(sse(llm_fixture("openai-stream.sse")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let (_server, dir) = serve(
+        post()
+            .respond_with(sse(llm_fixture("openai-stream.sse")))
+            .expect(1),
+        "",
+    )
+    .await;
     let out = run(dir.path(), &["draft", REVIEW, "--prompt", "impact"], &[]).await;
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("section \"Impact\" (line 48) holds text a person wrote"));
@@ -215,12 +235,11 @@ async fn human_text_is_left_alone_without_force_and_kept_in_history_with_it() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn stdout_prints_instead_of_writing() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(sse(llm_fixture("openai-stream.sse")))
-        .mount(&server)
-        .await;
-    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let (_server, dir) = serve(
+        post().respond_with(sse(llm_fixture("openai-stream.sse"))),
+        "",
+    )
+    .await;
     let out = run(
         dir.path(),
         &["draft", REVIEW, "--prompt", "impact", "--stdout"],
@@ -237,12 +256,11 @@ async fn stdout_prints_instead_of_writing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn openai_without_streaming_reads_the_whole_answer() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(json(llm_fixture("openai-nonstream.json")))
-        .mount(&server)
-        .await;
-    let dir = repo(&format!("{}/v1", server.uri()), "stream = false\n");
+    let (server, dir) = serve(
+        post().respond_with(json(llm_fixture("openai-nonstream.json"))),
+        "stream = false\n",
+    )
+    .await;
     let out = run(dir.path(), &["draft", REVIEW, "--prompt", "summary"], &[]).await;
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(read(dir.path()).contains("The orders database failed over to order 2"));
@@ -257,19 +275,16 @@ async fn anthropic_streamed_and_whole_with_its_headers() {
         (true, sse(llm_fixture("anthropic-stream.sse"))),
         (false, json(llm_fixture("anthropic-nonstream.json"))),
     ] {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(path("/v1/messages"))
-            .and(header("x-api-key", "sk-ant-test-key-0123456789abcdef"))
-            .and(header("anthropic-version", "2023-06-01"))
-            .respond_with(response)
-            .expect(1)
-            .mount(&server)
-            .await;
-        let dir = repo(
-            &server.uri(),
+        let (server, dir) = serve(
+            post()
+                .and(path("/v1/messages"))
+                .and(header("x-api-key", "sk-ant-test-key-0123456789abcdef"))
+                .and(header("anthropic-version", "2023-06-01"))
+                .respond_with(response)
+                .expect(1),
             &format!("provider = \"anthropic\"\nstream = {stream}\n"),
-        );
+        )
+        .await;
         let out = run(
             dir.path(),
             &["draft", REVIEW, "--prompt", "summary"],
@@ -288,12 +303,11 @@ async fn anthropic_streamed_and_whole_with_its_headers() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn action_items_are_validated_and_appended_with_status_open() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(sse(llm_fixture("openai-json-stream.sse")))
-        .mount(&server)
-        .await;
-    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let (server, dir) = serve(
+        post().respond_with(sse(llm_fixture("openai-json-stream.sse"))),
+        "",
+    )
+    .await;
     let out = run(
         dir.path(),
         &["draft", REVIEW, "--prompt", "action-items"],
@@ -350,12 +364,11 @@ async fn invalid_action_items_are_rejected_and_never_written() {
         "model": "smollm2",
         "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}]
     });
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(json(body.to_string().into_bytes()))
-        .mount(&server)
-        .await;
-    let dir = repo(&format!("{}/v1", server.uri()), "stream = false\n");
+    let (_server, dir) = serve(
+        post().respond_with(json(body.to_string().into_bytes())),
+        "stream = false\n",
+    )
+    .await;
     let out = run(
         dir.path(),
         &["draft", REVIEW, "--prompt", "action-items"],
@@ -379,13 +392,9 @@ async fn invalid_action_items_are_rejected_and_never_written() {
     assert!(!after.contains("bob"));
 
     // An answer without any JSON is refused and changes nothing.
-    let server = MockServer::start().await;
     let body = serde_json::json!({"model": "m", "choices": [{"message": {"content": "I think you should be more careful."}, "finish_reason": "stop"}]});
-    Mock::given(method("POST"))
-        .respond_with(json(body.to_string().into_bytes()))
-        .mount(&server)
-        .await;
-    let dir = repo(&format!("{}/v1", server.uri()), "stream = false\n");
+    let answer = json(body.to_string().into_bytes());
+    let (_server, dir) = serve(post().respond_with(answer), "stream = false\n").await;
     let out = run(
         dir.path(),
         &["draft", REVIEW, "--prompt", "action-items"],
@@ -399,28 +408,21 @@ async fn invalid_action_items_are_rejected_and_never_written() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_without_json_schema_gets_json_object() {
-    let server = MockServer::start().await;
     // Like llama-cpp-python: 500 for `json_schema`, fine with `json_object`.
-    Mock::given(method("POST"))
-        .and(wiremock::matchers::body_partial_json(
-            serde_json::json!({"response_format": {"type": "json_schema"}}),
-        ))
-        .respond_with(ResponseTemplate::new(500).set_body_raw(
-            r#"{"error":{"message":"1 validation error: ('body', 'response_format', 'type') Input should be 'text' or 'json_object'"}}"#,
-            "application/json",
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(wiremock::matchers::body_partial_json(
-            serde_json::json!({"response_format": {"type": "json_object"}}),
-        ))
+    let refused = ResponseTemplate::new(500).set_body_raw(
+        r#"{"error":{"message":"1 validation error: ('body', 'response_format', 'type') Input should be 'text' or 'json_object'"}}"#,
+        "application/json",
+    );
+    let asking = |kind: &str| {
+        let body = serde_json::json!({"response_format": {"type": kind}});
+        post().and(wiremock::matchers::body_partial_json(body))
+    };
+    let (server, dir) = serve(asking("json_schema").respond_with(refused).expect(1), "").await;
+    asking("json_object")
         .respond_with(sse(llm_fixture("openai-json-stream.sse")))
         .expect(1)
         .mount(&server)
         .await;
-    let dir = repo(&format!("{}/v1", server.uri()), "");
     let out = run(
         dir.path(),
         &["draft", REVIEW, "--prompt", "action-items"],
@@ -439,12 +441,11 @@ async fn a_server_without_json_schema_gets_json_object() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn artefacts_print_or_go_to_a_file() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(sse(llm_fixture("openai-stream.sse")))
-        .mount(&server)
-        .await;
-    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let (_server, dir) = serve(
+        post().respond_with(sse(llm_fixture("openai-stream.sse"))),
+        "",
+    )
+    .await;
     let out = run(
         dir.path(),
         &["draft", REVIEW, "--prompt", "status-update"],
@@ -471,13 +472,15 @@ async fn artefacts_print_or_go_to_a_file() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn several_prompts_each_get_their_block() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(sse(llm_fixture("openai-stream.sse")).set_delay(Duration::from_millis(200)))
-        .expect(3)
-        .mount(&server)
-        .await;
-    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let (_server, dir) = serve(
+        post()
+            .respond_with(
+                sse(llm_fixture("openai-stream.sse")).set_delay(Duration::from_millis(200)),
+            )
+            .expect(3),
+        "",
+    )
+    .await;
     let out = run(
         dir.path(),
         &[
@@ -505,13 +508,11 @@ async fn several_prompts_each_get_their_block() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dry_run_shows_the_redacted_messages_and_sends_nothing() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(0)
-        .mount(&server)
-        .await;
-    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let (server, dir) = serve(
+        post().respond_with(ResponseTemplate::new(500)).expect(0),
+        "",
+    )
+    .await;
     let out = run(
         dir.path(),
         &["draft", REVIEW, "--prompt", "root-cause", "--dry-run"],
@@ -602,14 +603,14 @@ async fn faults_give_clear_errors_and_leave_the_file_unchanged() {
         },
     ];
     for case in cases {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(case.response)
-            .expect(case.expect_calls)
-            .named(case.name)
-            .mount(&server)
-            .await;
-        let dir = repo(&format!("{}/v1", server.uri()), case.config);
+        let (server, dir) = serve(
+            post()
+                .respond_with(case.response)
+                .expect(case.expect_calls)
+                .named(case.name),
+            case.config,
+        )
+        .await;
         let out = run(
             dir.path(),
             &["draft", REVIEW, "--prompt", "summary"],
@@ -627,26 +628,18 @@ async fn faults_give_clear_errors_and_leave_the_file_unchanged() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_429_is_retried_after_the_time_the_server_asks_for() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("retry-after", "1")
-                .set_body_raw(
-                    r#"{"error":{"message":"Rate limit reached"}}"#,
-                    "application/json",
-                ),
-        )
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
+    let limited = ResponseTemplate::new(429)
+        .insert_header("retry-after", "1")
+        .set_body_raw(
+            r#"{"error":{"message":"Rate limit reached"}}"#,
+            "application/json",
+        );
+    let (server, dir) = serve(post().respond_with(limited).up_to_n_times(1).expect(1), "").await;
+    post()
         .respond_with(sse(llm_fixture("openai-stream.sse")))
         .expect(1)
         .mount(&server)
         .await;
-    let dir = repo(&format!("{}/v1", server.uri()), "");
     let started = std::time::Instant::now();
     let out = run(dir.path(), &["draft", REVIEW, "--prompt", "summary"], &[]).await;
     assert!(out.status.success(), "{}", stderr(&out));
@@ -757,12 +750,11 @@ async fn prompts_are_listed_overridden_and_added() {
 /// A CRLF file gets CRLF lines, and nothing else changes.
 #[tokio::test(flavor = "multi_thread")]
 async fn crlf_files_stay_crlf() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(|_: &Request| sse(llm_fixture("openai-json-stream.sse")))
-        .mount(&server)
-        .await;
-    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let (_server, dir) = serve(
+        post().respond_with(|_: &Request| sse(llm_fixture("openai-json-stream.sse"))),
+        "",
+    )
+    .await;
     let crlf = original().replace('\n', "\r\n");
     std::fs::write(dir.path().join(REVIEW), &crlf).unwrap();
     let out = run(
@@ -781,12 +773,13 @@ async fn crlf_files_stay_crlf() {
 /// or the new complete file.
 #[tokio::test(flavor = "multi_thread")]
 async fn killed_drafts_leave_the_old_or_the_new_file() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(sse(llm_fixture("openai-stream.sse")).set_delay(Duration::from_millis(150)))
-        .mount(&server)
-        .await;
-    let dir = repo(&format!("{}/v1", server.uri()), "");
+    let (_server, dir) = serve(
+        post().respond_with(
+            sse(llm_fixture("openai-stream.sse")).set_delay(Duration::from_millis(150)),
+        ),
+        "",
+    )
+    .await;
     let path = dir.path().join(REVIEW);
     let old = original();
     let mut new: Option<String> = None;
@@ -887,13 +880,13 @@ impl Drop for SmallDisk {
 /// elsewhere it says so and passes without checking.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_full_or_read_only_disk_fails_clearly_and_changes_nothing() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(sse(llm_fixture("openai-stream.sse")))
-        .mount(&server)
-        .await;
-    let source = repo(&format!("{}/v1", server.uri()), "");
+    let (_server, source) = serve(
+        post()
+            .and(path("/v1/chat/completions"))
+            .respond_with(sse(llm_fixture("openai-stream.sse"))),
+        "",
+    )
+    .await;
     // Problem records and a first review on another, writable disk: the record is written
     // and the first review linked, the second review cannot be; the record must be taken
     // back and the first review restored.
@@ -1008,12 +1001,11 @@ async fn lessons_fill_three_sections_or_one() {
     let mut body: serde_json::Value =
         serde_json::from_slice(&llm_fixture("openai-nonstream.json")).unwrap();
     body["choices"][0]["message"]["content"] = answer.into();
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(json(serde_json::to_vec(&body).unwrap()))
-        .mount(&server)
-        .await;
-    let dir = repo(&format!("{}/v1", server.uri()), "stream = false\n");
+    let (server, dir) = serve(
+        post().respond_with(json(serde_json::to_vec(&body).unwrap())),
+        "stream = false\n",
+    )
+    .await;
     let three = format!(
         "{}\n## What went well\n\n## What went wrong\n\n<!-- guide: Gaps. -->\n\n## Where we got lucky\n",
         original()
@@ -1109,18 +1101,11 @@ async fn answers_cut_at_the_token_limit_are_never_written() {
         ("anthropic stream", "provider = \"anthropic\"\n"),
     ];
     for (name, config) in cases {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(cut_at_the_limit(name))
-            .expect(2)
-            .mount(&server)
-            .await;
-        let base = if config.contains("anthropic") {
-            server.uri()
-        } else {
-            format!("{}/v1", server.uri())
-        };
-        let dir = repo(&base, config);
+        let (_server, dir) = serve(
+            post().respond_with(cut_at_the_limit(name)).expect(2),
+            config,
+        )
+        .await;
         for args in [
             vec!["draft", REVIEW, "-p", "summary"],
             vec!["draft", REVIEW, "-p", "summary", "--stdout"],
@@ -1157,13 +1142,8 @@ async fn sent_max_tokens(server: &MockServer) -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_token_limit_comes_from_the_flag_the_prompt_file_or_the_config() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(sse(llm_fixture("openai-stream.sse")))
-        .mount(&server)
-        .await;
-    let url = format!("{}/v1", server.uri());
-    let dir = repo(&url, "max_tokens = 333\n");
+    let answer = sse(llm_fixture("openai-stream.sse"));
+    let (server, dir) = serve(post().respond_with(answer), "max_tokens = 333\n").await;
     // Drafts the summary to stdout with the extra flags; returns the limit sent.
     let sent = async |flags: &[&str]| {
         let mut args = vec!["draft", REVIEW, "-p", "summary", "--stdout"];
@@ -1211,12 +1191,7 @@ async fn an_empty_answer_names_what_is_configured() {
             "already 1",
         ),
     ] {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(sse(empty.clone()))
-            .mount(&server)
-            .await;
-        let dir = repo(&format!("{}/v1", server.uri()), config);
+        let (_server, dir) = serve(post().respond_with(sse(empty.clone())), config).await;
         let out = run(dir.path(), &["draft", REVIEW, "-p", "summary"], &[]).await;
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{err}");

@@ -1,5 +1,6 @@
 //! Integration tests: the real binary on fixture files, with snapshots of what users see.
 
+mod cache;
 mod check;
 mod draft;
 mod errors;

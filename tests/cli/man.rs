@@ -6,8 +6,10 @@ use std::process::Command;
 
 use crate::pirt;
 
-const PAGES: [&str; 18] = [
+const PAGES: [&str; 20] = [
     "pirt-actions.1",
+    "pirt-cache-clean.1",
+    "pirt-cache.1",
     "pirt-check.1",
     "pirt-completions.1",
     "pirt-draft.1",
@@ -42,7 +44,7 @@ fn write_pages(dir: &Path) -> std::path::PathBuf {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("wrote 18 man pages into"),
+        String::from_utf8_lossy(&out.stderr).contains("wrote 20 man pages into"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

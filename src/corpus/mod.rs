@@ -1,5 +1,14 @@
-//! Every review and problem record of a repository, read in parallel: the input of
-//! `stats`, `actions`, `problem list` and `site`.
+//! Every review and problem record of a repository: read in full and in parallel (the
+//! input of `stats`, `actions` and `site`), or as the small facts the index in
+//! `.pirt/cache` keeps of each file (cross-file rules, similar incidents, new ids,
+//! `problem list`).
+//!
+//! Layers: `corpus` reads `review` and `config` and is read by `check`, `render`,
+//! `insights` and the commands; it imports none of them.
+
+pub mod files;
+pub mod index;
+pub mod similar;
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +18,18 @@ use crate::config::Config;
 use crate::diagnostic::Level;
 use crate::review::problem::{Problem, parse_problem};
 use crate::review::{Review, parse_review, read_text};
+
+use files::absolute;
+pub use files::{collect_files, id_line, read_id};
+
+pub use index::{Index, Need, ProblemFacts, ReviewFacts};
+
+/// What kind of file a path holds: problem records live in the problems folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Review,
+    Problem,
+}
 
 /// A review and where it lives.
 #[derive(Clone, Debug)]
@@ -45,17 +66,8 @@ impl Corpus {
     /// figures do not, and dropping it keeps memory small on large corpora).
     pub fn load(config: &Config, paths: &[PathBuf], sections: bool) -> Corpus {
         let problems_dir = absolute(&config.problems_dir());
-        let mut roots: Vec<PathBuf> = if paths.is_empty() {
-            // No reviews folder yet is an empty corpus, not an unreadable file.
-            let dir = config.reviews_dir();
-            if dir.exists() { vec![dir] } else { Vec::new() }
-        } else {
-            paths.to_vec()
-        };
-        if problems_dir.is_dir() && !roots.iter().any(|p| absolute(p) == problems_dir) {
-            roots.push(problems_dir.clone());
-        }
-        let (files, errors) = crate::check::collect_files(&roots);
+        let roots = roots(config, paths);
+        let (files, errors) = collect_files(&roots);
         let loaded: Vec<Loaded> = files
             .par_iter()
             .map(|path| {
@@ -124,17 +136,38 @@ pub fn skipped_note(skipped: &[String]) -> Option<String> {
     Some(note)
 }
 
+/// The folders (or files) a corpus is read from: `paths`, or the reviews folder, and the
+/// problems folder in any case.
+fn roots(config: &Config, paths: &[PathBuf]) -> Vec<PathBuf> {
+    let problems_dir = absolute(&config.problems_dir());
+    let mut roots: Vec<PathBuf> = if paths.is_empty() {
+        // No reviews folder yet is an empty corpus, not an unreadable file.
+        let dir = config.reviews_dir();
+        if dir.exists() { vec![dir] } else { Vec::new() }
+    } else {
+        paths.to_vec()
+    };
+    if problems_dir.is_dir() && !roots.iter().any(|p| absolute(p) == problems_dir) {
+        roots.push(problems_dir);
+    }
+    roots
+}
+
+/// The first error-level finding, as a listing names a file it leaves out.
+fn first_error(path: &Path, diagnostics: &[crate::diagnostic::Diagnostic]) -> Option<String> {
+    diagnostics
+        .iter()
+        .find(|d| d.level == Level::Error)
+        .map(|d| format!("{}:{}:{}: {}", path.display(), d.line, d.column, d.message))
+}
+
 fn load_one(config: &Config, path: &Path, is_problem: bool, sections: bool) -> Loaded {
     let text = match read_text(path, config.check.max_file_mb) {
         Ok(text) => text,
         Err(e) => return Loaded::Skipped(format!("{e:#}")),
     };
-    let first_error = |diagnostics: &[crate::diagnostic::Diagnostic]| {
-        diagnostics
-            .iter()
-            .find(|d| d.level == Level::Error)
-            .map(|d| format!("{}:{}:{}: {}", path.display(), d.line, d.column, d.message))
-    };
+    let first_error =
+        |diagnostics: &[crate::diagnostic::Diagnostic]| first_error(path, diagnostics);
     if is_problem {
         let (mut problem, diagnostics) = parse_problem(path, &text);
         if let Some(e) = first_error(&diagnostics) {
@@ -159,8 +192,4 @@ fn load_one(config: &Config, path: &Path, is_problem: bool, sections: bool) -> L
         path: path.to_path_buf(),
         review: parsed.review,
     }))
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }

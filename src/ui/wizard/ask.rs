@@ -94,18 +94,13 @@ pub struct Terminal<'a> {
     plain: bool,
 }
 
-/// A terminal rustyline does not edit on (`TERM=dumb`, `cons25`, `emacs`): it reads plain
-/// lines, writes the prompt to standard output and, after a refused answer, appends the
-/// next line to it. There pirt prints the prompt itself (on standard error) and checks
-/// each line after it is read.
-fn plain_terminal() -> bool {
-    std::env::var("TERM").is_ok_and(|t| ["dumb", "cons25", "emacs"].contains(&t.as_str()))
-}
-
 impl<'a> Terminal<'a> {
     /// Opens the terminal (`/dev/tty`, so that standard output stays free for the path
-    /// `pirt new` prints).
-    pub fn open(color: bool) -> anyhow::Result<Self> {
+    /// `pirt new` prints). `plain`: a terminal rustyline does not edit on (`TERM=dumb`,
+    /// `cons25`, `emacs`): it reads plain lines, writes the prompt to standard output and,
+    /// after a refused answer, appends the next line to it. There pirt prints the prompt
+    /// itself (on standard error) and checks each line after it is read.
+    pub fn open(color: bool, plain: bool) -> anyhow::Result<Self> {
         let config = rustyline::Config::builder()
             .behavior(Behavior::PreferTerm)
             .edit_mode(EditMode::Emacs)
@@ -116,7 +111,7 @@ impl<'a> Terminal<'a> {
         Ok(Terminal {
             editor,
             dim: color,
-            plain: plain_terminal(),
+            plain,
         })
     }
 

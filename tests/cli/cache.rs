@@ -1,0 +1,347 @@
+//! The corpus index in `.pirt/cache`: made with its .gitignore, read again where a file
+//! changed, rebuilt when corrupt, absent where it cannot be written, bypassed by
+//! `--no-cache`, removed by `pirt cache clean`, whole when two processes write it.
+
+use std::path::Path;
+use std::process::Output;
+use std::time::{Duration, SystemTime};
+
+use crate::{copy_dir, fixtures, pirt};
+
+const REVIEW: &str = "postmortems/2026-01-05-checkout-pool.md";
+/// A review with two similar past incidents.
+const LATER: &str = "postmortems/2026-02-10-checkout-deploy.md";
+const PROBLEM: &str = "problems/PRB-0001-pool-sizing.md";
+
+/// A copy of the insights corpus (four reviews, two problem records), every file dated
+/// an hour back: old enough for the index to trust its size and time.
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("insights"), dir.path());
+    for folder in ["postmortems", "problems"] {
+        for entry in std::fs::read_dir(dir.path().join(folder)).unwrap() {
+            set_mtime(&entry.unwrap().path(), 3600);
+        }
+    }
+    dir
+}
+
+fn set_mtime(path: &Path, seconds_ago: u64) {
+    let when = SystemTime::now() - Duration::from_secs(seconds_ago);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
+}
+
+fn mtime(path: &Path) -> SystemTime {
+    std::fs::metadata(path).unwrap().modified().unwrap()
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    pirt(dir)
+        .env("PIRT_TODAY", "2026-06-15")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The command ran: success, or findings (exit 1), not an error (exit 2).
+fn ran(out: &Output) {
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{:?}: {}",
+        out.status,
+        text(&out.stderr)
+    );
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Whether `pirt check REVIEW` finds its problem record (the one cross-file finding here).
+fn finds_its_problem(dir: &Path) -> bool {
+    let out = run(dir, &["check", REVIEW]);
+    !text(&out.stdout).contains("dangling-reference")
+}
+
+#[test]
+fn the_index_is_made_with_its_gitignore_and_shown_by_pirt_cache() {
+    let dir = repo();
+    ran(&run(dir.path(), &["check", REVIEW]));
+    let cache = dir.path().join(".pirt/cache");
+    let ignore = std::fs::read_to_string(cache.join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "*"), "{ignore}");
+    assert!(cache.join("index.bin").is_file());
+    let shown = run(dir.path(), &["cache"]);
+    assert!(
+        text(&shown.stdout).starts_with(".pirt/cache: the corpus index of 6 files"),
+        "{}",
+        text(&shown.stdout)
+    );
+    // Warm: nothing is read again, and nothing is said about the index.
+    let warm = run(dir.path(), &["-v", "check", REVIEW]);
+    assert!(
+        !text(&warm.stderr).contains("corpus index"),
+        "{}",
+        text(&warm.stderr)
+    );
+}
+
+#[test]
+fn a_changed_file_is_read_again_by_size_or_time() {
+    let dir = repo();
+    let problem = dir.path().join(PROBLEM);
+    let original = std::fs::read_to_string(&problem).unwrap();
+    assert!(finds_its_problem(dir.path()));
+
+    // Same size, another time: read again.
+    std::fs::write(&problem, original.replace("id: PRB-0001", "id: PRB-0009")).unwrap();
+    set_mtime(&problem, 1800);
+    assert!(!finds_its_problem(dir.path()));
+    let stamp = mtime(&problem);
+
+    // Same time, another size: read again.
+    std::fs::write(&problem, original.replace("id: PRB-0001", "id: PRB-0001 ")).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&problem)
+        .unwrap()
+        .set_modified(stamp)
+        .unwrap();
+    let verbose = run(dir.path(), &["-v", "check", REVIEW]);
+    assert!(!text(&verbose.stdout).contains("dangling-reference"));
+    assert!(
+        text(&verbose.stderr).contains("corpus index: read 1 of 6 files"),
+        "{}",
+        text(&verbose.stderr)
+    );
+
+    // The key is size and time: a change that keeps both is not seen (documented), and
+    // --no-cache reads the file as it is.
+    let size = std::fs::metadata(&problem).unwrap().len();
+    let stamp = mtime(&problem);
+    std::fs::write(&problem, original.replace("id: PRB-0001", "id: PRB-0007 ")).unwrap();
+    assert_eq!(std::fs::metadata(&problem).unwrap().len(), size);
+    std::fs::File::options()
+        .write(true)
+        .open(&problem)
+        .unwrap()
+        .set_modified(stamp)
+        .unwrap();
+    assert!(finds_its_problem(dir.path()));
+    let fresh = run(dir.path(), &["--no-cache", "check", REVIEW]);
+    assert!(text(&fresh.stdout).contains("dangling-reference"));
+}
+
+#[test]
+fn a_file_gone_from_disk_is_dropped() {
+    let dir = repo();
+    assert!(finds_its_problem(dir.path()));
+    std::fs::remove_file(dir.path().join(PROBLEM)).unwrap();
+    assert!(!finds_its_problem(dir.path()));
+    let shown = run(dir.path(), &["cache"]);
+    assert!(
+        text(&shown.stdout).contains("of 5 files"),
+        "{}",
+        text(&shown.stdout)
+    );
+}
+
+#[test]
+fn a_corrupt_index_is_rebuilt_with_a_note() {
+    let dir = repo();
+    ran(&run(dir.path(), &["check", REVIEW]));
+    let index = dir.path().join(".pirt/cache/index.bin");
+    let whole = std::fs::read(&index).unwrap();
+    for broken in [
+        b"not an index".to_vec(),
+        whole[..whole.len() / 2].to_vec(),
+        Vec::new(),
+    ] {
+        std::fs::write(&index, &broken).unwrap();
+        let out = run(dir.path(), &["check", REVIEW]);
+        ran(&out);
+        let stderr = text(&out.stderr);
+        assert_eq!(
+            stderr.matches("could not be read; it was rebuilt").count(),
+            1,
+            "{stderr}"
+        );
+        assert_eq!(std::fs::read(&index).unwrap(), whole);
+        // Whole again: no second note.
+        let again = run(dir.path(), &["check", REVIEW]);
+        assert!(!text(&again.stderr).contains("rebuilt"));
+    }
+    std::fs::write(&index, b"garbage").unwrap();
+    let quiet = run(dir.path(), &["-q", "check", REVIEW]);
+    ran(&quiet);
+    assert!(text(&quiet.stderr).is_empty(), "{}", text(&quiet.stderr));
+}
+
+#[test]
+fn a_repository_where_the_cache_cannot_be_made_works_without_it() {
+    let dir = repo();
+    // `.pirt` is a file: the cache folder cannot be made (as in a read-only checkout,
+    // which root, running these tests in CI, would still write to).
+    std::fs::write(dir.path().join(".pirt"), "").unwrap();
+    let reference = run(dir.path(), &["--no-cache", "check", REVIEW]);
+    for args in [
+        &["check", REVIEW][..],
+        &["render", REVIEW, "--format", "html"],
+        &["problem", "list"],
+    ] {
+        let out = run(dir.path(), args);
+        ran(&out);
+        assert!(
+            text(&out.stderr).is_empty(),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    let out = run(dir.path(), &["check", REVIEW]);
+    assert_eq!(out.stdout, reference.stdout);
+    let verbose = run(dir.path(), &["-v", "check", REVIEW]);
+    assert_eq!(
+        text(&verbose.stderr)
+            .matches("the corpus index was not saved")
+            .count(),
+        1,
+        "{}",
+        text(&verbose.stderr)
+    );
+    assert!(dir.path().join(".pirt").is_file());
+}
+
+#[test]
+fn no_cache_gives_the_same_output_and_leaves_no_cache() {
+    let dir = repo();
+    let commands: &[&[&str]] = &[
+        &["check", REVIEW, "--format", "json"],
+        &["check", "postmortems/2026-05-02-dns.md"],
+        &["render", LATER, "--format", "html"],
+        &["render", REVIEW, LATER, "--format", "md"],
+        &["problem", "list", "--format", "json"],
+        &["problem", "list"],
+    ];
+    let fresh: Vec<Output> = commands
+        .iter()
+        .map(|args| run(dir.path(), &[&["--no-cache"][..], args].concat()))
+        .collect();
+    assert!(!dir.path().join(".pirt").exists());
+    // Cold (the index is built), then warm (it is read).
+    for _ in 0..2 {
+        for (args, reference) in commands.iter().zip(&fresh) {
+            let out = run(dir.path(), args);
+            assert_eq!(out.status.code(), reference.status.code(), "{args:?}");
+            assert_eq!(text(&out.stdout), text(&reference.stdout), "{args:?}");
+            assert_eq!(text(&out.stderr), text(&reference.stderr), "{args:?}");
+        }
+    }
+    let html = text(&fresh[2].stdout);
+    assert!(
+        html.contains("PIR-2026-001") && html.contains("PIR-2026-002"),
+        "similar incidents were compared"
+    );
+}
+
+#[test]
+fn new_counts_ids_and_lists_similar_incidents_from_the_index() {
+    let dir = repo();
+    let new = |extra: &[&str]| {
+        pirt(dir.path())
+            .args(extra)
+            .args([
+                "new",
+                "Checkout pool exhausted again",
+                "--severity",
+                "SEV2",
+                "--service",
+                "checkout-api",
+                "--started",
+                "2026-06-01T10:00:00Z",
+                "--no-input",
+            ])
+            .output()
+            .unwrap()
+    };
+    let first = new(&["--no-cache"]);
+    let second = new(&[]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    let (a, b) = (text(&first.stderr), text(&second.stderr));
+    assert!(a.contains("created PIR-2026-005"), "{a}");
+    // The first new review is counted and listed as similar by the second.
+    assert!(b.contains("created PIR-2026-006"), "{b}");
+    assert!(b.contains("PIR-2026-005"), "{b}");
+    let listed = |s: &str| s.lines().filter(|l| l.contains("PIR-2026-00")).count();
+    assert_eq!(listed(&b), listed(&a) + 1, "{a}\n{b}");
+}
+
+#[test]
+fn cache_clean_removes_the_folder_and_says_so() {
+    let dir = repo();
+    ran(&run(dir.path(), &["check", REVIEW]));
+    let out = run(dir.path(), &["cache", "clean"]);
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout), "removed .pirt/cache (3 files)\n");
+    assert!(!dir.path().join(".pirt").exists());
+    let again = run(dir.path(), &["cache", "clean"]);
+    assert!(again.status.success());
+    assert!(text(&again.stdout).is_empty());
+    assert!(text(&again.stderr).contains("no cache in .pirt/cache"));
+    let shown = run(dir.path(), &["cache"]);
+    assert!(text(&shown.stdout).contains("no corpus index yet"));
+    // Templates beside the cache stay.
+    std::fs::create_dir_all(dir.path().join(".pirt/templates")).unwrap();
+    ran(&run(dir.path(), &["check", REVIEW]));
+    assert!(run(dir.path(), &["cache", "clean"]).status.success());
+    assert!(dir.path().join(".pirt/templates").is_dir());
+}
+
+#[test]
+fn two_processes_building_the_index_at_once_both_succeed() {
+    for round in 0..4 {
+        let dir = repo();
+        // Enough files that both processes read and write at the same time.
+        for n in 0..300 {
+            std::fs::write(
+                dir.path().join(format!("postmortems/2025-01-01-gen-{n:03}.md")),
+                format!(
+                    "---\nid: PIR-2025-{n:03}\ntitle: Generated {n}\nstatus: draft\nseverity: SEV3\nstarted_at: 2025-01-01T00:00:00Z\n---\n## Summary\nText.\n"
+                ),
+            )
+            .unwrap();
+        }
+        let spawn = || {
+            pirt(dir.path())
+                .env("PIRT_TODAY", "2026-06-15")
+                .args(["check", REVIEW])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(), spawn());
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        ran(&a);
+        ran(&b);
+        assert_eq!(a.stdout, b.stdout);
+        assert!(text(&a.stderr).is_empty() && text(&b.stderr).is_empty());
+        let shown = run(dir.path(), &["cache"]);
+        assert!(
+            text(&shown.stdout).contains("of 306 files"),
+            "round {round}: {}",
+            text(&shown.stdout)
+        );
+        // No temporary file is left beside the index.
+        let names: Vec<String> = std::fs::read_dir(dir.path().join(".pirt/cache"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    }
+}
