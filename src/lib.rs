@@ -33,7 +33,6 @@ pub mod rule_id;
 pub mod scaffold;
 pub mod schema;
 
-
 /// How an error is shown: a file's own diagnostics as they are (`path:line:col: ...` with
 /// the source line), anything else as `error: ...` with its causes.
 pub fn error_text(err: &anyhow::Error) -> String {
