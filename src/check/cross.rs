@@ -36,15 +36,30 @@ pub(super) fn check(
     if let Some(index) = others {
         // The checked files count as they are now, not as the index last saw them.
         let checked: HashSet<PathBuf> = summaries.iter().map(|s| absolute(&s.path)).collect();
+        // A checked file named through a symbolic link (its folder's real path, say) is
+        // still itself: an entry with a checked id is compared by its real path too.
+        let real: HashSet<PathBuf> = summaries
+            .iter()
+            .filter_map(|s| s.path.canonicalize().ok())
+            .collect();
+        let checked_ids: HashSet<&str> = summaries
+            .iter()
+            .filter_map(|s| Some(s.id.as_ref()?.id.as_str()))
+            .collect();
+        // The name first, before a path is made absolute: most of the index is not in a
+        // small checked set.
         let names: HashSet<&OsStr> = summaries
             .iter()
             .filter_map(|s| s.path.file_name())
             .collect();
+        let itself = |id: &str, path: &Path| {
+            (path.file_name().is_some_and(|n| names.contains(n))
+                && checked.contains(&absolute(path)))
+                || (checked_ids.contains(id)
+                    && path.canonicalize().is_ok_and(|p| real.contains(&p)))
+        };
         for (kind, id, path) in index.ids() {
-            // The name first: most of the index is not in a small checked set.
-            if path.file_name().is_some_and(|n| names.contains(n))
-                && checked.contains(&absolute(path))
-            {
+            if itself(id, path) {
                 continue;
             }
             let known = if kind == Kind::Review {

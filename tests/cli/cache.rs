@@ -413,3 +413,27 @@ fn the_stored_list_of_files_follows_new_files_and_ignore_rules() {
     std::fs::write(&ignore, "problems/PRB-0003-queues.md\n").unwrap();
     assert!(indexed(dir.path()).starts_with("6 files"));
 }
+
+/// A reviews folder that is a symbolic link, and a file checked by its real path (as an
+/// editor or a hook that resolves links names it): the file is not a duplicate of itself.
+#[cfg(unix)]
+#[test]
+fn a_file_named_through_its_real_path_is_not_its_own_duplicate() {
+    let dir = repo();
+    let real = tempfile::tempdir().unwrap();
+    let folder = real.path().join("postmortems");
+    std::fs::rename(dir.path().join("postmortems"), &folder).unwrap();
+    std::os::unix::fs::symlink(&folder, dir.path().join("postmortems")).unwrap();
+    let through_link = run(dir.path(), &["check", REVIEW]);
+    let file = real.path().join(REVIEW);
+    for cache in [&[][..], &["--no-cache"]] {
+        let args = [cache, &["check", file.to_str().unwrap()]].concat();
+        let out = run(dir.path(), &args);
+        assert!(
+            !text(&out.stdout).contains("duplicate-id"),
+            "{args:?}: {}",
+            text(&out.stdout)
+        );
+        assert_eq!(out.status.code(), through_link.status.code(), "{args:?}");
+    }
+}
