@@ -14,9 +14,7 @@ use crate::config::Config;
 pub use crate::review::clock::AnswerClock;
 use crate::review::edit::format_timestamp;
 use crate::review::time::{human_duration, show};
-use crate::review::{
-    DETECTION_METHODS, Detection, DetectionMethod, Impact, Review, TimelineEntry, Timestamp,
-};
+use crate::review::{Detection, DetectionMethod, Impact, Review, TimelineEntry, Timestamp};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -248,11 +246,11 @@ pub fn from_flags(config: &Config, given: Given, now: DateTime<Utc>) -> anyhow::
     let mitigated_at = time("--mitigated", given.mitigated)?;
     let resolved_at = time("--resolved", given.resolved)?;
     if let Some(method) = &given.detection
-        && !DETECTION_METHODS.contains(&method.as_str())
+        && DetectionMethod::parse(method).is_none()
     {
         anyhow::bail!(
             "--detection: unknown method `{method}`; use one of: {}",
-            DETECTION_METHODS.join(", ")
+            DetectionMethod::NAMES.join(", ")
         );
     }
     let mut answers = Review {

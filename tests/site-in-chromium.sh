@@ -4,7 +4,10 @@
 # that only the matching reviews stay visible, and takes screenshots to look at. Then
 # checks the layout of every page at 1280 and 390 px, light and dark, through
 # playwright-core (tests/layout-in-chromium.mjs), including the draft review the default
-# build leaves out and a copy of one with an AI draft block, and keeps its screenshots.
+# build leaves out, a copy of one with an AI draft block and the paged index of a
+# generated corpus of 600 reviews, and keeps its screenshots. Last, checks that paged
+# index from the live page (tests/index-in-chromium.mjs): filters, pager, keyboard,
+# search, sort, reading without script, dark mode.
 #
 #   tests/site-in-chromium.sh [OUT_DIR]      needs chromium (apt-get install chromium) and npm
 set -euo pipefail
@@ -14,7 +17,8 @@ mkdir -p "$out"
 command -v chromium >/dev/null || { echo "install chromium first (apt-get install chromium)" >&2; exit 2; }
 # PIRT_BIN: a pirt binary that is already built (else the release build is made here).
 bin=${PIRT_BIN:-}
-if [[ -z $bin ]]; then cargo build --release --quiet && bin=./target/release/pirt; fi
+if [[ -z $bin ]]; then cargo build --release --quiet --features bench-tools && bin=./target/release/pirt; fi
+bin=$(realpath "$bin")
 "$bin" --config examples/pirt.toml site "$out/site" -q
 browse() { # url, extra flags...
   local url=$1; shift
@@ -47,7 +51,17 @@ tools=${PIRT_NODE_TOOLS:-$out/node}
 if [[ ! -d $tools/node_modules/playwright-core ]]; then
   npm install --silent --no-audit --no-fund --prefix "$tools" playwright-core >/dev/null
 fi
-cp tests/layout-in-chromium.mjs "$tools/"
+# At scale: more reviews than one index page holds (pirt-gen-corpus, beside the binary).
+gen=${PIRT_GEN_CORPUS:-$(dirname "$bin")/pirt-gen-corpus}
+[[ -x $gen ]] || { echo "pirt-gen-corpus not found beside $bin (cargo build --release --features bench-tools)" >&2; exit 2; }
+rm -rf "$out/corpus" "$out/paged"
+"$gen" "$out/corpus" 600 2>/dev/null
+(cd "$out/corpus" && PIRT_TODAY=2026-11-27 "$bin" site "$out/paged" -q)
+[[ -e $out/paged/index-2.html ]] || { echo "FAIL: the index of 600 reviews has no second page" >&2; exit 1; }
+cp "$out/paged/index.html" "$out/paged/paged-index.html"
+cp tests/layout-in-chromium.mjs tests/index-in-chromium.mjs "$tools/"
 mkdir -p "$out/layout"
 node "$tools/layout-in-chromium.mjs" "$out/layout" "$out/drafts/index.html" "$out/drafts/stats.html" \
-  "$out"/drafts/reviews/*.html "$out/drafted/review-drafted.html"
+  "$out"/drafts/reviews/*.html "$out/drafted/review-drafted.html" "$out/paged/paged-index.html" \
+  "$out/paged/index-2.html"
+node "$tools/index-in-chromium.mjs" "$out/paged/index.html"

@@ -1,6 +1,7 @@
 //! Rules that look at the whole set: duplicate ids and references to ids that do not exist.
 
 use std::collections::HashSet;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use crate::check::{Kind, RuleId, Summary, level_for};
@@ -247,12 +248,28 @@ pub(super) fn check(
     };
     if let Some(index) = others {
         // The checked files count as they are now, not as the index last saw them.
-        let checked: HashSet<PathBuf> = (0..kept.files.len())
-            .map(|i| absolute(path_of(i)))
+        let checked_paths = || (0..kept.files.len()).map(path_of);
+        let checked: HashSet<PathBuf> = checked_paths().map(absolute).collect();
+        // A checked file named through a symbolic link (its folder's real path, say) is
+        // still itself: an entry with a checked id is compared by its real path too.
+        let real: HashSet<PathBuf> = checked_paths()
+            .filter_map(|p| p.canonicalize().ok())
             .collect();
+        let checked_ids: HashSet<&str> = (0..kept.files.len())
+            .filter_map(|i| Some(kept.id(i)?.0))
+            .collect();
+        // The name first, before a path is made absolute: most of the index is not in a
+        // small checked set.
+        let names: HashSet<&OsStr> = checked_paths().filter_map(Path::file_name).collect();
+        let itself = |id: &str, path: &Path| {
+            (path.file_name().is_some_and(|n| names.contains(n))
+                && checked.contains(&absolute(path)))
+                || (checked_ids.contains(id)
+                    && path.canonicalize().is_ok_and(|p| real.contains(&p)))
+        };
         holders.others = index
             .ids()
-            .filter(|(_, _, path)| !checked.contains(&absolute(path)))
+            .filter(|(_, id, path)| !itself(id, path))
             .collect();
     }
     let reviews = Known::new(&holders, Kind::Review);

@@ -436,6 +436,16 @@ pub struct FixedFile {
     pub diff: Option<String>,
 }
 
+/// `pirt check --diff`'s exit code: 2 when a file could not be read, 1 when some would
+/// change, 0 when none would.
+pub fn diff_exit_code(fixed: &[FixedFile], errors: &[String]) -> u8 {
+    match (errors.is_empty(), fixed.len()) {
+        (false, _) => 2,
+        (true, 0) => 0,
+        (true, _) => 1,
+    }
+}
+
 /// Applies the safe fixes to every review under `paths` (with `diff_only`, only computes
 /// them as a unified diff). Each file is locked, read, fixed, proven and written
 /// atomically on its own; a file that cannot be fixed or written is an error in the list,

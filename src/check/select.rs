@@ -8,6 +8,72 @@ use anyhow::{Context, bail};
 
 use crate::config::Config;
 
+/// What `pirt check` was given to read, before anything is read.
+pub struct Given<'a> {
+    pub paths: &'a [PathBuf],
+    /// `--in-folders`.
+    pub in_folders: bool,
+    /// `--fix` or `--diff`: the files are (to be) changed.
+    pub fixing: bool,
+    /// `--stdin-filename`.
+    pub stdin_filename: Option<&'a Path>,
+}
+
+/// Where the reviews to check come from.
+pub enum Input {
+    /// Standard input, standing for this file.
+    Stdin(PathBuf),
+    /// Files and folders: `whole` when they are the configured folders (no PATH given);
+    /// `skipped`: the given files left out by `--in-folders`.
+    Files {
+        paths: Vec<PathBuf>,
+        whole: bool,
+        skipped: usize,
+    },
+}
+
+/// Validates what was given and chooses the files: the configured folders when no PATH
+/// is given, only those inside them with `--in-folders`, or standard input (`-`) alone.
+pub fn input(config: &Config, cwd: &Path, given: &Given) -> anyhow::Result<Input> {
+    let from_stdin = given.paths.iter().any(|p| p.as_os_str() == "-");
+    if from_stdin && (given.paths.len() > 1 || given.fixing || given.in_folders) {
+        bail!("`-` (standard input) is checked alone, without --fix, --diff or --in-folders");
+    }
+    match (from_stdin, given.stdin_filename) {
+        (true, Some(name)) => return Ok(Input::Stdin(name.to_path_buf())),
+        (true, None) => bail!(
+            "checking standard input needs the file it stands for: pirt check - --stdin-filename postmortems/FILE.md"
+        ),
+        (false, Some(_)) => {
+            bail!("--stdin-filename names the file standard input stands for; pass `-` as the path")
+        }
+        (false, None) => {}
+    }
+    let whole = given.paths.is_empty();
+    let (paths, skipped) = if whole {
+        (default_paths(config, cwd)?, 0)
+    } else if given.in_folders {
+        in_folders(config, given.paths)?
+    } else {
+        (given.paths.to_vec(), 0)
+    };
+    Ok(Input::Files {
+        paths,
+        whole,
+        skipped,
+    })
+}
+
+/// The note on the files `--in-folders` left out.
+pub fn skipped_note(config: &Config, skipped: usize) -> String {
+    format!(
+        "left out {skipped} file{} outside {} and {}",
+        if skipped == 1 { "" } else { "s" },
+        config.reviews_dir().display(),
+        config.problems_dir().display()
+    )
+}
+
 /// The configured reviews and problems folders that exist, shown relative to `cwd`.
 pub fn default_paths(config: &Config, cwd: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let shown = |p: PathBuf| -> PathBuf {

@@ -40,44 +40,32 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
     if options.diff && options.format != Format::Human {
         bail!("--diff prints a diff, not a report: leave out --format");
     }
-    let from_stdin = options.paths.iter().any(|p| p.as_os_str() == "-");
-    if from_stdin && (options.paths.len() > 1 || options.fix || options.diff || options.in_folders)
-    {
-        bail!("`-` (standard input) is checked alone, without --fix, --diff or --in-folders");
-    }
     let cwd = std::env::current_dir().unwrap_or_default();
-    // With no PATH the configured folders are the whole set.
-    let whole = options.paths.is_empty();
-    let paths = if whole {
-        select::default_paths(config, &cwd)?
-    } else if options.in_folders {
-        let (kept, skipped) = select::in_folders(config, &options.paths)?;
-        if out.verbose && skipped > 0 {
-            out.note(format!(
-                "left out {skipped} file{} outside {} and {}",
-                if skipped == 1 { "" } else { "s" },
-                config.reviews_dir().display(),
-                config.problems_dir().display()
-            ));
-        }
-        kept
-    } else {
-        options.paths.clone()
+    let given = select::Given {
+        paths: &options.paths,
+        in_folders: options.in_folders,
+        fixing: options.fix || options.diff,
+        stdin_filename: options.stdin_filename.as_deref(),
     };
+    let input = select::input(config, &cwd, &given)?;
+    if let select::Input::Files { skipped, .. } = input
+        && out.verbose
+        && skipped > 0
+    {
+        out.note(select::skipped_note(config, skipped));
+    }
     let mut fix_errors = 0;
-    if options.fix || options.diff {
-        let (fixed, errors) = fix::fix_files(config, &paths, options.diff);
+    if let select::Input::Files { paths, .. } = &input
+        && (options.fix || options.diff)
+    {
+        let (fixed, errors) = fix::fix_files(config, paths, options.diff);
         print_fixes(&fixed, options.diff, out)?;
         for e in &errors {
             errln!("error: {e}");
         }
         fix_errors = errors.len();
         if options.diff {
-            return Ok(ExitCode::from(match (errors.is_empty(), fixed.len()) {
-                (false, _) => 2,
-                (true, 0) => 0,
-                (true, _) => 1,
-            }));
+            return Ok(ExitCode::from(fix::diff_exit_code(&fixed, &errors)));
         }
     }
     let run = check::Run {
@@ -85,22 +73,16 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
         now: options.now,
         as_status: options.as_status,
     };
-    let report = match (from_stdin, &options.stdin_filename) {
-        (true, Some(name)) => {
+    let report = match &input {
+        select::Input::Stdin(name) => {
             let bytes = select::read_input(std::io::stdin().lock(), config.check.max_file_mb)?;
             let index = open_index(config, out);
             check::check_text(config, name, &bytes, run, Some(&index))
         }
-        (true, None) => bail!(
-            "checking standard input needs the file it stands for: pirt check - --stdin-filename postmortems/FILE.md"
-        ),
-        (false, Some(_)) => {
-            bail!("--stdin-filename names the file standard input stands for; pass `-` as the path")
-        }
-        (false, None) => {
+        select::Input::Files { paths, whole, .. } => {
             // A subset is checked against the other files, as the index knows them.
             let index = (!whole).then(|| open_index(config, out));
-            check::check_paths(config, &paths, run, index.as_ref())
+            check::check_paths(config, paths, run, index.as_ref())
         }
     };
     let format = options.format;

@@ -37,13 +37,10 @@ pub struct Options {
 
 pub fn run(config: &Config, options: Options, env: &Env, out: &Output) -> anyhow::Result<ExitCode> {
     let loaded = prompt::all(config)?;
-    // A broken prompt asked for by name is an error below (when a file is drafted); say
-    // it once.
+    // A broken prompt asked for by name is an error below (when a file is drafted).
     let selecting = !options.list && options.file.is_some();
-    for (name, error) in &loaded.broken {
-        if !(selecting && options.prompts.iter().any(|p| p == name)) {
-            out.note(format!("warning: {error} (this prompt is left out)"));
-        }
+    for warning in loaded.warnings(&options.prompts, selecting) {
+        out.note(warning);
     }
     if options.list {
         crate::ui::draft::list(&config.root, &loaded.prompts)?;
@@ -70,14 +67,9 @@ pub fn run(config: &Config, options: Options, env: &Env, out: &Output) -> anyhow
     // Refuse before sending: a section a person wrote is not drafted over without --force.
     let mut refused = 0;
     if !options.stdout && !options.force {
-        jobs.retain(|job| match draft::apply::human_text(job.prompt, review) {
-            Some(error) => {
-                refused += 1;
-                errln!("{}: {error}", job.prompt.name);
-                false
-            }
-            None => true,
-        });
+        let reasons = draft::refuse_human_text(&mut jobs, review);
+        reasons.iter().for_each(|reason| errln!("{reason}"));
+        refused = reasons.len();
         if jobs.is_empty() {
             return Ok(ExitCode::from(1));
         }
@@ -87,51 +79,29 @@ pub fn run(config: &Config, options: Options, env: &Env, out: &Output) -> anyhow
     let to_stdout = |job: &draft::Job| options.stdout || job.prompt.target == Target::Artefact;
     let printed: Vec<bool> = jobs.iter().map(to_stdout).collect();
     let (finished, streamed) = send(&client, &jobs, out, &printed, options.output.is_some())?;
-    let (mut failed, mut to_review, mut to_print) = (0, Vec::new(), Vec::new());
-    for (job, done) in jobs.iter().zip(finished) {
-        let name = &job.prompt.name;
-        let mut answer = match done.result {
-            Ok(answer) => answer,
-            Err(error) => {
-                failed += 1;
-                errln!("error: {name}: {error}");
-                continue;
-            }
-        };
-        answer.text = draft::restored(redactor.as_ref(), &answer.text);
-        // A cut-off answer ends mid-thought: it is never written or printed as if whole.
-        if answer.truncated {
-            refused += 1;
-            errln!("{}", job.cut_off(path, to_stdout(job) && streamed));
-            continue;
-        }
-        if out.verbose {
-            errln!("{name}: {:.1} s, model {}", done.seconds, answer.model);
-        }
-        // Artefacts and --stdout: print, never write the review.
-        if !to_stdout(job) {
-            to_review.push(Answer {
-                prompt: job.prompt,
-                text: answer.text,
-                model: answer.model,
-            });
-        } else if !streamed {
-            to_print.push((job.prompt, answer));
-        }
+    let sorted = draft::sort(
+        &jobs,
+        finished,
+        redactor.as_ref(),
+        to_stdout,
+        streamed,
+        path,
+    );
+    for line in sorted.lines.iter().filter(|l| out.verbose || !l.timing) {
+        errln!("{}", line.text);
     }
-    for (prompt, answer) in to_print {
+    let failures = sorted.failures(jobs.len(), path);
+    let to_review = sorted.to_review;
+    for (prompt, answer) in sorted.to_print {
         let (output, several) = (options.output.as_deref(), jobs.len() > 1);
         crate::ui::draft::answer(prompt, &answer, output, several)?;
     }
+    refused += sorted.cut_off;
     if !to_review.is_empty() {
         refused += write_back(config, path, &to_review, options.force, out)?;
     }
-    if failed > 0 {
-        out.note(format!(
-            "{failed} of {} prompts failed; {} was not changed by them",
-            jobs.len(),
-            path.display()
-        ));
+    if let Some(failures) = failures {
+        out.note(failures);
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::from(u8::from(refused > 0)))
@@ -173,17 +143,7 @@ fn write_back(
             ));
         }
         notes.for_each(|note| out.note(note.to_string()));
-        out.note(if outcomes.iter().any(draft::Outcome::is_marked) {
-            format!(
-                "wrote {}; read the drafts and remove the <!-- pirt:draft --> markers before review (pirt check reports them)",
-                path.display()
-            )
-        } else {
-            format!(
-                "wrote {}; review the new action items, then set their owner, due and tracker",
-                path.display()
-            )
-        });
+        out.note(draft::written(path, &outcomes));
     }
     Ok(outcomes.iter().filter(|o| o.is_refusal()).count())
 }

@@ -7,8 +7,24 @@ use std::path::{Path, PathBuf};
 /// The `.md` files under `paths`, sorted; unreadable paths become messages. Folders are
 /// walked honouring .gitignore, without hidden files.
 pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let walk = walk(paths);
+    (walk.files, walk.errors)
+}
+
+/// What a walk found, and what it depended on.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub files: Vec<PathBuf>,
+    pub errors: Vec<String>,
+    /// Every folder walked: a file added, removed or renamed changes its time.
+    pub folders: Vec<PathBuf>,
+}
+
+/// [`collect_files`], with the folders it walked.
+pub fn walk(paths: &[PathBuf]) -> Walk {
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    let mut folders = Vec::new();
     for path in paths {
         if path.is_file() {
             files.push(path.clone());
@@ -29,14 +45,101 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
                         files.push(entry.into_path());
                     }
                 }
+                Ok(entry) if entry.file_type().is_some_and(|t| t.is_dir()) => {
+                    folders.push(entry.into_path());
+                }
                 Ok(_) => {}
                 Err(e) => errors.push(e.to_string()),
             }
         }
     }
-    files.sort();
+    sort_paths(&mut files);
     files.dedup();
-    (files, errors)
+    Walk {
+        files,
+        errors,
+        folders,
+    }
+}
+
+/// The files whose rules decide what a walk of `folders` (from `roots`) leaves out:
+/// `.gitignore`, `.ignore` and `.git/info/exclude` in each folder and above each root, and
+/// git's global configuration and excludes file.
+pub fn rule_files(roots: &[PathBuf], folders: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = folders.to_vec();
+    for root in roots {
+        dirs.extend(absolute(root).ancestors().skip(1).map(Path::to_path_buf));
+    }
+    dirs.sort();
+    dirs.dedup();
+    let mut out: Vec<PathBuf> = dirs
+        .iter()
+        .flat_map(|d| {
+            [
+                d.join(".gitignore"),
+                d.join(".ignore"),
+                d.join(".git/info/exclude"),
+            ]
+        })
+        .collect();
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let xdg = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".config")));
+    let configs: Vec<PathBuf> = home
+        .iter()
+        .map(|h| h.join(".gitconfig"))
+        .chain(xdg.iter().map(|x| x.join("git/config")))
+        .collect();
+    // core.excludesFile, as a line of either config names it.
+    for config in &configs {
+        let Ok(text) = std::fs::read_to_string(config) else {
+            continue;
+        };
+        for line in text.lines() {
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            if key.trim().eq_ignore_ascii_case("excludesfile") {
+                let value = value.trim().trim_matches('"');
+                out.push(match (value.strip_prefix("~/"), &home) {
+                    (Some(rest), Some(home)) => home.join(rest),
+                    _ => PathBuf::from(value),
+                });
+            }
+        }
+    }
+    out.extend(xdg.map(|x| x.join("git/ignore")));
+    out.extend(configs);
+    out
+}
+
+/// Sorts as `Path`'s own order (component by component), comparing one byte key per path
+/// instead of parsing components at every comparison (a third of a 10k-file walk's time).
+fn sort_paths(paths: &mut [PathBuf]) {
+    use std::path::Component;
+    paths.sort_by_cached_key(|path| {
+        let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
+        for component in path.components() {
+            // The components' own order (`Component` derives it), then the text; 0 ends a
+            // component, below any byte a name can hold.
+            match component {
+                Component::Prefix(p) => {
+                    key.push(1);
+                    key.extend(p.as_os_str().as_encoded_bytes());
+                }
+                Component::RootDir => key.push(2),
+                Component::CurDir => key.push(3),
+                Component::ParentDir => key.push(4),
+                Component::Normal(name) => {
+                    key.push(5);
+                    key.extend(name.as_encoded_bytes());
+                }
+            }
+            key.push(0);
+        }
+        key
+    });
 }
 
 /// The `id:` line of a file's front matter: the id as written (unquoted, without a trailing
@@ -129,6 +232,32 @@ mod tests {
         assert!(id_line("---\ntitle: x\n---\nid: PIR-1\n").is_none());
         assert!(id_line("no front matter\nid: PIR-1\n").is_none());
         assert!(id_line("---\nid:\nid: PIR-2\n---\n").is_some_and(|l| l.id == "PIR-2"));
+    }
+
+    #[test]
+    fn paths_sort_as_path_orders_them() {
+        let mut paths: Vec<PathBuf> = [
+            "/r/p/b-c.md",
+            "/r/p/b/c.md",
+            "/r/p/b.md",
+            "/r/p/B.md",
+            "/r/p/b/a b.md",
+            "/r/p.md",
+            "r/p/a.md",
+            "./r/a.md",
+            "../a.md",
+            "/r/p/b/",
+            "/r/p/ä.md",
+            "/r/p/a.mdx",
+            "/r/./p/x.md",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let mut expected = paths.clone();
+        expected.sort();
+        sort_paths(&mut paths);
+        assert_eq!(paths, expected);
     }
 
     #[test]

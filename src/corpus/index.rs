@@ -8,9 +8,11 @@
 //!   severity scale, file size limit): an upgrade or a config change rebuilds it.
 //! - A file modified less than [`SETTLE`] before it was read is read again next time: a
 //!   change in the same clock tick keeps size and time (git's "racily clean" files).
-//! - Format: a magic line, then one postcard (serde, binary) document. Each file's facts are
-//!   a nested byte string, decoded only by commands that need them: `check` reads ids and
-//!   stat keys only. Measured on 10k reviews in the README.
+//! - Format: a magic line, the format's number, the head's length, the head (postcard, serde's binary format: the
+//!   key, and per file its path, size, time, id and where its facts are), then every file's
+//!   facts back to back. `check` reads the head only (a fifth of the file); commands that
+//!   need facts read the rest and decode them in parallel. Measured on 10k reviews in the
+//!   README.
 //! - Written to a temporary file and renamed: a reader sees the old or the new index,
 //!   never half of one, so readers need no lock. Two writers: the last rename wins, and
 //!   both indexes are whole.
@@ -125,9 +127,64 @@ struct Entry {
 #[derive(Debug)]
 enum Slot {
     None,
-    /// Still encoded, in the loaded index's bytes.
+    /// Still encoded, in the stored index's facts.
     Stored(Range<usize>),
     Read(Box<Facts>),
+}
+
+/// The stored index, opened: its head read, its facts read when asked for (from the same
+/// open file, which stays whole when another process renames a new index over it).
+#[derive(Debug)]
+struct Source {
+    file: std::fs::File,
+    head: Vec<u8>,
+    /// Where the facts start, and how long they are.
+    facts_at: u64,
+    facts_len: u64,
+}
+
+impl Source {
+    fn open(path: &Path) -> std::io::Result<Source> {
+        use std::io::Read;
+        let mut file = std::fs::File::open(path)?;
+        let total = file.metadata()?.len();
+        let mut start = [0u8; MAGIC.len() + 8];
+        let invalid = || std::io::Error::from(std::io::ErrorKind::InvalidData);
+        file.read_exact(&mut start).map_err(|_| invalid())?;
+        if &start[..MAGIC.len()] != MAGIC {
+            return Err(invalid());
+        }
+        let word = |at: usize| u32::from_le_bytes(start[at..at + 4].try_into().expect("4 bytes"));
+        if word(MAGIC.len()) != FORMAT {
+            // Written by another version of pirt: not damaged, only different.
+            return Err(std::io::ErrorKind::Unsupported.into());
+        }
+        let len = u64::from(word(MAGIC.len() + 4));
+        let facts_at = start.len() as u64 + len;
+        if facts_at > total {
+            return Err(invalid());
+        }
+        let mut head = vec![0; len as usize];
+        file.read_exact(&mut head)?;
+        Ok(Source {
+            file,
+            head,
+            facts_at,
+            facts_len: total - facts_at,
+        })
+    }
+
+    fn facts(&self) -> std::io::Result<Vec<u8>> {
+        use std::io::{Read, Seek};
+        let mut file = &self.file;
+        file.seek(std::io::SeekFrom::Start(self.facts_at))?;
+        let mut out = Vec::with_capacity(self.facts_len as usize);
+        file.take(self.facts_len).read_to_end(&mut out)?;
+        if out.len() as u64 != self.facts_len {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        Ok(out)
+    }
 }
 
 /// Something a command may tell the user about the index.
@@ -142,10 +199,14 @@ pub struct Note {
 #[derive(Debug, Default)]
 pub struct Index {
     entries: Vec<Entry>,
-    /// The loaded file, which `Slot::Stored` ranges point into.
-    bytes: Vec<u8>,
+    /// The stored index's facts, which `Slot::Stored` ranges point into, once read.
+    facts: Vec<u8>,
+    /// Where they are read from when the index is saved with facts it did not read.
+    source: Option<Source>,
     /// Folders or files the walk could not read.
     walk_errors: Vec<String>,
+    /// What the list of files depends on.
+    walked: Option<WalkRecord>,
     /// How many files were read again (not taken from the stored index).
     pub read: usize,
     pub notes: Vec<Note>,
@@ -167,20 +228,28 @@ impl Index {
         let store = (!config.no_cache && !roots.is_empty()).then(|| cache_dir(config));
         let key = key(config);
         let mut notes = Vec::new();
-        let file = store.as_ref().map(|dir| dir.join(FILE));
-        // None yet (the first run), or an unreadable folder: built afresh, silently.
-        let read = file.as_ref().and_then(|f| std::fs::read(f).ok());
-        let stored = match (&file, &read) {
-            (Some(file), Some(bytes)) => usable(bytes, &key, file, &mut notes),
-            _ => None,
+        let path = store.as_ref().map(|dir| dir.join(FILE));
+        let (source, stored_facts) = match &path {
+            Some(path) => opened(path, need, &mut notes),
+            None => (None, Vec::new()),
         };
-        let bytes = read.as_deref().unwrap_or_default();
-        let mut index = refresh(config, &roots, need, bytes, stored.as_ref());
-        let unchanged = stored
-            .as_ref()
-            .is_some_and(|s| index.read == 0 && s.files.len() == index.entries.len());
+        let stored = source.as_ref().and_then(|s| {
+            usable(
+                s,
+                &key,
+                path.as_deref().unwrap_or(Path::new(FILE)),
+                &mut notes,
+            )
+        });
+        let mut index = refresh(config, &roots, need, &stored_facts, stored.as_ref());
+        let unchanged = stored.as_ref().is_some_and(|s| {
+            index.read == 0
+                && s.files.len() == index.entries.len()
+                && s.walk.is_some() == index.walked.is_some()
+        });
         drop(stored);
-        index.bytes = read.unwrap_or_default();
+        index.facts = stored_facts;
+        index.source = source;
         if let Some(dir) = store
             && !unchanged
             && let Err(e) = index.save(&dir, &key)
@@ -278,21 +347,43 @@ impl Index {
             let tag = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by pirt.\n";
             let _ = std::fs::write(dir.join("CACHEDIR.TAG"), tag);
         }
-        let encoded: Vec<Option<std::borrow::Cow<[u8]>>> = self
+        // Facts kept from the stored index are copied from it (read now if this command
+        // did not need them); if that fails, those files are read again next time.
+        let kept = self
             .entries
             .iter()
-            .map(|e| match &e.facts {
-                Slot::None => Ok(None),
-                Slot::Stored(range) => Ok(Some(self.bytes[range.clone()].into())),
-                Slot::Read(facts) => postcard::to_allocvec(facts.as_ref()).map(|v| Some(v.into())),
-            })
-            .collect::<Result<_, _>>()?;
+            .any(|e| matches!(e.facts, Slot::Stored(_)));
+        let read_now;
+        let old: Option<&[u8]> = if !kept || !self.facts.is_empty() {
+            Some(&self.facts)
+        } else {
+            read_now = self.source.as_ref().and_then(|s| s.facts().ok());
+            read_now.as_deref()
+        };
+        let mut facts = Vec::new();
+        let mut at = Vec::with_capacity(self.entries.len());
+        for e in &self.entries {
+            let start = facts.len() as u64;
+            match &e.facts {
+                Slot::None => {}
+                Slot::Stored(range) => {
+                    if let Some(bytes) = old.and_then(|old| old.get(range.clone())) {
+                        facts.extend_from_slice(bytes);
+                    }
+                }
+                Slot::Read(f) => facts.extend(postcard::to_allocvec(f.as_ref())?),
+            }
+            let len = u32::try_from(facts.len() as u64 - start)?;
+            at.push((len > 0).then_some((start, len)));
+        }
+        let walk = self.walked.as_ref().map(WalkRecord::stored);
         let stored = Stored {
             key,
+            walk,
             files: self
                 .entries
                 .iter()
-                .zip(&encoded)
+                .zip(at)
                 .filter_map(|(e, facts)| {
                     // A path that is not UTF-8 is read every time.
                     Some(StoredFile {
@@ -302,13 +393,18 @@ impl Index {
                         mtime: e.mtime,
                         settled: e.settled,
                         id: e.id.as_deref(),
-                        facts: facts.as_deref(),
+                        facts,
                     })
                 })
                 .collect(),
         };
-        let mut out = MAGIC.to_vec();
-        out.extend(postcard::to_allocvec(&stored)?);
+        let head = postcard::to_allocvec(&stored)?;
+        let mut out = Vec::with_capacity(MAGIC.len() + 8 + head.len() + facts.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT.to_le_bytes());
+        out.extend_from_slice(&u32::try_from(head.len())?.to_le_bytes());
+        out.extend(head);
+        out.extend(facts);
         let mut tmp = tempfile::Builder::new()
             .prefix(".index-")
             .suffix(".tmp")
@@ -378,12 +474,12 @@ pub struct Status {
 pub fn status(config: &Config) -> Status {
     let dir = cache_dir(config);
     let path = dir.join(FILE);
-    let bytes = std::fs::read(&path).unwrap_or_default();
-    let files = decode(&bytes).map(|s| s.files.len());
+    let source = Source::open(&path).ok();
+    let files = source.as_ref().and_then(decode).map(|s| s.files.len());
     Status {
         dir,
         files,
-        bytes: bytes.len() as u64,
+        bytes: std::fs::metadata(&path).map_or(0, |m| m.len()),
     }
 }
 
@@ -421,6 +517,108 @@ struct Stored<'a> {
     key: &'a [u8],
     #[serde(borrow)]
     files: Vec<StoredFile<'a>>,
+    /// What the file list depended on, when it can be trusted without walking again.
+    #[serde(borrow)]
+    walk: Option<StoredWalk<'a>>,
+}
+
+/// The folders walked (a file added, removed or renamed changes a folder's time) and the
+/// files of ignore rules (which change what is left out without touching a folder).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct StoredWalk<'a> {
+    #[serde(borrow)]
+    roots: Vec<&'a str>,
+    #[serde(borrow)]
+    folders: Vec<(&'a str, i128)>,
+    #[serde(borrow)]
+    rules: Vec<(&'a str, Option<(u64, i128)>)>,
+}
+
+/// [`StoredWalk`], owned.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct WalkRecord {
+    roots: Vec<String>,
+    folders: Vec<(String, i128)>,
+    rules: Vec<(String, Option<(u64, i128)>)>,
+}
+
+/// A file's size and time (`None`: it does not exist).
+fn stamp_of(path: &Path) -> Option<(u64, i128)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().map_or(i128::MIN, nanos)))
+}
+
+impl WalkRecord {
+    /// The record of a walk that started at `started`; `None` if anything it depends on
+    /// changed too recently to be told apart from a later change, or is not UTF-8.
+    fn of(roots: &[PathBuf], walk: &super::files::Walk, started: SystemTime) -> Option<Self> {
+        let recent = nanos(started) - SETTLE.as_nanos() as i128;
+        let text = |p: &Path| p.to_str().map(str::to_string);
+        let folders = walk
+            .folders
+            .iter()
+            .map(|f| {
+                let (_, mtime) = stamp_of(f)?;
+                (mtime < recent).then_some((text(f)?, mtime))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let rules = super::files::rule_files(roots, &walk.folders)
+            .iter()
+            .map(|r| {
+                let stamp = stamp_of(r);
+                stamp
+                    .is_none_or(|(_, m)| m < recent)
+                    .then_some((text(r)?, stamp))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        (walk.errors.is_empty() && walk.files.iter().all(|f| f.to_str().is_some())).then_some(())?;
+        Some(WalkRecord {
+            roots: roots.iter().map(|r| text(r)).collect::<Option<_>>()?,
+            folders,
+            rules,
+        })
+    }
+
+    fn stored(&self) -> StoredWalk<'_> {
+        StoredWalk {
+            roots: self.roots.iter().map(String::as_str).collect(),
+            folders: self.folders.iter().map(|(p, m)| (p.as_str(), *m)).collect(),
+            rules: self.rules.iter().map(|(p, s)| (p.as_str(), *s)).collect(),
+        }
+    }
+}
+
+impl StoredWalk<'_> {
+    /// Whether a walk of `roots` would find what it found then.
+    fn still(&self, roots: &[PathBuf]) -> bool {
+        self.roots.len() == roots.len()
+            && self
+                .roots
+                .iter()
+                .zip(roots)
+                .all(|(a, b)| b.to_str() == Some(a))
+            && self
+                .folders
+                .iter()
+                .all(|(f, m)| stamp_of(Path::new(f)).is_some_and(|(_, now)| now == *m))
+            && self.rules.iter().all(|(r, s)| stamp_of(Path::new(r)) == *s)
+    }
+
+    fn owned(&self) -> WalkRecord {
+        WalkRecord {
+            roots: self.roots.iter().map(|r| r.to_string()).collect(),
+            folders: self
+                .folders
+                .iter()
+                .map(|(p, m)| (p.to_string(), *m))
+                .collect(),
+            rules: self
+                .rules
+                .iter()
+                .map(|(p, s)| (p.to_string(), *s))
+                .collect(),
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -431,8 +629,8 @@ struct StoredFile<'a> {
     mtime: i128,
     settled: bool,
     id: Option<&'a str>,
-    #[serde(borrow)]
-    facts: Option<&'a [u8]>,
+    /// Where the file's facts are among the stored facts: offset and length.
+    facts: Option<(u64, u32)>,
 }
 
 /// The version and the config fields an entry depends on.
@@ -448,22 +646,86 @@ fn key(config: &Config) -> Vec<u8> {
     sha2::Sha256::digest(text.as_bytes()).to_vec()
 }
 
-fn decode(bytes: &[u8]) -> Option<Stored<'_>> {
-    let body = bytes.strip_prefix(MAGIC)?;
-    match postcard::take_from_bytes::<Stored>(body) {
-        Ok((stored, [])) => Some(stored),
+/// The head of a stored index, if it is whole (every file's facts lie in the file).
+fn decode(source: &Source) -> Option<Stored<'_>> {
+    match postcard::take_from_bytes::<Stored>(&source.head) {
+        Ok((stored, [])) => stored
+            .files
+            .iter()
+            .all(|f| {
+                f.facts.is_none_or(|(at, len)| {
+                    at.checked_add(u64::from(len))
+                        .is_some_and(|end| end <= source.facts_len)
+                })
+            })
+            .then_some(stored),
         _ => None,
     }
 }
 
+fn corrupt(path: &Path) -> Note {
+    Note {
+        text: format!(
+            "the corpus index {} could not be read; it was rebuilt",
+            path.display()
+        ),
+        verbose_only: false,
+    }
+}
+
+/// The stored index at `path`, opened, and its facts if `need` asks for them.
+fn opened(path: &Path, need: Need, notes: &mut Vec<Note>) -> (Option<Source>, Vec<u8>) {
+    let source = match Source::open(path) {
+        Ok(source) => source,
+        // None yet (the first run): built afresh, silently.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (None, Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::Unsupported => {
+            notes.push(Note {
+                text: "corpus index rebuilt: it was written by another version of pirt".into(),
+                verbose_only: true,
+            });
+            return (None, Vec::new());
+        }
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+            ) =>
+        {
+            notes.push(corrupt(path));
+            return (None, Vec::new());
+        }
+        Err(e) => {
+            notes.push(Note {
+                text: format!(
+                    "the corpus index {} cannot be read ({e}); files are read instead",
+                    path.display()
+                ),
+                verbose_only: true,
+            });
+            return (None, Vec::new());
+        }
+    };
+    if need == Need::Ids {
+        return (Some(source), Vec::new());
+    }
+    match source.facts() {
+        Ok(facts) => (Some(source), facts),
+        Err(_) => {
+            notes.push(corrupt(path));
+            (None, Vec::new())
+        }
+    }
+}
+
 /// The stored index if it is whole and made for this key; notes why not.
-fn usable<'b>(
-    bytes: &'b [u8],
+fn usable<'s>(
+    source: &'s Source,
     key: &[u8],
     path: &Path,
     notes: &mut Vec<Note>,
-) -> Option<Stored<'b>> {
-    match decode(bytes) {
+) -> Option<Stored<'s>> {
+    match decode(source) {
         Some(stored) if stored.key == key => Some(stored),
         Some(_) => {
             notes.push(Note {
@@ -473,13 +735,7 @@ fn usable<'b>(
             None
         }
         None => {
-            notes.push(Note {
-                text: format!(
-                    "the corpus index {} could not be read; it was rebuilt",
-                    path.display()
-                ),
-                verbose_only: false,
-            });
+            notes.push(corrupt(path));
             None
         }
     }
@@ -494,26 +750,59 @@ fn refresh(
     bytes: &[u8],
     stored: Option<&Stored>,
 ) -> Index {
-    let (paths, walk_errors) = super::collect_files(roots);
+    // The stored list of files while no folder and no ignore rule changed, else a walk.
+    let trusted = stored
+        .and_then(|s| Some((s, s.walk.as_ref()?)))
+        .filter(|(_, w)| w.still(roots));
+    let (paths, walk_errors, walked) = match trusted {
+        Some((s, w)) => (
+            s.files.iter().map(|f| PathBuf::from(f.path)).collect(),
+            Vec::new(),
+            Some(w.owned()),
+        ),
+        None => {
+            let started = SystemTime::now();
+            let walk = super::files::walk(roots);
+            let record = WalkRecord::of(roots, &walk, started);
+            (walk.files, walk.errors, record)
+        }
+    };
     let problems_dir = absolute(&config.problems_dir());
-    let old: HashMap<&str, &StoredFile> = stored
-        .map(|s| s.files.iter().map(|f| (f.path, f)).collect())
-        .unwrap_or_default();
-    let now = SystemTime::now();
+    // Unless one folder lies in the other, a file under the problems folder's path as
+    // walked is a problem record: a byte comparison, not a normalised path per file.
+    let reviews_dir = absolute(&config.reviews_dir());
+    let nested = reviews_dir.starts_with(&problems_dir) || problems_dir.starts_with(&reviews_dir);
+    let kind_of = |path: &Path| {
+        let problem = if nested {
+            absolute(path).starts_with(&problems_dir)
+        } else {
+            under(path, &problems_dir)
+        };
+        if problem { Kind::Problem } else { Kind::Review }
+    };
+    let old = previous(&paths, stored);
+    let listings = listings(&paths);
     let entries: Vec<(Entry, bool)> = paths
-        .into_par_iter()
-        .map(|path| {
-            let kind = if absolute(&path).starts_with(&problems_dir) {
-                Kind::Problem
-            } else {
-                Kind::Review
+        .par_iter()
+        .zip(old)
+        .map(|(path, old)| {
+            let path = path.clone();
+            let kind = kind_of(&path);
+            let in_folder = path
+                .parent()
+                .zip(path.file_name())
+                .and_then(|(dir, name)| listings.get(dir)?.get(name));
+            let meta = match in_folder.map(std::fs::DirEntry::metadata) {
+                // Asked of the folder: one name is looked up, not the whole path.
+                Some(Ok(meta)) if !meta.file_type().is_symlink() => Ok(meta),
+                _ => std::fs::metadata(&path),
             };
-            let (size, modified) = match std::fs::metadata(&path) {
+            let (size, modified) = match meta {
                 Ok(meta) => (meta.len(), meta.modified().ok()),
                 Err(_) => (0, None),
             };
             let mtime = modified.map_or(i128::MIN, nanos);
-            let reusable = path.to_str().and_then(|p| old.get(p)).filter(|f| {
+            let reusable = old.filter(|f| {
                 f.settled
                     && modified.is_some()
                     && f.size == size
@@ -523,10 +812,7 @@ fn refresh(
             });
             if let Some(f) = reusable {
                 let facts = match f.facts {
-                    Some(facts) => {
-                        let start = facts.as_ptr() as usize - bytes.as_ptr() as usize;
-                        Slot::Stored(start..start + facts.len())
-                    }
+                    Some((at, len)) => Slot::Stored(at as usize..at as usize + len as usize),
                     None => Slot::None,
                 };
                 let entry = Entry {
@@ -540,8 +826,9 @@ fn refresh(
                 };
                 return (entry, false);
             }
+            // Old enough when read that a later change shows in its time stamp.
             let settled = modified
-                .and_then(|m| now.duration_since(m).ok())
+                .and_then(|m| SystemTime::now().duration_since(m).ok())
                 .is_some_and(|age| age >= SETTLE);
             let (id, facts) = match need {
                 Need::Ids => (read_id(&path), Slot::None),
@@ -562,31 +849,104 @@ fn refresh(
             (entry, true)
         })
         .collect();
-    let read = entries.iter().filter(|(_, read)| *read).count();
+    let mut read = entries.iter().filter(|(_, read)| *read).count();
     let mut entries: Vec<Entry> = entries.into_iter().map(|(e, _)| e).collect();
     if need == Need::Facts {
         // Stored facts are decoded here, in parallel; one that does not decode is read.
-        entries.par_iter_mut().for_each(|e| {
-            if let Slot::Stored(range) = &e.facts {
-                e.facts = match postcard::from_bytes::<Facts>(&bytes[range.clone()]) {
-                    Ok(facts) => Slot::Read(Box::new(with_path(facts, &e.path))),
+        read += entries
+            .par_iter_mut()
+            .map(|e| {
+                let Slot::Stored(range) = &e.facts else {
+                    return 0;
+                };
+                match postcard::from_bytes::<Facts>(&bytes[range.clone()]) {
+                    Ok(facts) => {
+                        e.facts = Slot::Read(Box::new(with_path(facts, &e.path)));
+                        0
+                    }
                     Err(_) => {
                         let (id, facts) = read_facts(config, &e.path, e.kind);
-                        e.id = id;
-                        e.settled = false;
-                        Slot::Read(Box::new(facts))
+                        (e.id, e.facts) = (id, Slot::Read(Box::new(facts)));
+                        1
                     }
-                };
-            }
-        });
+                }
+            })
+            .sum::<usize>();
     }
     Index {
         entries,
-        bytes: Vec::new(),
+        facts: Vec::new(),
+        source: None,
+        walked,
         walk_errors,
         read,
         notes: Vec::new(),
     }
+}
+
+/// Each walked file's stored entry. Both lists are in path order: they are matched side
+/// by side, and by name only from the first difference on.
+fn previous<'s>(
+    paths: &[PathBuf],
+    stored: Option<&'s Stored<'s>>,
+) -> Vec<Option<&'s StoredFile<'s>>> {
+    let files = stored.map_or(&[][..], |s| &s.files[..]);
+    let same = paths
+        .iter()
+        .zip(files)
+        .take_while(|(p, f)| p.to_str() == Some(f.path))
+        .count();
+    let mut out: Vec<Option<&StoredFile>> = files[..same].iter().map(Some).collect();
+    if same < paths.len() {
+        let by_path: HashMap<&str, &StoredFile> =
+            files[same..].iter().map(|f| (f.path, f)).collect();
+        out.extend(
+            paths[same..]
+                .iter()
+                .map(|p| p.to_str().and_then(|p| by_path.get(p).copied())),
+        );
+    }
+    out
+}
+
+/// The entries of each folder that holds one of `paths`, by name: a file's size and time
+/// asked of its folder cost a third of asking by its path (measured on 10k files).
+fn listings(paths: &[PathBuf]) -> HashMap<&Path, HashMap<std::ffi::OsString, std::fs::DirEntry>> {
+    let mut out: HashMap<&Path, HashMap<_, _>> = HashMap::new();
+    let mut last: Option<&Path> = None;
+    for dir in paths.iter().filter_map(|p| p.parent()) {
+        if last == Some(dir) || out.contains_key(dir) {
+            last = Some(dir);
+            continue;
+        }
+        last = Some(dir);
+        let entries = std::fs::read_dir(dir).map_or_else(
+            |_| HashMap::new(),
+            |entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| (e.file_name(), e))
+                    .collect()
+            },
+        );
+        out.insert(dir, entries);
+    }
+    out
+}
+
+/// Whether `path` starts with the bytes of `dir` and a separator.
+fn under(path: &Path, dir: &Path) -> bool {
+    let (path, dir) = (
+        path.as_os_str().as_encoded_bytes(),
+        dir.as_os_str().as_encoded_bytes(),
+    );
+    path.strip_prefix(dir).is_some_and(|rest| {
+        dir.last()
+            .is_some_and(|&b| std::path::is_separator(b as char))
+            || rest
+                .first()
+                .is_some_and(|&b| std::path::is_separator(b as char))
+    })
 }
 
 fn with_path(mut facts: Facts, path: &Path) -> Facts {

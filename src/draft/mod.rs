@@ -44,6 +44,121 @@ impl Job<'_> {
     }
 }
 
+/// Leaves out the jobs whose section a person wrote (they are not drafted over without
+/// `--force`); returns why each was left out, as `name: reason`.
+pub fn refuse_human_text(jobs: &mut Vec<Job>, review: &Review) -> Vec<String> {
+    let mut refused = Vec::new();
+    jobs.retain(|job| match apply::human_text(job.prompt, review) {
+        Some(error) => {
+            refused.push(format!("{}: {error}", job.prompt.name));
+            false
+        }
+        None => true,
+    });
+    refused
+}
+
+/// What became of the answers: those that go into the review, those still to print, and
+/// what to tell on standard error, in the order the answers came.
+#[derive(Default)]
+pub struct Sorted<'p> {
+    pub to_review: Vec<Answer<'p>>,
+    pub to_print: Vec<(&'p Prompt, crate::llm::Answer)>,
+    pub lines: Vec<Line>,
+    /// Requests that failed.
+    pub failed: usize,
+    /// Answers cut off at the token limit.
+    pub cut_off: usize,
+}
+
+impl Sorted<'_> {
+    /// What to tell when requests failed, of `asked`.
+    pub fn failures(&self, asked: usize, path: &Path) -> Option<String> {
+        (self.failed > 0).then(|| {
+            let (failed, path) = (self.failed, path.display());
+            format!("{failed} of {asked} prompts failed; {path} was not changed by them")
+        })
+    }
+}
+
+/// A line for standard error about one answer.
+pub struct Line {
+    pub text: String,
+    /// How long it took and which model answered: shown with `--verbose` only.
+    pub timing: bool,
+}
+
+impl Line {
+    fn problem(text: String) -> Self {
+        Self {
+            text,
+            timing: false,
+        }
+    }
+}
+
+/// Sorts the answers of `jobs`: placeholders restored, cut-off answers set aside, artefacts
+/// (and every answer, when `printed(job)`) to print unless `streamed` already, the rest for
+/// the review at `path`.
+pub fn sort<'p>(
+    jobs: &[Job<'p>],
+    finished: Vec<crate::llm::Completed>,
+    redactor: Option<&Redactor>,
+    printed: impl Fn(&Job) -> bool,
+    streamed: bool,
+    path: &Path,
+) -> Sorted<'p> {
+    let mut sorted = Sorted::default();
+    for (job, done) in jobs.iter().zip(finished) {
+        let name = &job.prompt.name;
+        let mut answer = match done.result {
+            Ok(answer) => answer,
+            Err(error) => {
+                sorted.failed += 1;
+                sorted
+                    .lines
+                    .push(Line::problem(format!("error: {name}: {error}")));
+                continue;
+            }
+        };
+        answer.text = restored(redactor, &answer.text);
+        // A cut-off answer ends mid-thought: it is never written or printed as if whole.
+        if answer.truncated {
+            sorted.cut_off += 1;
+            let line = job.cut_off(path, printed(job) && streamed);
+            sorted.lines.push(Line::problem(line));
+            continue;
+        }
+        let text = format!("{name}: {:.1} s, model {}", done.seconds, answer.model);
+        sorted.lines.push(Line { text, timing: true });
+        if !printed(job) {
+            sorted.to_review.push(Answer {
+                prompt: job.prompt,
+                text: answer.text,
+                model: answer.model,
+            });
+        } else if !streamed {
+            sorted.to_print.push((job.prompt, answer));
+        }
+    }
+    sorted
+}
+
+/// What to tell once the drafts are written to `path`.
+pub fn written(path: &Path, outcomes: &[Outcome]) -> String {
+    if outcomes.iter().any(Outcome::is_marked) {
+        format!(
+            "wrote {}; read the drafts and remove the <!-- pirt:draft --> markers before review (pirt check reports them)",
+            path.display()
+        )
+    } else {
+        format!(
+            "wrote {}; review the new action items, then set their owner, due and tracker",
+            path.display()
+        )
+    }
+}
+
 /// Text as sent: secrets, e-mail and IP addresses replaced by placeholders (unless
 /// redaction is off).
 pub fn redacted(redactor: Option<&Redactor>, text: &str) -> String {

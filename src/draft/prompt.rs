@@ -228,6 +228,18 @@ pub struct Prompts {
     pub broken: Vec<(String, String)>,
 }
 
+impl Prompts {
+    /// The broken prompt files to warn about: all but those `named` when they are drafted
+    /// (`selecting`), which are an error then, said once.
+    pub fn warnings(&self, named: &[String], selecting: bool) -> Vec<String> {
+        self.broken
+            .iter()
+            .filter(|(name, _)| !(selecting && named.iter().any(|p| p == name)))
+            .map(|(_, error)| format!("warning: {error} (this prompt is left out)"))
+            .collect()
+    }
+}
+
 fn from_file(name: &str, path: &Path, max_mb: u64) -> anyhow::Result<Prompt> {
     let text = crate::review::read_text(path, max_mb)?;
     Prompt::parse(name, &text, Origin::File(path.to_path_buf()))

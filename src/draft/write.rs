@@ -8,9 +8,7 @@ use serde::Deserialize;
 
 use crate::config::Config;
 use crate::review::edit::{block_end, dash_before, newline_of, splice, yaml_scalar};
-use crate::review::{
-    ACTION_TYPES, ActionItem, ActionStatus, ActionType, ParsedFile, Review, parse_review,
-};
+use crate::review::{ActionItem, ActionStatus, ActionType, ParsedFile, Review, parse_review};
 
 pub const OPEN: &str = "<!-- pirt:draft";
 pub const CLOSE: &str = "<!-- /pirt:draft -->";
@@ -273,7 +271,7 @@ struct Proposed {
 pub enum Checked {
     Valid {
         title: String,
-        kind: String,
+        kind: ActionType,
         rationale: Option<String>,
     },
     Rejected {
@@ -293,7 +291,7 @@ pub fn action_items_schema() -> serde_json::Value {
                     "type": "object",
                     "properties": {
                         "title": {"type": "string"},
-                        "type": {"type": "string", "enum": ACTION_TYPES},
+                        "type": {"type": "string", "enum": ActionType::NAMES},
                         "rationale": {"type": "string"}
                     },
                     "required": ["title", "type"]
@@ -365,12 +363,12 @@ fn check_item(value: serde_json::Value) -> Checked {
         Some(_) => return reject("`type` is not text"),
         None => return reject("no `type`"),
     };
-    if !ACTION_TYPES.contains(&kind.as_str()) {
+    let Some(kind) = ActionType::parse(&kind) else {
         return reject(&format!(
             "type `{kind}` is not one of {}",
-            ACTION_TYPES.join(", ")
+            ActionType::NAMES.join(", ")
         ));
-    }
+    };
     let rationale = match proposed.rationale {
         Some(serde_json::Value::String(r)) if !r.trim().is_empty() => Some(one_line(&r)),
         _ => None,
@@ -440,7 +438,7 @@ pub fn append_action_items(
     path: &Path,
     text: &str,
     parsed: &ParsedFile,
-    items: &[(String, String, Option<String>)],
+    items: &[(String, ActionType, Option<String>)],
     comment: &str,
     config: &Config,
 ) -> Result<(String, Vec<ActionItem>), WriteError> {
@@ -460,7 +458,7 @@ pub fn append_action_items(
         added.push(ActionItem {
             id: format!("AI-{next}"),
             title: title.clone(),
-            kind: ActionType::parse(kind),
+            kind: Some(*kind),
             owner: None,
             due: None,
             tracker: None,

@@ -8,13 +8,33 @@
 //! and the time-to-resolve line breaks there instead of being drawn through it. Time axes
 //! step in human units (1m … 30m, 1h, 2h, 3h, 6h, 12h, 1d, 2d, 7d …), labelled in the
 //! pages' one duration format; count axes step in 1, 2, 5 × 10^k.
+//!
+//! The charts draw plain values ([`Month`], [`Summary`]): they know nothing of how the
+//! statistics are computed, so `insights::stats` depends on them and not the reverse.
 
 use std::fmt::Write;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::insights::stats::{Figure, Month};
 use crate::review::duration::duration;
+
+/// One month of incidents, as the charts draw it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Month {
+    /// `YYYY-MM`
+    pub month: String,
+    /// Incidents per severity name.
+    pub by_severity: Vec<(String, usize)>,
+    /// The month's time to resolve.
+    pub time_to_resolve: Summary,
+}
+
+/// What a chart shows of a metric: its median in seconds and how many values it rests on.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Summary {
+    pub median: Option<f64>,
+    pub n: usize,
+}
 
 const W: f64 = 640.0;
 const H: f64 = 220.0;
@@ -193,7 +213,7 @@ pub fn incidents_per_month(months: &[Month], severities: &[String]) -> String {
     }
     let totals = calendar
         .iter()
-        .map(|(_, m)| m.map_or(0, |m| m.by_severity.values().sum::<usize>()));
+        .map(|(_, m)| m.map_or(0, |m| m.by_severity.iter().map(|s| s.1).sum::<usize>()));
     let max = totals.max().unwrap_or(0) as f64;
     let (step, top) = axis(max.max(4.0), &count_steps(), 5.0);
     let plot_h = H - TOP - BOTTOM;
@@ -218,9 +238,9 @@ pub fn incidents_per_month(months: &[Month], severities: &[String]) -> String {
         let mut keys: Vec<(usize, &String, usize)> = month
             .by_severity
             .iter()
-            .map(|(k, &n)| {
+            .map(|(k, n)| {
                 let rank = severities.iter().position(|s| s == k).unwrap_or(4).min(4);
-                (rank, k, n)
+                (rank, k, *n)
             })
             .collect();
         keys.sort();
@@ -336,7 +356,7 @@ const HIST_H: f64 = 230.0;
 
 /// One histogram per metric (TTD, TTA, TTM, TTR), each an SVG of its own with a count axis,
 /// the count above every bar and every bucket labelled; the page lays them out in a grid.
-pub fn distribution(values: &[Vec<i64>; 4], figures: [&Figure; 4]) -> String {
+pub fn distribution(values: &[Vec<i64>; 4], figures: [Summary; 4]) -> String {
     let names = [
         ("TTD", "time to detect"),
         ("TTA", "time to acknowledge"),
@@ -417,13 +437,24 @@ pub fn distribution(values: &[Vec<i64>; 4], figures: [&Figure; 4]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
+
+    /// The median of `values` (as `insights::stats` computes it) and their count.
+    fn summary(mut values: Vec<i64>) -> Summary {
+        values.sort_unstable();
+        let n = values.len();
+        let median = match n {
+            0 => None,
+            _ if n % 2 == 1 => Some(values[n / 2] as f64),
+            _ => Some((values[n / 2 - 1] + values[n / 2]) as f64 / 2.0),
+        };
+        Summary { median, n }
+    }
 
     fn month(name: &str, severity: &str, n: usize, ttr: Vec<i64>) -> Month {
         Month {
             month: name.into(),
-            by_severity: BTreeMap::from([(severity.to_string(), n)]),
-            time_to_resolve: Figure::of(ttr),
+            by_severity: vec![(severity.to_string(), n)],
+            time_to_resolve: summary(ttr),
         }
     }
 
@@ -452,14 +483,14 @@ mod tests {
     /// any chart may hold a raw `<`, `>` or a `&` that does not start an entity.
     #[test]
     fn every_text_node_is_escaped() {
-        let figures = Figure::of(vec![60, 120, 4_000, 100_000]);
+        let figures = summary(vec![60, 120, 4_000, 100_000]);
         let values: [Vec<i64>; 4] = std::array::from_fn(|_| vec![60, 120, 4_000, 100_000]);
         let months = [
             month("2026-01", "S&P <1>", 1, vec![60]),
             month("2026-03", "SEV1", 2, vec![90_000]),
         ];
         for svg in [
-            distribution(&values, [&figures; 4]),
+            distribution(&values, [figures; 4]),
             incidents_per_month(&months, &["SEV1".into()]),
             ttr_trend(&months),
         ] {
@@ -476,7 +507,7 @@ mod tests {
                 }
             }
         }
-        let svg = distribution(&values, [&figures; 4]);
+        let svg = distribution(&values, [figures; 4]);
         assert!(svg.contains("<title>TTD &lt;5m: 2</title>"), "{svg}");
     }
 
@@ -537,10 +568,10 @@ mod tests {
             vec![1_000; 12],
         ];
         let f = [
-            &Figure::of(values[0].clone()),
-            &Figure::of(vec![]),
-            &Figure::of(values[2].clone()),
-            &Figure::of(values[3].clone()),
+            summary(values[0].clone()),
+            summary(vec![]),
+            summary(values[2].clone()),
+            summary(values[3].clone()),
         ];
         let svg = distribution(&values, f);
         assert_eq!(svg.matches("<svg").count(), 4);

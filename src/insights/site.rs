@@ -24,6 +24,9 @@ use crate::render::{Extras, Format, Renderer, SiteNav};
 
 const SCRIPT: &str = include_str!("../../templates/site.js");
 const CSS: &str = include_str!("../../templates/site.css");
+/// Rows per page of the index. A site of more reviews gets numbered pages (`index-2.html`
+/// …) that list them without script; its first page carries every review as data.
+pub const PAGE_ROWS: usize = 200;
 /// Marks a folder as pirt's output, so stale pages may be removed from it.
 const MARKER: &str = ".pirt-site";
 
@@ -95,15 +98,22 @@ fn file_name(id: &str, taken: &mut BTreeSet<String>) -> String {
     name
 }
 
-/// Writes `contents` unless the file already holds exactly that.
-fn write_if_changed(path: &Path, contents: &str, built: &mut Built) -> anyhow::Result<()> {
+/// Writes `contents` unless the file already holds exactly that; true when it wrote.
+fn write_if_changed(path: &Path, contents: &str) -> anyhow::Result<bool> {
     if std::fs::read(path).is_ok_and(|old| old == contents.as_bytes()) {
-        built.unchanged += 1;
-        return Ok(());
+        return Ok(false);
     }
     crate::fsutil::write_generated(path, contents.as_bytes())?;
-    built.written += 1;
-    Ok(())
+    Ok(true)
+}
+
+impl Built {
+    /// Counts pages written (true) and left as they were (false).
+    fn count(&mut self, written: &[bool]) {
+        let n = written.iter().filter(|&&w| w).count();
+        self.written += n;
+        self.unchanged += written.len() - n;
+    }
 }
 
 /// Builds the site into `out`.
@@ -177,6 +187,7 @@ pub fn build(config: &Config, out: &Path, options: &Options) -> anyhow::Result<B
         .iter()
         .map(|(k, v)| (k.clone(), format!("../{v}")))
         .collect();
+    let sub_links = std::sync::Arc::new(sub.clone());
     let sub_nav = SiteNav {
         index: "../index.html".into(),
         problems: "../problems/index.html".into(),
@@ -191,7 +202,7 @@ pub fn build(config: &Config, out: &Path, options: &Options) -> anyhow::Result<B
             .unwrap_or_default()
     };
 
-    // Review pages.
+    // Review pages, each written as soon as it is rendered (not all held, then written).
     let renderer = Renderer::new(config, Format::Html, None)?;
     let facts: Vec<crate::corpus::ReviewFacts> = corpus
         .reviews
@@ -202,32 +213,49 @@ pub fn build(config: &Config, out: &Path, options: &Options) -> anyhow::Result<B
     let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
     {
         use rayon::prelude::*;
-        let pages: Vec<anyhow::Result<String>> = reviews
+        let written: Vec<bool> = reviews
             .par_iter()
-            .map(|e| {
+            .zip(&review_pages)
+            .map(|(e, page)| {
                 let extras = Extras {
-                    links: sub.clone(),
+                    links: sub_links.clone(),
                     nav: Some(sub_nav.clone()),
                     similar: index.find(&e.review, config),
                     today: Some(today),
                 };
-                renderer.render_with(&e.review, &extras)
+                let html = renderer.render_with(&e.review, &extras)?;
+                write_if_changed(&out.join("reviews").join(page), &html)
             })
-            .collect();
-        for (html, page) in pages.into_iter().zip(&review_pages) {
-            let path = out.join("reviews").join(page);
-            write_if_changed(&path, &html?, &mut built)?;
-            wanted.insert(path);
-        }
+            .collect::<anyhow::Result<_>>()?;
+        built.count(&written);
+        wanted.extend(
+            review_pages
+                .iter()
+                .map(|page| out.join("reviews").join(page)),
+        );
     }
 
     // Problem pages and their list.
     let env = crate::render::environment(config, true);
     let generator = format!("pirt {}", env!("CARGO_PKG_VERSION"));
+    // The incidents of every problem record, in one pass over the reviews (as
+    // `Corpus::incidents_of` orders them: by start, then id).
+    let mut by_problem: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
+    for e in &corpus.reviews {
+        if let Some(problem) = e.review.problem.as_deref() {
+            by_problem.entry(problem).or_default().push(e);
+        }
+    }
+    for incidents in by_problem.values_mut() {
+        incidents.sort_by(|a, b| {
+            (a.review.started_at, &a.review.id).cmp(&(b.review.started_at, &b.review.id))
+        });
+    }
     let incident_rows = |id: &str| -> Vec<Row> {
-        corpus
-            .incidents_of(id)
+        by_problem
+            .get(id)
             .into_iter()
+            .flatten()
             .map(|e| row(e, &sub, rank(&e.review.severity), date(e)))
             .collect()
     };
@@ -257,7 +285,7 @@ pub fn build(config: &Config, out: &Path, options: &Options) -> anyhow::Result<B
                 generator => &generator,
             })?;
         let path = out.join("problems").join(page);
-        write_if_changed(&path, &html, &mut built)?;
+        built.count(&[write_if_changed(&path, &html)?]);
         wanted.insert(path);
         listed.push(minijinja::context! {
             id => &p.problem.id,
@@ -277,7 +305,7 @@ pub fn build(config: &Config, out: &Path, options: &Options) -> anyhow::Result<B
             generator => &generator,
         })?;
     let path = out.join("problems").join("index.html");
-    write_if_changed(&path, &html, &mut built)?;
+    built.count(&[write_if_changed(&path, &html)?]);
     wanted.insert(path);
 
     // Statistics.
@@ -300,7 +328,7 @@ pub fn build(config: &Config, out: &Path, options: &Options) -> anyhow::Result<B
         Some(&nav),
         corpus.skipped.len(),
     )?;
-    write_if_changed(&out.join("stats.html"), &html, &mut built)?;
+    built.count(&[write_if_changed(&out.join("stats.html"), &html)?]);
 
     // The index.
     let rows: Vec<Row> = reviews
@@ -334,21 +362,53 @@ pub fn build(config: &Config, out: &Path, options: &Options) -> anyhow::Result<B
         "sha256-{}",
         base64::engine::general_purpose::STANDARD.encode(hash)
     );
-    let html = env
-        .get_template("index.html.j2")?
-        .render(minijinja::context! {
+    // Up to PAGE_ROWS reviews: one page that holds them all, filtered by the script.
+    // More: numbered pages for reading without script, and on the first one every review
+    // as data, that the script filters, sorts and pages through.
+    let chunks: Vec<&[Row]> = if rows.len() > PAGE_ROWS {
+        rows.chunks(PAGE_ROWS).collect()
+    } else {
+        vec![&rows[..]]
+    };
+    let data = if chunks.len() > 1 {
+        Some(Value::from_safe_string(script_json(&index_data(
+            &rows, &facets,
+        ))?))
+    } else {
+        None
+    };
+    let pages: Vec<PageLink> = (1..=chunks.len())
+        .map(|n| PageLink {
+            number: n,
+            href: index_page(n),
+        })
+        .collect();
+    let template = env.get_template("index.html.j2")?;
+    for (i, chunk) in chunks.iter().enumerate() {
+        let first = i == 0;
+        let html = template.render(minijinja::context! {
             title => title,
-            reviews => Serde(&rows),
+            reviews => Serde(chunk),
+            total => rows.len(),
+            page => i + 1,
+            pages => Serde(if chunks.len() > 1 { &pages[..] } else { &[] }),
+            from => i * PAGE_ROWS + 1,
             problems => Serde(&problem_pages),
             facets => Serde(&facets),
             skipped => corpus.skipped.len(),
             drafts_left_out => built.drafts_left_out,
             drafts => rows.iter().filter(|r| r.draft).count(),
-            script => Value::from_safe_string(script.to_string()),
-            script_hash => script_hash,
+            data => if first { data.clone() } else { None },
+            script => first.then(|| Value::from_safe_string(script.to_string())),
+            script_hash => &script_hash,
             generator => &generator,
         })?;
-    write_if_changed(&out.join("index.html"), &html, &mut built)?;
+        let path = out.join(index_page(i + 1));
+        built.count(&[write_if_changed(&path, &html)?]);
+        if !first {
+            wanted.insert(path);
+        }
+    }
 
     // Pages of reviews and problems that are gone, if the last build wrote them.
     for path in previous.difference(&wanted) {
@@ -367,8 +427,114 @@ pub fn build(config: &Config, out: &Path, options: &Options) -> anyhow::Result<B
             manifest.push('\n');
         }
     }
-    write_if_changed(&marker, &manifest, &mut Built::default())?;
+    write_if_changed(&marker, &manifest)?;
     Ok(built)
+}
+
+/// The file of the `n`th page of the index (from 1).
+fn index_page(n: usize) -> String {
+    if n == 1 {
+        "index.html".into()
+    } else {
+        format!("index-{n}.html")
+    }
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    href: String,
+}
+
+/// The index's data block: the filter values, and every review as one array in the
+/// order of the pages, its filter values as positions in `values`.
+#[derive(Serialize)]
+struct IndexData<'a> {
+    page_rows: usize,
+    values: BTreeMap<&'a str, Vec<&'a str>>,
+    reviews: Vec<DataRow<'a>>,
+}
+
+/// `[date, id, href, rank, severity, [services], [tags], status, ttr seconds, ttr text,
+/// title, draft (0 or 1), problem, problem href]`, as the script reads it.
+#[derive(Serialize)]
+struct DataRow<'a>(
+    &'a str,
+    &'a str,
+    &'a str,
+    usize,
+    usize,
+    Vec<usize>,
+    Vec<usize>,
+    usize,
+    Option<i64>,
+    String,
+    &'a str,
+    u8,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+fn index_data<'a>(rows: &'a [Row], facets: &'a BTreeMap<&str, BTreeSet<String>>) -> IndexData<'a> {
+    let position: BTreeMap<&str, BTreeMap<&str, usize>> = facets
+        .iter()
+        .map(|(&key, values)| {
+            let at = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.as_str(), i))
+                .collect();
+            (key, at)
+        })
+        .collect();
+    let at = |key: &str, value: &str| position[key][value];
+    let all = |key: &str, values: &[String]| values.iter().map(|v| at(key, v)).collect();
+    IndexData {
+        page_rows: PAGE_ROWS,
+        values: facets
+            .iter()
+            .map(|(&key, values)| (key, values.iter().map(String::as_str).collect()))
+            .collect(),
+        reviews: rows
+            .iter()
+            .map(|r| {
+                DataRow(
+                    &r.date,
+                    &r.id,
+                    &r.href,
+                    r.rank,
+                    at("severity", &r.severity),
+                    all("services", &r.services),
+                    all("tags", &r.tags),
+                    at("status", &r.status),
+                    r.ttr,
+                    r.ttr.map_or("—".into(), crate::render::duration_html),
+                    &r.title,
+                    u8::from(r.draft),
+                    r.problem.as_deref(),
+                    r.problem_href.as_deref(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// JSON for a `<script type="application/json">` block. `<`, `>` and `&` are written as
+/// `\u003c`, `\u003e` and `\u0026` (they occur only inside strings, where the escapes mean
+/// the same), so no text from a review can end the element (`</script>`) or open a
+/// comment (`<!--`) in it.
+fn script_json(value: &impl Serialize) -> anyhow::Result<String> {
+    let json = serde_json::to_string(value)?;
+    let mut out = String::with_capacity(json.len() + json.len() / 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    Ok(out)
 }
 
 fn row(e: &Entry, links: &BTreeMap<String, String>, rank: usize, date: String) -> Row {

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::corpus::Entry;
+use crate::insights::charts;
 use crate::review::Review;
 
 /// How reviews are grouped.
@@ -54,6 +55,14 @@ impl Figure {
             median: Some(median),
             p90: Some(values[rank - 1] as f64),
             n,
+        }
+    }
+
+    /// What a chart shows of the figure.
+    pub fn summary(&self) -> charts::Summary {
+        charts::Summary {
+            median: self.median,
+            n: self.n,
         }
     }
 }
@@ -111,6 +120,21 @@ pub struct Month {
     pub month: String,
     pub by_severity: BTreeMap<String, usize>,
     pub time_to_resolve: Figure,
+}
+
+impl Month {
+    /// The month as the charts draw it.
+    pub fn chart(&self) -> charts::Month {
+        charts::Month {
+            month: self.month.clone(),
+            by_severity: self
+                .by_severity
+                .iter()
+                .map(|(k, &n)| (k.clone(), n))
+                .collect(),
+            time_to_resolve: self.time_to_resolve.summary(),
+        }
+    }
 }
 
 /// Everything `pirt stats` reports. `schema_version` changes when a field changes meaning.
@@ -567,7 +591,6 @@ pub fn html(
     nav: Option<&Nav>,
     skipped: usize,
 ) -> anyhow::Result<String> {
-    use crate::insights::charts;
     use minijinja::value::{Serde, Value};
     let env = crate::render::environment(config, true);
     let template = env.get_template("stats.html.j2")?;
@@ -577,10 +600,12 @@ pub fn html(
         &t.time_to_acknowledge,
         &t.time_to_mitigate,
         &t.time_to_resolve,
-    ];
+    ]
+    .map(Figure::summary);
+    let months: Vec<charts::Month> = stats.months.iter().map(Month::chart).collect();
     let charts = minijinja::context! {
-        months => Value::from_safe_string(charts::incidents_per_month(&stats.months, &stats.severities)),
-        trend => Value::from_safe_string(charts::ttr_trend(&stats.months)),
+        months => Value::from_safe_string(charts::incidents_per_month(&months, &stats.severities)),
+        trend => Value::from_safe_string(charts::ttr_trend(&months)),
         distribution => Value::from_safe_string(charts::distribution(&stats.values, figures)),
     };
     Ok(template.render(minijinja::context! {

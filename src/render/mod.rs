@@ -137,7 +137,7 @@ impl<'c> Renderer<'c> {
             lifecycle => Serde(Lifecycle::of(review, self.config.zone)),
             timezone => self.config.timezone.clone(),
             generator => format!("pirt {}", env!("CARGO_PKG_VERSION")),
-            links => Serde(&extras.links),
+            links => Value::from_dyn_object(extras.links.clone()),
             nav => Serde(&extras.nav),
             similar => Serde(&extras.similar),
         };
@@ -150,8 +150,9 @@ impl<'c> Renderer<'c> {
 /// What a page may show beyond the review itself.
 #[derive(Clone, Debug, Default)]
 pub struct Extras {
-    /// Id of a review or problem → the page's address (the site fills it).
-    pub links: std::collections::BTreeMap<String, String>,
+    /// Id of a review or problem → the page's address (the site fills it). Shared, not
+    /// copied, by every page of a site: a copy per page made the site quadratic.
+    pub links: std::sync::Arc<std::collections::BTreeMap<String, String>>,
     pub nav: Option<SiteNav>,
     pub similar: Vec<crate::corpus::similar::Similar>,
     /// The day overdue action items are judged against (`None`: none is marked).

@@ -70,8 +70,6 @@ pub struct Detection {
     pub source: Option<String>,
 }
 
-pub const DETECTION_METHODS: &[&str] = DetectionMethod::NAMES;
-
 /// Error-budget use of one SLO.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[schemars(transform = unknown_keys_are_warnings)]
@@ -108,15 +106,13 @@ named_enum! {
 }
 deserialize_by_name!(EntryKind, "kind");
 
-pub const ENTRY_KINDS: &[&str] = EntryKind::NAMES;
-
 /// A timeline kind as written by a person (`Mitigation`), checked and lower-cased.
 pub fn entry_kind(kind: &str) -> Result<EntryKind, String> {
     let kind = kind.trim().to_ascii_lowercase();
     EntryKind::parse(&kind).ok_or_else(|| {
         format!(
             "unknown kind `{kind}`; use one of: {}",
-            ENTRY_KINDS.join(", ")
+            EntryKind::NAMES.join(", ")
         )
     })
 }
@@ -162,8 +158,6 @@ impl ActionStatus {
         matches!(self, ActionStatus::Open | ActionStatus::InProgress)
     }
 }
-
-pub const ACTION_TYPES: &[&str] = ActionType::NAMES;
 pub const ACTION_STATUSES: &[&str] = ActionStatus::NAMES;
 
 /// A follow-up the team commits to.

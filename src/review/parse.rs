@@ -432,7 +432,7 @@ impl<'a> Reader<'a> {
         let mut extra = BTreeMap::new();
         self.unknown_keys(node, &["method", "source"], "detection.", &mut extra);
         let method = self
-            .choice(node, "method", DETECTION_METHODS)
+            .choice(node, "method", DetectionMethod::NAMES)
             .and_then(|m| DetectionMethod::parse(&m));
         let source = self.string(node, "source");
         Some(Detection { method, source })
@@ -496,7 +496,7 @@ impl<'a> Reader<'a> {
                 }
             };
             let kind = self
-                .choice(item, "kind", ENTRY_KINDS)
+                .choice(item, "kind", EntryKind::NAMES)
                 .and_then(|k| EntryKind::parse(&k));
             let text = self.required_string(item, "text");
             self.positions.timeline.push(EntryAt {
@@ -537,7 +537,7 @@ impl<'a> Reader<'a> {
             let id = self.required_string(item, "id");
             let title = self.required_string(item, "title");
             let kind = self
-                .choice(item, "type", ACTION_TYPES)
+                .choice(item, "type", ActionType::NAMES)
                 .and_then(|k| ActionType::parse(&k));
             let owner = self.string(item, "owner");
             let tracker = self.string(item, "tracker");

@@ -11,9 +11,7 @@ use crate::config::Config;
 use crate::env::Clock;
 use crate::review::edit::format_timestamp;
 use crate::review::time::{Timestamp, show, since_start};
-use crate::review::{
-    DETECTION_METHODS, DetectionMethod, ENTRY_KINDS, EntryKind, Review, TimelineEntry, entry_kind,
-};
+use crate::review::{DetectionMethod, EntryKind, Review, TimelineEntry, entry_kind};
 use crate::scaffold::{
     AnswerClock, Given, clean_list, detection, impact, lifecycle_rows, lifecycle_window,
 };
@@ -263,12 +261,12 @@ impl<'a> Rules<'a> {
             }
             Step::Ask(Detection) if !text.is_empty() => {
                 let lower = text.to_ascii_lowercase();
-                if DETECTION_METHODS.contains(&lower.as_str()) {
+                if DetectionMethod::parse(&lower).is_some() {
                     Ok(None)
                 } else {
                     Err(format!(
                         "no match for `{text}`; one of: {} (enter to skip)",
-                        DETECTION_METHODS.join(", ")
+                        DetectionMethod::NAMES.join(", ")
                     ))
                 }
             }
@@ -292,9 +290,12 @@ impl<'a> Rules<'a> {
             Step::EntryText(_) if text.is_empty() => Err("describe the event".into()),
             Step::EntryText(_) => Ok(None),
             Step::EntryKind(_) if text.is_empty() => Ok(None),
-            Step::EntryKind(_) => entry_kind(text)
-                .map(|_| None)
-                .map_err(|_| format!("no match for `{text}`; one of: {}", ENTRY_KINDS.join(", "))),
+            Step::EntryKind(_) => entry_kind(text).map(|_| None).map_err(|_| {
+                format!(
+                    "no match for `{text}`; one of: {}",
+                    EntryKind::NAMES.join(", ")
+                )
+            }),
             Step::Summary => Ok(None),
         }
     }
@@ -686,7 +687,7 @@ impl<'a> Wizard<'a> {
                     Detected | Acknowledged | Mitigated | Resolved => time_help(true),
                     Detection => format!(
                         "{} (enter to skip); Tab completes; {back}",
-                        DETECTION_METHODS.join(", ")
+                        DetectionMethod::NAMES.join(", ")
                     ),
                     DetectionSource => {
                         format!("the alert's name, the ticket, who noticed (enter to skip); {back}")
@@ -708,7 +709,10 @@ impl<'a> Wizard<'a> {
                         .flat_map(|s| std::iter::once(s.id.clone()).chain(s.aliases.clone()))
                         .collect(),
                     Services => self.known_services.clone(),
-                    Detection => DETECTION_METHODS.iter().map(|s| s.to_string()).collect(),
+                    Detection => DetectionMethod::NAMES
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect(),
                     _ => Vec::new(),
                 };
                 (
@@ -741,9 +745,9 @@ impl<'a> Wizard<'a> {
                 "Kind:".into(),
                 format!(
                     "{} (enter for note); Tab completes; {back}",
-                    ENTRY_KINDS.join(", ")
+                    EntryKind::NAMES.join(", ")
                 ),
-                ENTRY_KINDS.iter().map(|s| s.to_string()).collect(),
+                EntryKind::NAMES.iter().map(|s| s.to_string()).collect(),
                 draft.entries[n].kind.clone(),
             ),
             Step::Summary => unreachable!("the summary has its own question"),

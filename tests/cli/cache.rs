@@ -22,6 +22,7 @@ fn repo() -> tempfile::TempDir {
         for entry in std::fs::read_dir(dir.path().join(folder)).unwrap() {
             set_mtime(&entry.unwrap().path(), 3600);
         }
+        set_mtime(&dir.path().join(folder), 3600);
     }
     dir
 }
@@ -29,7 +30,8 @@ fn repo() -> tempfile::TempDir {
 fn set_mtime(path: &Path, seconds_ago: u64) {
     let when = SystemTime::now() - Duration::from_secs(seconds_ago);
     std::fs::File::options()
-        .write(true)
+        .write(!path.is_dir())
+        .read(path.is_dir())
         .open(path)
         .unwrap()
         .set_modified(when)
@@ -343,5 +345,95 @@ fn two_processes_building_the_index_at_once_both_succeed() {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    }
+}
+
+#[test]
+fn facts_survive_a_command_that_saves_the_index_without_reading_them() {
+    let dir = repo();
+    let render = |extra: &[&str]| {
+        run(
+            dir.path(),
+            &[extra, &["render", LATER, "--format", "md"]].concat(),
+        )
+    };
+    ran(&render(&[]));
+    // check reads ids only; a changed file makes it save the index, facts copied over.
+    let other = dir
+        .path()
+        .join("postmortems/2026-01-20-checkout-latency.md");
+    let before = std::fs::read_to_string(&other).unwrap();
+    std::fs::write(
+        &other,
+        before.replace("Checkout latency", "Checkout slowness"),
+    )
+    .unwrap();
+    set_mtime(&other, 600);
+    ran(&run(dir.path(), &["check", REVIEW]));
+    let warm = run(dir.path(), &["-v", "render", LATER, "--format", "md"]);
+    // Only the changed file is parsed again for its facts.
+    assert!(
+        text(&warm.stderr).contains("corpus index: read 1 of 6 files"),
+        "{}",
+        text(&warm.stderr)
+    );
+    assert_eq!(text(&warm.stdout), text(&render(&["--no-cache"]).stdout));
+    assert!(text(&warm.stdout).contains("Checkout slowness"));
+}
+
+/// How many files `pirt check` now sees, as the index stored them.
+fn indexed(dir: &Path) -> String {
+    ran(&run(dir, &["check", REVIEW]));
+    let shown = text(&run(dir, &["cache"]).stdout);
+    shown.split(" of ").nth(1).unwrap_or_default().to_string()
+}
+
+#[test]
+fn the_stored_list_of_files_follows_new_files_and_ignore_rules() {
+    let dir = repo();
+    assert!(indexed(dir.path()).starts_with("6 files"));
+    // The folders are old: the next run trusts the list without walking; a new file
+    // changes its folder's time.
+    let record = dir.path().join("problems/PRB-0003-queues.md");
+    std::fs::write(&record, "---\nid: PRB-0003\ntitle: Queues\n---\n").unwrap();
+    assert!(indexed(dir.path()).starts_with("7 files"));
+    set_mtime(&dir.path().join("problems"), 1200);
+    set_mtime(&record, 1200);
+    let ignore = dir.path().join(".gitignore");
+    std::fs::write(&ignore, "# nothing yet\n").unwrap();
+    set_mtime(&ignore, 1200);
+    assert!(indexed(dir.path()).starts_with("7 files"));
+    let warm = run(dir.path(), &["-v", "check", REVIEW]);
+    assert!(
+        !text(&warm.stderr).contains("corpus index"),
+        "{}",
+        text(&warm.stderr)
+    );
+    // An ignore rule edited in place changes no folder's time.
+    std::fs::write(&ignore, "problems/PRB-0003-queues.md\n").unwrap();
+    assert!(indexed(dir.path()).starts_with("6 files"));
+}
+
+/// A reviews folder that is a symbolic link, and a file checked by its real path (as an
+/// editor or a hook that resolves links names it): the file is not a duplicate of itself.
+#[cfg(unix)]
+#[test]
+fn a_file_named_through_its_real_path_is_not_its_own_duplicate() {
+    let dir = repo();
+    let real = tempfile::tempdir().unwrap();
+    let folder = real.path().join("postmortems");
+    std::fs::rename(dir.path().join("postmortems"), &folder).unwrap();
+    std::os::unix::fs::symlink(&folder, dir.path().join("postmortems")).unwrap();
+    let through_link = run(dir.path(), &["check", REVIEW]);
+    let file = real.path().join(REVIEW);
+    for cache in [&[][..], &["--no-cache"]] {
+        let args = [cache, &["check", file.to_str().unwrap()]].concat();
+        let out = run(dir.path(), &args);
+        assert!(
+            !text(&out.stdout).contains("duplicate-id"),
+            "{args:?}: {}",
+            text(&out.stdout)
+        );
+        assert_eq!(out.status.code(), through_link.status.code(), "{args:?}");
     }
 }

@@ -505,3 +505,118 @@ fn the_stats_page_histograms_and_figures() {
         "{cards}"
     );
 }
+
+/// Issue 14: at scale the index is pages of `PAGE_ROWS` (200) rows that read without
+/// script (index.html, index-2.html …), and the first page carries every review as JSON
+/// for the script. A title that tries to end the data block stays a string in it.
+#[test]
+fn a_site_of_2500_reviews_has_numbered_pages_and_an_inert_data_block() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixtures().join("insights/pirt.toml"),
+        dir.path().join("pirt.toml"),
+    )
+    .unwrap();
+    let reviews = dir.path().join("postmortems");
+    std::fs::create_dir_all(&reviews).unwrap();
+    let hostile = "</script><img src=x onerror=alert(1)> <!-- & </SCRIPT >";
+    for i in 0..2500 {
+        // The hostile title is the newest review: on the first page, made by the script.
+        let (title, year) = if i == 1234 {
+            (format!("'{hostile}'"), 2026)
+        } else {
+            (format!("Incident {i}"), 2025)
+        };
+        let (day, hour) = (i % 28 + 1, i % 24);
+        std::fs::write(
+            reviews.join(format!("r{i:04}.md")),
+            format!(
+                "---\nid: PIR-{i:04}\ntitle: {title}\nstatus: published\nseverity: SEV{}\nservices: [svc-{}]\ntags: [t{}]\nstarted_at: {year}-{:02}-{day:02}T{hour:02}:00:00Z\nresolved_at: {year}-{:02}-{day:02}T{hour:02}:30:00Z\n---\n## Summary\nS.\n",
+                i % 4 + 1,
+                i % 7,
+                i % 3,
+                i % 12 + 1,
+                i % 12 + 1,
+            ),
+        )
+        .unwrap();
+    }
+    ok(&run(dir.path(), &["site", "public", "-q"]));
+    let site = dir.path().join("public");
+    // tests/xss-in-chromium.sh opens these pages in a real browser.
+    if let Some(keep) = std::env::var_os("PIRT_XSS_KEEP") {
+        crate::copy_dir(&site, &Path::new(&keep).join("paged-site"));
+    }
+    let index = read(&site.join("index.html"));
+    // The first page: 200 rows, links to the 13 pages, the data block, pirt's script.
+    assert_eq!(index.matches("<tr data-date=").count(), 200);
+    for n in 2..=13 {
+        assert!(
+            index.contains(&format!("<a href=\"index-{n}.html\">{n}</a>")),
+            "{n}"
+        );
+    }
+    assert!(index.contains("Reviews 1–200 of 2500, newest first."));
+    assert!(index.contains("2500 post-incident reviews"));
+    assert_eq!(index.matches("<script>").count(), 1);
+    assert!(index.contains("script-src 'sha256-"));
+    let open = "<script type=\"application/json\" id=\"review-data\">";
+    let start = index.find(open).expect("a data block") + open.len();
+    let block = &index[start..start + index[start..].find("</script>").unwrap()];
+    assert!(
+        !block.contains(['<', '>', '&']),
+        "raw markup in the data block"
+    );
+    let data: serde_json::Value = serde_json::from_str(block).unwrap();
+    assert_eq!(data["page_rows"], 200);
+    let rows = data["reviews"].as_array().unwrap();
+    assert_eq!(rows.len(), 2500);
+    let row = &rows[0];
+    assert_eq!(row[1], "PIR-1234");
+    assert_eq!(row[10], hostile, "the title comes back whole");
+    assert_eq!(row[2], "reviews/PIR-1234.html");
+    assert_eq!(row[9], "30m");
+    // The other pages: the rest of the rows, newest first, no script at all.
+    let mut ids = Vec::new();
+    for n in 1..=13 {
+        let name = if n == 1 {
+            "index.html".to_string()
+        } else {
+            format!("index-{n}.html")
+        };
+        let page = read(&site.join(&name));
+        let rows = page.matches("<tr data-date=").count();
+        assert_eq!(rows, if n == 13 { 100 } else { 200 }, "{name}");
+        if n > 1 {
+            assert!(!page.contains("<script"), "{name}");
+            assert!(page.contains("script-src 'none'"), "{name}");
+            assert!(page.contains("<a href=\"index.html\">1</a>"), "{name}");
+        }
+        assert!(
+            page.contains(&format!("aria-current=\"page\">{n}</a>")),
+            "{name}"
+        );
+        assert!(!page.contains("<img src=x") && !page.contains("</script><img"));
+        ids.extend(
+            page.split("data-id=\"")
+                .skip(1)
+                .map(|r| r[..r.find('"').unwrap()].to_string()),
+        );
+    }
+    let order: Vec<&str> = rows.iter().map(|r| r[1].as_str().unwrap()).collect();
+    assert_eq!(
+        ids, order,
+        "the pages list the data block's reviews in its order"
+    );
+    assert!(!site.join("index-14.html").exists());
+
+    // Down to one page: the numbered pages go, and the data block with them.
+    for i in 150..2500 {
+        std::fs::remove_file(reviews.join(format!("r{i:04}.md"))).unwrap();
+    }
+    ok(&run(dir.path(), &["site", "public", "-q"]));
+    let index = read(&site.join("index.html"));
+    assert_eq!(index.matches("<tr data-date=").count(), 150);
+    assert!(!index.contains("id=\"review-data\"") && !index.contains("class=\"pages\""));
+    assert!(!site.join("index-2.html").exists());
+}

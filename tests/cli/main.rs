@@ -8,6 +8,7 @@ mod gate;
 mod hardening;
 mod init;
 mod insights;
+mod layers;
 mod man;
 mod new;
 mod pipes;
