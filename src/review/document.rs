@@ -130,41 +130,45 @@ impl Section {
 /// blank.
 pub fn sections(body: &str, first_line: usize) -> Vec<Section> {
     let mut out: Vec<Section> = Vec::new();
-    let mut current = Section {
-        heading: String::new(),
-        text: String::new(),
-        line: first_line,
-        span: 0..0,
-    };
+    // The open section's heading, line and span; its text is the span of the body, copied
+    // once when the section ends.
+    let mut heading: Option<&str> = None;
+    let mut line = first_line;
+    let mut span: Option<std::ops::Range<usize>> = None;
+    // Where the open section's text starts: after its heading line.
+    let mut opened_at = 0;
+    // An empty section's span is empty, where its text would start (`at`).
+    let mut close =
+        |heading: Option<&str>, line: usize, span: Option<std::ops::Range<usize>>, at: usize| {
+            let text = span.as_ref().map_or("", |s| &body[s.clone()]);
+            if heading.is_some_and(|h| !h.is_empty()) || !text.trim().is_empty() {
+                out.push(Section {
+                    heading: heading.unwrap_or("").to_string(),
+                    text: text.to_string(),
+                    line,
+                    span: span.unwrap_or(at..at),
+                });
+            }
+        };
     let mut fences = crate::fence::Fences::default();
     let mut offset = 0;
     for (i, raw) in body.split_inclusive('\n').enumerate() {
         let line_start = offset;
         offset += raw.len();
-        let line = raw.trim_end_matches(['\n', '\r']);
-        if fences.is_text(line)
-            && let Some(heading) = line.strip_prefix("## ")
+        let text_line = raw.trim_end_matches(['\n', '\r']);
+        if fences.is_text(text_line)
+            && let Some(title) = text_line.strip_prefix("## ")
         {
-            if !current.heading.is_empty() || !current.text.trim().is_empty() {
-                out.push(current);
-            }
-            current = Section {
-                heading: heading.trim().trim_end_matches('#').trim().to_string(),
-                text: String::new(),
-                line: first_line + i,
-                span: offset..offset,
-            };
+            close(heading, line, span.take(), opened_at);
+            heading = Some(title.trim().trim_end_matches('#').trim());
+            line = first_line + i;
+            opened_at = offset;
             continue;
         }
-        if current.text.is_empty() {
-            current.span.start = line_start;
-        }
-        current.text.push_str(raw);
-        current.span.end = offset;
+        let start = span.as_ref().map_or(line_start, |s| s.start);
+        span = Some(start..offset);
     }
-    if !current.heading.is_empty() || !current.text.trim().is_empty() {
-        out.push(current);
-    }
+    close(heading, line, span, opened_at);
     out
 }
 
@@ -199,6 +203,75 @@ pub fn strip_guides(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first release's splitter, line by line into growing strings: the reference.
+    fn sections_reference(body: &str, first_line: usize) -> Vec<Section> {
+        let mut out: Vec<Section> = Vec::new();
+        let mut current = Section {
+            heading: String::new(),
+            text: String::new(),
+            line: first_line,
+            span: 0..0,
+        };
+        let mut fences = crate::fence::Fences::default();
+        let mut offset = 0;
+        for (i, raw) in body.split_inclusive('\n').enumerate() {
+            let line_start = offset;
+            offset += raw.len();
+            let line = raw.trim_end_matches(['\n', '\r']);
+            if fences.is_text(line)
+                && let Some(heading) = line.strip_prefix("## ")
+            {
+                if !current.heading.is_empty() || !current.text.trim().is_empty() {
+                    out.push(current);
+                }
+                current = Section {
+                    heading: heading.trim().trim_end_matches('#').trim().to_string(),
+                    text: String::new(),
+                    line: first_line + i,
+                    span: offset..offset,
+                };
+                continue;
+            }
+            if current.text.is_empty() {
+                current.span.start = line_start;
+            }
+            current.text.push_str(raw);
+            current.span.end = offset;
+        }
+        if !current.heading.is_empty() || !current.text.trim().is_empty() {
+            out.push(current);
+        }
+        out
+    }
+
+    #[test]
+    fn sections_are_those_of_the_line_by_line_splitter() {
+        let mut bodies: Vec<String> = [
+            "",
+            "\n",
+            "text before\n## A\nx\n",
+            "## A\n## B\n\n## C\ntext",
+            "## A\r\nx\r\n## B ##\r\n",
+            "##  \n## \nx\n",
+            "  \n\n## A\n```\n## not\n```\n~~~\n## no\n~~~\n## B\n",
+            "## A\n<!-- guide: g -->\n\n## B\nlast line without end",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        for entry in std::fs::read_dir(root).unwrap().flatten() {
+            if let Ok(text) = std::fs::read_to_string(entry.path())
+                && let Ok(layout) = split(&text)
+            {
+                bodies.push(text[layout.body_start..].to_string());
+            }
+        }
+        for body in &bodies {
+            assert_eq!(sections(body, 7), sections_reference(body, 7), "{body:?}");
+        }
+    }
 
     #[test]
     fn splits_front_matter_with_bom_and_crlf() {
