@@ -11,6 +11,7 @@ use anyhow::{Context, bail};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
+use crate::review::EntryKind;
 use crate::rule_id::RuleId;
 
 /// The commented config `pirt init` writes. A test keeps it equal to `Config::default()`.
@@ -29,6 +30,7 @@ pub struct Config {
     pub check: CheckConfig,
     pub llm: LlmConfig,
     pub stats: StatsConfig,
+    pub import: ImportConfig,
     #[serde(skip)]
     pub zone: Tz,
     /// The folder the config lives in (the working directory when there is none).
@@ -139,6 +141,36 @@ impl Default for LlmConfig {
             structured_output: "json_schema".into(),
             max_tokens: 1024,
             redact: RedactConfig::default(),
+        }
+    }
+}
+
+/// `[import]`: how `pirt timeline import` reads the exports of other systems.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImportConfig {
+    pub slack: SlackImport,
+}
+
+/// `[import.slack]`: which messages of a Slack export become timeline entries.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlackImport {
+    /// Messages carrying one of these reactions are taken, besides the pinned ones.
+    pub reactions: Vec<String>,
+    /// With `--all`, bot messages too.
+    pub include_bots: bool,
+    /// A reaction name or a message's leading word → the kind of its entry
+    /// (`"rotating_light" = "detection"`, `"rollback" = "mitigation"`); `note` otherwise.
+    pub kinds: BTreeMap<String, EntryKind>,
+}
+
+impl Default for SlackImport {
+    fn default() -> Self {
+        SlackImport {
+            reactions: vec!["pushpin".to_string()],
+            include_bots: false,
+            kinds: BTreeMap::new(),
         }
     }
 }
@@ -355,6 +387,7 @@ impl Default for Config {
             check: CheckConfig::default(),
             llm: LlmConfig::default(),
             stats: StatsConfig::default(),
+            import: ImportConfig::default(),
             severity: Scale(vec![
                 level(
                     "SEV1",

@@ -203,6 +203,7 @@ pub fn parse_event(event: &str, clock: &mut AnswerClock) -> Result<TimelineEntry
         at,
         kind,
         text: text.to_string(),
+        source: None,
     })
 }
 

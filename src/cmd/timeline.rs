@@ -40,6 +40,7 @@ pub fn add(
         at,
         kind,
         text: text.to_string(),
+        source: None,
     };
     write_entries(config, &file, std::slice::from_ref(&entry))?;
     out.note(format!(

@@ -91,12 +91,16 @@ pub(crate) fn newline_of(text: &str) -> &'static str {
 }
 
 fn entry_text(entry: &TimelineEntry, indent: &str, nl: &str) -> String {
-    format!(
+    let mut out = format!(
         "{indent}- at: {}{nl}{indent}  kind: {}{nl}{indent}  text: {}{nl}",
         format_timestamp(&entry.at),
         yaml_scalar(entry.kind.as_str()),
         yaml_scalar(&entry.text)
-    )
+    );
+    if let Some(source) = &entry.source {
+        out.push_str(&format!("{indent}  source: {}{nl}", yaml_scalar(source)));
+    }
+    out
 }
 
 /// Inserts timeline entries in time order. `root` and `layout` come from parsing `text`;
@@ -387,13 +391,13 @@ fn refuse_lossy_flow_rewrite(
         let other_key = items.iter().any(|item| match &item.value {
             Value::Map(entries) => entries
                 .iter()
-                .any(|(k, _)| !["at", "kind", "text"].contains(&k.name.as_str())),
+                .any(|(k, _)| !["at", "kind", "text", "source"].contains(&k.name.as_str())),
             _ => false,
         });
         if other_key {
             return Err(EditError::FlowList {
                 line,
-                why: "whose entries hold keys other than at, kind and text",
+                why: "whose entries hold keys other than at, kind, text and source",
             });
         }
     }
@@ -432,6 +436,7 @@ pub fn add_timeline_entries(
             e.at.offset().local_minus_utc(),
             e.kind,
             e.text.clone(),
+            e.source.clone(),
         )
     };
     let mut expected: Vec<_> = parsed
@@ -566,6 +571,7 @@ mod tests {
             at: parse_rfc3339(at).unwrap(),
             kind: crate::review::EntryKind::Note,
             text: text.into(),
+            source: None,
         }
     }
 
@@ -747,7 +753,7 @@ mod tests {
         let err = add(&other_key).unwrap_err();
         assert!(
             err.to_string()
-                .contains("keys other than at, kind and text"),
+                .contains("keys other than at, kind, text and source"),
             "{err}"
         );
         // A comment after the closing bracket is kept; a plain flow list is rewritten.

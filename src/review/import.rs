@@ -1,5 +1,5 @@
-//! Timeline entries from other tools: CSV (`time,text[,kind]`) or JSON lines
-//! (`{"time": ..., "text": ..., "kind": ...}`).
+//! Timeline entries from other tools: CSV (`time,text[,kind[,source]]`) or JSON lines
+//! (`{"time": ..., "text": ..., "kind": ..., "source": ...}`).
 
 use std::path::Path;
 
@@ -13,6 +13,7 @@ pub struct Row {
     pub time: String,
     pub text: String,
     pub kind: Option<String>,
+    pub source: Option<String>,
 }
 
 /// Reads the rows of `source` (the text of `path`); the format follows the extension
@@ -62,6 +63,7 @@ pub fn entries(
                     at,
                     kind,
                     text: text.to_string(),
+                    source: row.source.filter(|s| !s.trim().is_empty()),
                 },
                 typed: row.time,
             })
@@ -77,6 +79,7 @@ fn json_rows(path: &Path, source: &str) -> Result<Vec<Row>, String> {
         time: String,
         text: String,
         kind: Option<String>,
+        source: Option<String>,
     }
     let mut rows = Vec::new();
     for (i, line) in source.lines().enumerate() {
@@ -90,12 +93,14 @@ fn json_rows(path: &Path, source: &str) -> Result<Vec<Row>, String> {
             time: parsed.time,
             text: parsed.text,
             kind: parsed.kind,
+            source: parsed.source,
         });
     }
     Ok(rows)
 }
 
-/// CSV with columns time,text[,kind]; a header row (`time,text,kind`) is optional.
+/// CSV with columns time,text[,kind[,source]]; a header row (`time,text,kind,source`) is
+/// optional.
 fn csv_rows(path: &Path, source: &str) -> Result<Vec<Row>, String> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -115,17 +120,19 @@ fn csv_rows(path: &Path, source: &str) -> Result<Vec<Row>, String> {
         }
         if record.len() < 2 {
             return Err(format!(
-                "{}:{line}: expected `time,text[,kind]`, found {} column(s)",
+                "{}:{line}: expected `time,text[,kind[,source]]`, found {} column(s)",
                 path.display(),
                 record.len()
             ));
         }
         let kind = Some(field(2)).filter(|k| !k.is_empty());
+        let source = Some(field(3)).filter(|s| !s.is_empty());
         rows.push(Row {
             line,
             time: field(0),
             text: field(1),
             kind,
+            source,
         });
     }
     Ok(rows)
@@ -164,6 +171,10 @@ mod tests {
         assert_eq!(entries[1].entry.kind, "note");
         let no_header = rows(path, "14:30,x\n").unwrap();
         assert_eq!(no_header.len(), 1);
+        let sourced = rows(path, "14:30,x,note,slack:C1/1.2\n14:31,y,,\n").unwrap();
+        let sourced = super::entries(path, sourced, &mut clock()).unwrap();
+        assert_eq!(sourced[0].entry.source.as_deref(), Some("slack:C1/1.2"));
+        assert_eq!(sourced[1].entry.source, None);
     }
 
     #[test]
@@ -172,6 +183,12 @@ mod tests {
         let ok = rows(path, "{\"at\": \"14:20\", \"text\": \"Channel opened\"}\n\n{\"time\": \"14:25\", \"text\": \"x\", \"kind\": \"diagnosis\"}\n").unwrap();
         assert_eq!(ok.len(), 2);
         assert_eq!(ok[1].line, 3);
+        let sourced = rows(
+            path,
+            "{\"at\": \"14:20\", \"text\": \"x\", \"source\": \"https://x.test/1\"}",
+        )
+        .unwrap();
+        assert_eq!(sourced[0].source.as_deref(), Some("https://x.test/1"));
         let err = rows(path, "{\"time\": \"14:20\"}\n").unwrap_err();
         assert!(err.starts_with("e.jsonl:1:"), "{err}");
         let bad_kind = entries(
@@ -190,7 +207,7 @@ mod tests {
         );
         let short = rows(Path::new("e.csv"), "14:00\n").unwrap_err();
         assert!(
-            short.contains("e.csv:1: expected `time,text[,kind]`"),
+            short.contains("e.csv:1: expected `time,text[,kind[,source]]`"),
             "{short}"
         );
     }

@@ -126,6 +126,11 @@ pub struct TimelineEntry {
     #[schemars(with = "Option<EntryKind>")]
     pub kind: EntryKind,
     pub text: String,
+    /// The evidence the entry rests on (SPEC §7.1): a URL or a scheme-prefixed id such as
+    /// `slack:C07INC4812/1763647752.000200`; imports skip an entry whose source is already
+    /// in the timeline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 named_enum! {

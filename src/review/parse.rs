@@ -487,7 +487,12 @@ impl<'a> Reader<'a> {
                 );
                 continue;
             }
-            self.unknown_keys(item, &["at", "kind", "text"], "timeline.", &mut extra);
+            self.unknown_keys(
+                item,
+                &["at", "kind", "text", "source"],
+                "timeline.",
+                &mut extra,
+            );
             let at = match item.get("at") {
                 Some(node) => self.timestamp_of(node, "at"),
                 None => {
@@ -499,6 +504,7 @@ impl<'a> Reader<'a> {
                 .choice(item, "kind", EntryKind::NAMES)
                 .and_then(|k| EntryKind::parse(&k));
             let text = self.required_string(item, "text");
+            let source = self.string(item, "source").filter(|s| !s.trim().is_empty());
             self.positions.timeline.push(EntryAt {
                 at: at
                     .zip(item.get("at").filter(|n| n.as_str().is_some()))
@@ -511,7 +517,12 @@ impl<'a> Reader<'a> {
             });
             if let (Some(at), Some(text)) = (at, text) {
                 let kind = kind.unwrap_or_default();
-                out.push(TimelineEntry { at, kind, text });
+                out.push(TimelineEntry {
+                    at,
+                    kind,
+                    text,
+                    source,
+                });
             }
         }
         out

@@ -387,6 +387,7 @@ impl<'a> Rules<'a> {
                 at,
                 kind,
                 text: entry.text.trim().to_string(),
+                source: None,
             });
         }
         answers.timeline.sort_by_key(|e| e.at);

@@ -18,6 +18,7 @@ const FLOORS: &[(&str, u32)] = &[
     ("check", 7),
     ("assets", 6),
     ("corpus", 6),
+    ("sources", 6),
     ("redact", 6),
     ("schema", 6),
     ("llm", 6),
