@@ -241,12 +241,18 @@ pub(super) fn check(
     held: Option<(&Path, &str)>,
 ) -> Vec<Diagnostic> {
     let path_of = |i: usize| paths[kept.files[i].path as usize].as_path();
+    // The ids the checked files hold or name: only the files holding them are asked about
+    // on disk (an index opened with `Need::IdsOnDemand`).
+    let wanted: HashSet<&str> = (0..kept.files.len())
+        .flat_map(|i| kept.refs(i).map(|(id, _)| id))
+        .collect();
+    let fetched = others.map(|index| index.ids_for(|id| wanted.contains(id)));
     let mut holders = Holders {
         kept,
         paths,
         others: Vec::new(),
     };
-    if let Some(index) = others {
+    if let Some(fetched) = &fetched {
         // The checked files count as they are now, not as the index last saw them.
         let checked_paths = || (0..kept.files.len()).map(path_of);
         let checked: HashSet<PathBuf> = checked_paths().map(absolute).collect();
@@ -267,8 +273,9 @@ pub(super) fn check(
                 || (checked_ids.contains(id)
                     && path.canonicalize().is_ok_and(|p| real.contains(&p)))
         };
-        holders.others = index
-            .ids()
+        holders.others = fetched
+            .iter()
+            .map(|(kind, id, path)| (*kind, id.as_ref(), *path))
             .filter(|(_, id, path)| !itself(id, path))
             .collect();
     }
@@ -341,6 +348,15 @@ pub(super) fn check(
                 hint,
             );
         }
+    }
+    // A reference found nowhere may name a file whose id changed without its folder
+    // changing (an edit in place): judged again with every file asked about.
+    if let Some(index) = others
+        && index.on_demand()
+        && out.iter().any(|d| d.rule == RuleId::DanglingReference)
+    {
+        let every = Index::open(config, crate::corpus::Need::Ids);
+        return check(config, paths, kept, Some(&every), held);
     }
     out
 }

@@ -107,7 +107,7 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
 
 /// The corpus index the cross-file rules check a subset (or standard input) against.
 fn open_index(config: &Config, out: &Output) -> Index {
-    let index = Index::open(config, Need::Ids);
+    let index = Index::open(config, Need::IdsOnDemand);
     super::cache::print_notes(&index, out);
     index
 }

@@ -19,6 +19,7 @@
 //! - Never an error: an index that cannot be read is rebuilt (with a note), and one that
 //!   cannot be written (read-only checkout) is not kept (a note with `-v` only).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
 use std::ops::Range;
@@ -49,6 +50,11 @@ pub const SETTLE: Duration = Duration::from_secs(2);
 pub enum Need {
     /// The `id:` line (read from the head of a changed file).
     Ids,
+    /// As `Ids`, but while no folder changed, a file's stored id is taken without asking
+    /// the disk about the file; [`Index::ids_for`] then asks only about the files holding
+    /// the ids a check is about. What `check` of a few files needs: it does not look at
+    /// every file of the repository (10,000 `statx` calls were most of its time).
+    IdsOnDemand,
     /// The facts of [`ReviewFacts`] and [`ProblemFacts`] (a changed file is parsed).
     Facts,
 }
@@ -122,6 +128,8 @@ struct Entry {
     mtime: i128,
     settled: bool,
     facts: Slot,
+    /// Size and time compared with the disk in this run (not so for `Need::IdsOnDemand`).
+    verified: bool,
 }
 
 #[derive(Debug)]
@@ -279,6 +287,36 @@ impl Index {
         self.entries
             .iter()
             .filter_map(|e| Some((e.kind, e.id.as_deref()?, e.path.as_path())))
+    }
+
+    /// As [`Index::ids`], with the files whose stored id is `wanted` asked about on disk
+    /// first (opened with `Need::IdsOnDemand`): a changed one is read again, a gone one
+    /// left out. The other files count with their stored ids.
+    pub fn ids_for(&self, wanted: impl Fn(&str) -> bool) -> Vec<(Kind, Cow<'_, str>, &Path)> {
+        self.entries
+            .iter()
+            .filter_map(|e| {
+                let id = e.id.as_deref()?;
+                let path = e.path.as_path();
+                if e.verified || !wanted(id) {
+                    return Some((e.kind, Cow::Borrowed(id), path));
+                }
+                let meta = std::fs::metadata(path).ok()?;
+                let mtime = meta.modified().map_or(i128::MIN, nanos);
+                if meta.len() == e.size && mtime == e.mtime {
+                    Some((e.kind, Cow::Borrowed(id), path))
+                } else {
+                    Some((e.kind, Cow::Owned(read_id(path)?), path))
+                }
+            })
+            .collect()
+    }
+
+    /// Whether some stored ids were taken without asking the disk (`Need::IdsOnDemand`):
+    /// a finding that rests on an id being absent is then judged again with every file
+    /// asked about.
+    pub fn on_demand(&self) -> bool {
+        self.entries.iter().any(|e| !e.verified)
     }
 
     /// The reviews that could be parsed far enough to have facts (with `Need::Facts`),
@@ -706,7 +744,7 @@ fn opened(path: &Path, need: Need, notes: &mut Vec<Note>) -> (Option<Source>, Ve
             return (None, Vec::new());
         }
     };
-    if need == Need::Ids {
+    if need != Need::Facts {
         return (Some(source), Vec::new());
     }
     match source.facts() {
@@ -781,13 +819,39 @@ fn refresh(
         if problem { Kind::Problem } else { Kind::Review }
     };
     let old = previous(&paths, stored);
-    let listings = listings(&paths);
+    // While no folder changed, `IdsOnDemand` takes stored entries as they are: no folder
+    // is listed and no file asked about.
+    let on_demand = need == Need::IdsOnDemand && trusted.is_some();
+    let listings = if on_demand {
+        HashMap::new()
+    } else {
+        listings(&paths)
+    };
     let entries: Vec<(Entry, bool)> = paths
         .par_iter()
         .zip(old)
         .map(|(path, old)| {
             let path = path.clone();
             let kind = kind_of(&path);
+            if on_demand
+                && let Some(f) = old.filter(|f| f.settled && f.problem == (kind == Kind::Problem))
+            {
+                let facts = match f.facts {
+                    Some((at, len)) => Slot::Stored(at as usize..at as usize + len as usize),
+                    None => Slot::None,
+                };
+                let entry = Entry {
+                    id: f.id.map(str::to_string),
+                    path,
+                    kind,
+                    size: f.size,
+                    mtime: f.mtime,
+                    settled: true,
+                    facts,
+                    verified: false,
+                };
+                return (entry, false);
+            }
             let in_folder = path
                 .parent()
                 .zip(path.file_name())
@@ -808,7 +872,7 @@ fn refresh(
                     && f.size == size
                     && f.mtime == mtime
                     && f.problem == (kind == Kind::Problem)
-                    && (need == Need::Ids || f.facts.is_some())
+                    && (need != Need::Facts || f.facts.is_some())
             });
             if let Some(f) = reusable {
                 let facts = match f.facts {
@@ -823,6 +887,7 @@ fn refresh(
                     mtime,
                     settled: true,
                     facts,
+                    verified: true,
                 };
                 return (entry, false);
             }
@@ -831,7 +896,7 @@ fn refresh(
                 .and_then(|m| SystemTime::now().duration_since(m).ok())
                 .is_some_and(|age| age >= SETTLE);
             let (id, facts) = match need {
-                Need::Ids => (read_id(&path), Slot::None),
+                Need::Ids | Need::IdsOnDemand => (read_id(&path), Slot::None),
                 Need::Facts => {
                     let (id, facts) = read_facts(config, &path, kind);
                     (id, Slot::Read(Box::new(facts)))
@@ -845,6 +910,7 @@ fn refresh(
                 mtime,
                 settled,
                 facts,
+                verified: true,
             };
             (entry, true)
         })

@@ -114,13 +114,7 @@ fn a_changed_file_is_read_again_by_size_or_time() {
         .unwrap()
         .set_modified(stamp)
         .unwrap();
-    let verbose = run(dir.path(), &["-v", "check", REVIEW]);
-    assert!(!text(&verbose.stdout).contains("dangling-reference"));
-    assert!(
-        text(&verbose.stderr).contains("corpus index: read 1 of 6 files"),
-        "{}",
-        text(&verbose.stderr)
-    );
+    assert!(finds_its_problem(dir.path()));
 
     // The key is size and time: a change that keeps both is not seen (documented), and
     // --no-cache reads the file as it is.
@@ -137,6 +131,59 @@ fn a_changed_file_is_read_again_by_size_or_time() {
     assert!(finds_its_problem(dir.path()));
     let fresh = run(dir.path(), &["--no-cache", "check", REVIEW]);
     assert!(text(&fresh.stdout).contains("dangling-reference"));
+}
+
+/// Checking one file asks the disk only about the files holding the ids it holds or
+/// names (no `statx` of every file): an id another file took by an edit in place, its
+/// folder unchanged, is seen when that file is checked, and by a check of the whole set.
+#[test]
+fn checking_one_file_asks_about_the_files_its_ids_rest_on() {
+    let dir = repo();
+    ran(&run(dir.path(), &["check", REVIEW]));
+    let other = dir.path().join("postmortems/2026-05-02-dns.md");
+    let original = std::fs::read_to_string(&other).unwrap();
+    let folder = dir.path().join("postmortems");
+    let folder_time = mtime(&folder);
+    std::fs::write(
+        &other,
+        original.replace("id: PIR-2026-004", "id: PIR-2026-001"),
+    )
+    .unwrap();
+    set_mtime(&other, 1800);
+    assert_eq!(
+        mtime(&folder),
+        folder_time,
+        "an edit in place leaves its folder as it was"
+    );
+    let one = run(dir.path(), &["check", REVIEW]);
+    assert!(
+        !text(&one.stdout).contains("duplicate-id"),
+        "{}",
+        text(&one.stdout)
+    );
+    for args in [
+        &["check", "postmortems/2026-05-02-dns.md"][..],
+        &["check"][..],
+        &["--no-cache", "check", REVIEW][..],
+    ] {
+        let out = run(dir.path(), args);
+        assert!(
+            text(&out.stdout).contains("id `PIR-2026-001` is also used by"),
+            "{args:?}: {}",
+            text(&out.stdout)
+        );
+    }
+    // A file added to the folder changes the folder: every file is asked about again.
+    std::fs::write(&other, &original).unwrap();
+    set_mtime(&other, 1800);
+    let copy = std::fs::read_to_string(dir.path().join(REVIEW)).unwrap();
+    std::fs::write(dir.path().join("postmortems/2026-07-01-copy.md"), copy).unwrap();
+    let one = run(dir.path(), &["check", REVIEW]);
+    assert!(
+        text(&one.stdout).contains("postmortems/2026-07-01-copy.md"),
+        "{}",
+        text(&one.stdout)
+    );
 }
 
 #[test]
