@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 use crate::config::{Config, RedactConfig};
 use crate::redact::{Detector, Kind};
 use crate::review::edit::{add_timeline_entries, format_timestamp, set_top_level_scalar};
-use crate::review::time::{Timestamp, show};
+use crate::review::time::{Timestamp, show, since_start};
 use crate::review::{ParsedFile, Review, ReviewFile, TimelineEntry, parse_review};
 use crate::sources::{Export, Lifecycle, Proposal, Record};
 
@@ -26,6 +26,16 @@ pub struct Incoming {
 }
 
 impl Incoming {
+    /// The records of an export, in its order.
+    pub fn of(export: &Export) -> Vec<Incoming> {
+        export
+            .records
+            .iter()
+            .cloned()
+            .map(Incoming::from_record)
+            .collect()
+    }
+
     /// An export's record: exact time, its source as the entry's `source:`.
     pub fn from_record(record: Record) -> Self {
         let source = record.source.trim().to_string();
@@ -38,6 +48,62 @@ impl Incoming {
             },
             origin: record.origin,
             typed: None,
+        }
+    }
+}
+
+impl From<crate::review::import::Imported> for Incoming {
+    /// A row of CSV or JSON lines, its time as typed.
+    fn from(row: crate::review::import::Imported) -> Self {
+        Incoming {
+            entry: row.entry,
+            origin: format!("line {}", row.line),
+            typed: Some(row.typed),
+        }
+    }
+}
+
+impl Incoming {
+    /// How `--dry-run` shows the entry: `+ 2026-11-20 14:11 UTC (+9m after start)
+    /// acknowledgement: text [pagerduty:R1]`.
+    pub fn line(&self, zone: Tz, started: Option<Timestamp>) -> String {
+        let e = &self.entry;
+        let mut line = format!("+ {}", show(&e.at, zone));
+        if let Some(started) = started {
+            line.push_str(&format!(" ({})", since_start(&e.at, &started)));
+        }
+        line.push_str(&format!(" {}: {}", e.kind, e.text));
+        if let Some(source) = &e.source {
+            line.push_str(&format!(" [{source}]"));
+        }
+        line
+    }
+}
+
+/// What `--from` held: rows written by hand (loose times, read against the review), or an
+/// export a reader made sense of.
+pub enum Source {
+    Rows(Vec<crate::review::import::Row>),
+    Export(Export),
+}
+
+impl Source {
+    /// Reads `from` as `format` (not `Auto`). Errors name the file and line.
+    pub fn read(
+        from: &std::path::Path,
+        format: crate::sources::Format,
+        options: &crate::sources::Options,
+    ) -> Result<Source, String> {
+        use crate::sources::Format;
+        match format {
+            Format::Csv | Format::Jsonl => {
+                let text = std::fs::read_to_string(from)
+                    .map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                crate::review::import::rows_as(from, text, format == Format::Jsonl)
+                    .map(Source::Rows)
+            }
+            _ => crate::sources::read(from, format, options).map(Source::Export),
         }
     }
 }
@@ -61,6 +127,27 @@ impl Window {
                     .resolved_at
                     .map_or_else(|| now.fixed_offset(), |t| t + hour),
             ),
+        }
+    }
+
+    /// The window with `--since`/`--until` in place of its ends; refused when they cross.
+    pub fn narrowed(
+        self,
+        since: Option<Timestamp>,
+        until: Option<Timestamp>,
+        zone: Tz,
+    ) -> Result<Self, String> {
+        let window = Window {
+            since: since.or(self.since),
+            until: until.or(self.until),
+        };
+        match (window.since, window.until) {
+            (Some(s), Some(u)) if s > u => Err(format!(
+                "the window is empty: --since {} is after --until {}",
+                show(&s, zone),
+                show(&u, zone)
+            )),
+            _ => Ok(window),
         }
     }
 
@@ -169,6 +256,27 @@ impl Plan {
     /// True when the import changes the file.
     pub fn writes(&self) -> bool {
         !self.add.is_empty() || self.fills().next().is_some()
+    }
+
+    /// `imported 12 entries from a PagerDuty log into FILE; 3 already there, ...`; `from`
+    /// is what the export was (none for CSV and JSON lines).
+    pub fn summary(&self, from: Option<&str>, into: &std::path::Path, dry_run: bool) -> String {
+        let n = self.add.len();
+        let mut summary = format!(
+            "{} {n} {}{} into {}",
+            if dry_run { "would import" } else { "imported" },
+            if n == 1 { "entry" } else { "entries" },
+            from.map(|f| format!(" from {f}")).unwrap_or_default(),
+            into.display()
+        );
+        let left_out = self.left_out();
+        if !left_out.is_empty() {
+            summary.push_str(&format!("; {left_out}"));
+        }
+        if dry_run {
+            summary.push_str(" (--dry-run: nothing written)");
+        }
+        summary
     }
 
     /// `3 already there, 5 outside the window (--since/--until), 2 skipped: notify log
