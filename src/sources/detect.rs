@@ -2,6 +2,7 @@
 //! as a stream whose top-level keys are collected while every value is skipped (a 60 MB
 //! Slack API dump never becomes a tree); a folder is recognised by its file names.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -146,15 +147,15 @@ impl Shape {
     }
 }
 
-impl<'de> de::Deserialize<'de> for Shape {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ShapeVisitor { top: true })
-    }
+/// Reads the shape of a value. At the top level it stops as soon as the keys read so far
+/// say what the file is (`{"ok": true, "messages": [` is a Slack API response, whatever
+/// 60 MB follow): the shape goes into `found` and reading ends with the error [`STOP`].
+struct ShapeVisitor<'a> {
+    top: Option<&'a RefCell<Option<Shape>>>,
 }
 
-struct ShapeVisitor {
-    top: bool,
-}
+/// The error message that ends reading once the shape is known.
+const STOP: &str = "pirt: shape recognised";
 
 macro_rules! not_an_object {
     ($($method:ident: $t:ty => $what:literal),* $(,)?) => {
@@ -164,7 +165,7 @@ macro_rules! not_an_object {
     };
 }
 
-impl<'de> Visitor<'de> for ShapeVisitor {
+impl<'de> Visitor<'de> for ShapeVisitor<'_> {
     type Value = Shape;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -189,26 +190,35 @@ impl<'de> Visitor<'de> for ShapeVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
         let mut shape = Shape::default();
         while let Some(key) = map.next_key::<String>()? {
-            if key == "type" {
-                shape.kind = map.next_value::<MaybeText>()?.0;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
+            let is_type = key == "type";
             if shape.keys.len() < 64 && !shape.keys.contains(&key) {
                 shape.keys.push(key);
+            }
+            // The keys decide before their values are read; `type` by its value.
+            if is_type {
+                shape.kind = map.next_value::<MaybeText>()?.0;
+            }
+            if let Some(found) = self.top
+                && classify(&shape).is_some()
+            {
+                *found.borrow_mut() = Some(shape);
+                return Err(de::Error::custom(STOP));
+            }
+            if !is_type {
+                map.next_value::<IgnoredAny>()?;
             }
         }
         Ok(shape)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
-        let first = if self.top {
-            seq.next_element_seed(ShapeSeed)?
-        } else {
-            None
+        let Some(found) = self.top else {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(Shape::default());
         };
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(match first {
+        let first = seq.next_element_seed(ShapeSeed)?;
+        // The first element says what the array holds: the rest is not read.
+        *found.borrow_mut() = Some(match first {
             Some(inner) if inner.other.is_none() => Shape {
                 array: true,
                 ..inner
@@ -221,7 +231,8 @@ impl<'de> Visitor<'de> for ShapeVisitor {
                 other: Some("an empty JSON array"),
                 ..Shape::default()
             },
-        })
+        });
+        Err(de::Error::custom(STOP))
     }
 }
 
@@ -230,7 +241,7 @@ struct ShapeSeed;
 impl<'de> de::DeserializeSeed<'de> for ShapeSeed {
     type Value = Shape;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Shape, D::Error> {
-        d.deserialize_any(ShapeVisitor { top: false })
+        d.deserialize_any(ShapeVisitor { top: None })
     }
 }
 
@@ -277,7 +288,6 @@ impl<'de> de::Deserialize<'de> for MaybeText {
 }
 
 fn json(path: &Path, reader: impl Read) -> Result<Format, String> {
-    let mut stream = serde_json::Deserializer::from_reader(reader).into_iter::<Shape>();
     let bad = |e: serde_json::Error| {
         let at = format!(" at line {} column {}", e.line(), e.column());
         let what = e.to_string();
@@ -289,12 +299,19 @@ fn json(path: &Path, reader: impl Read) -> Result<Format, String> {
             what.strip_suffix(&at).unwrap_or(&what)
         )
     };
-    let first = match stream.next() {
-        Some(first) => first.map_err(bad)?,
-        None => return Err(format!("{} is empty", path.display())),
+    let found = RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let read = de.deserialize_any(ShapeVisitor { top: Some(&found) });
+    let (first, lines) = match (read, found.into_inner()) {
+        // Known before the end: whether more values follow does not matter.
+        (_, Some(shape)) => (shape, false),
+        (Ok(shape), None) => {
+            // A second value after the first makes JSON lines (its errors are the reader's).
+            let more = de.end().is_err();
+            (shape, more)
+        }
+        (Err(e), None) => return Err(bad(e)),
     };
-    // A second value after the first makes JSON lines (its own errors are the reader's).
-    let lines = stream.next().is_some();
     let named_lines = matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("jsonl" | "ndjson")
@@ -498,11 +515,14 @@ mod tests {
             let err = detect_text("a.json", text).unwrap_err();
             assert!(err.contains(seen), "{text}: {err}");
         }
-        let bad = detect_text("a.json", "{\"ok\": true,\n  \"messages\": [}\n").unwrap_err();
+        let bad = detect_text("a.json", "{\"ok\": true,\n  \"data\": [}\n").unwrap_err();
         assert!(
-            bad.starts_with("DIR/a.json:2:16: not valid JSON: expected value"),
+            bad.starts_with("DIR/a.json:2:12: not valid JSON: expected value"),
             "{bad}"
         );
+        // Recognised from its first keys: the rest is the reader's to read (and refuse).
+        let early = detect_text("a.json", "{\"ok\": true, \"messages\": [}");
+        assert_eq!(early, Ok(Format::Slack));
         assert_eq!(
             detect_text("a.json", "  \n").unwrap_err(),
             "DIR/a.json is empty"

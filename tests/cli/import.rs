@@ -256,11 +256,7 @@ fn an_unknown_shape_names_the_formats_and_what_was_seen() {
         "unknown_shape",
         pirt(dir.path()).args(["timeline", "import", "checkout.md", "--from", "export.json"])
     );
-    write(
-        &dir,
-        "broken.json",
-        "{\"log_entries\": [\n  {\"id\": 1,}\n]}\n",
-    );
+    write(&dir, "broken.json", "{\"data\": [\n  {\"id\": 1,}\n]}\n");
     let (code, _, err) = import(&dir, "broken.json", &[]);
     assert_eq!(code, 2);
     assert!(
