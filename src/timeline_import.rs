@@ -95,6 +95,13 @@ impl Source {
         options: &crate::sources::Options,
     ) -> Result<Source, String> {
         use crate::sources::Format;
+        if options.channel.is_some() && format != Format::Slack {
+            return Err(format!(
+                "--channel picks a channel of a Slack export; {} is {}",
+                from.display(),
+                crate::sources::describe(format)
+            ));
+        }
         match format {
             Format::Csv | Format::Jsonl => {
                 let text = std::fs::read_to_string(from)

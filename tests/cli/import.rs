@@ -171,6 +171,12 @@ fn the_window_counts_what_it_leaves_out() {
     );
     assert_eq!(code, 2);
     assert!(err.contains("the window is empty: --since 2026-11-20 16:00 CET is after --until 2026-11-20 15:00 CET"), "{err}");
+    let (code, _, err) = import(&dir, "events.csv", &["--channel", "inc-checkout"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--channel picks a channel of a Slack export; events.csv is a CSV file"),
+        "{err}"
+    );
     let (code, _, err) = import(&dir, "events.csv", &["--since", "half past"]);
     assert_eq!(code, 2);
     assert!(err.contains("--since: cannot read `half past`"), "{err}");
