@@ -11,6 +11,7 @@ use crate::check::DefaultLevel;
 use crate::cmd;
 use crate::env::Env;
 use crate::render::Format;
+use crate::sources;
 use crate::ui::ColorChoice;
 
 pub mod man;
@@ -486,16 +487,40 @@ enum TimelineCommand {
         #[arg(long, value_name = "K", default_value = "note")]
         kind: String,
     },
-    /// Import entries from CSV (time,text[,kind]) or JSON lines ({"time","text","kind"})
+    /// Import entries from an export (Slack, PagerDuty, Alertmanager/Grafana, Statuspage), CSV or JSON lines
     #[command(
-        after_help = "Examples:\n  pirt timeline import review.md --from slack-export.csv\n  pirt timeline import review.md --from events.jsonl"
+        after_help = "Examples:\n  pirt timeline import review.md --from slack-export.zip --channel inc-checkout\n  pirt timeline import review.md --from pagerduty-log.json --dry-run\n  pirt timeline import review.md --from alerts.json --since 13:30 --until 17:00\n  pirt timeline import review.md --from events.csv"
     )]
     Import {
         /// The review to add to
         file: PathBuf,
-        /// A .csv (time,text[,kind]) or .jsonl file
+        /// The export: a Slack .zip or folder, a JSON file, JSON lines or CSV (time,text[,kind[,source]])
         #[arg(long, value_name = "PATH")]
         from: PathBuf,
+        /// What the export is; auto recognises it from its shape
+        #[arg(long, value_name = "F", default_value = "auto", value_parser = clap::builder::PossibleValuesParser::new(sources::Format::NAMES))]
+        format: String,
+        /// The Slack channel to read, by name or id
+        #[arg(long, value_name = "NAME")]
+        channel: Option<String>,
+        /// Take entries from this time on (default: an hour before started_at)
+        #[arg(long, value_name = "T")]
+        since: Option<String>,
+        /// Take entries up to this time (default: an hour after resolved_at, or now)
+        #[arg(long, value_name = "T")]
+        until: Option<String>,
+        /// Take every message a person wrote and every log entry, not only the telling ones
+        #[arg(long)]
+        all: bool,
+        /// Leave the lifecycle times (detected_at ... resolved_at) alone
+        #[arg(long)]
+        no_lifecycle: bool,
+        /// Print what would be added and set; write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Store secrets (keys, tokens, passwords in URLs, webhooks) as <REDACTED kind>
+        #[arg(long)]
+        redact: bool,
     },
 }
 
@@ -568,8 +593,31 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             env.clock()?,
             &out,
         ),
-        Command::Timeline(TimelineCommand::Import { file, from }) => {
-            cmd::timeline::import(&config, &file, &from, env.clock()?, &out)
+        Command::Timeline(TimelineCommand::Import {
+            file,
+            from,
+            format,
+            channel,
+            since,
+            until,
+            all,
+            no_lifecycle,
+            dry_run,
+            redact,
+        }) => {
+            let import = cmd::import::Import {
+                file: &file,
+                from: &from,
+                format: sources::Format::parse(&format).expect("clap checked the name"),
+                channel,
+                since: since.as_deref(),
+                until: until.as_deref(),
+                all,
+                lifecycle: !no_lifecycle,
+                dry_run,
+                redact,
+            };
+            cmd::import::run(&config, import, env.clock()?, &out)
         }
         Command::Render {
             files,

@@ -1,9 +1,9 @@
-//! `pirt timeline add` and `pirt timeline import`
+//! `pirt timeline add` (and the helpers `timeline import` shares)
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
 use crate::cmd::Output;
 use crate::config::Config;
@@ -11,7 +11,7 @@ use crate::env::Clock;
 use crate::fsutil::{self, EditLock};
 use crate::review::edit::add_timeline_entries;
 use crate::review::time::{Timestamp, show, since_start};
-use crate::review::{ReviewFile, TimelineEntry, entry_kind, import};
+use crate::review::{ReviewFile, TimelineEntry, entry_kind};
 use crate::scaffold::{self, AnswerClock};
 
 pub fn add(
@@ -52,44 +52,9 @@ pub fn add(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn import(
-    config: &Config,
-    path: &Path,
-    from: &Path,
-    clock: Clock,
-    out: &Output,
-) -> anyhow::Result<ExitCode> {
-    let source =
-        std::fs::read_to_string(from).with_context(|| format!("cannot read {}", from.display()))?;
-    let rows = import::rows(from, &source).map_err(|e| anyhow::anyhow!(e))?;
-    let _lock = EditLock::acquire(path)?;
-    let file = ReviewFile::load(path, config)?;
-    out.warnings(&file);
-    let imported = import::entries(from, rows, &mut answer_clock(config, &file, clock))
-        .map_err(|e| anyhow::anyhow!(e))?;
-    if imported.is_empty() {
-        bail!("{} holds no entries", from.display());
-    }
-    let entries: Vec<TimelineEntry> = imported.iter().map(|i| i.entry.clone()).collect();
-    write_entries(config, &file, &entries)?;
-    for row in &imported {
-        out.note(format!(
-            "  line {}: {}",
-            row.line,
-            echo(config, &file, &row.typed, &row.entry.at)
-        ));
-    }
-    out.note(format!(
-        "imported {} entries into {}",
-        entries.len(),
-        path.display()
-    ));
-    Ok(ExitCode::SUCCESS)
-}
-
 /// A bare time is the occurrence nearest the incident window (started_at to the latest
 /// lifecycle time or entry); `+15m` counts from the latest entry.
-fn answer_clock(config: &Config, file: &ReviewFile, clock: Clock) -> AnswerClock {
+pub(super) fn answer_clock(config: &Config, file: &ReviewFile, clock: Clock) -> AnswerClock {
     let review = file.review();
     let latest = review.timeline.iter().map(|e| e.at).max();
     let known = [
@@ -109,7 +74,7 @@ fn answer_clock(config: &Config, file: &ReviewFile, clock: Clock) -> AnswerClock
 }
 
 /// `00:05 → 2026-12-01 00:05 CET (+55m after start)`: what was typed and what is stored.
-fn echo(config: &Config, file: &ReviewFile, typed: &str, at: &Timestamp) -> String {
+pub(super) fn echo(config: &Config, file: &ReviewFile, typed: &str, at: &Timestamp) -> String {
     let mut line = format!("{} → {}", typed.trim(), show(at, config.zone));
     if let Some(started) = file.review().started_at {
         line.push_str(&format!(" ({})", since_start(at, &started)));

@@ -247,6 +247,9 @@ pub fn environment(config: &Config, html: bool) -> Environment<'static> {
             .join("\n")
     });
     env.add_filter("yaml", |v: Value| yaml_value(&v));
+    env.add_filter("https_url", |v: Value| {
+        https_url(&v).map_or(Value::from(()), Value::from)
+    });
     env.add_filter("number", |v: Value| match f64::try_from(v.clone()) {
         Ok(f) if f.fract() == 0.0 && f.abs() < 1e15 => group_thousands(f as i64),
         Ok(f) => format!("{f:.1}"),
@@ -296,6 +299,36 @@ fn md_cell(value: &Value) -> String {
     out.replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace(['\r', '\n'], " ")
+}
+
+/// A timeline entry's `source:` as a link target: only an `https:` URL that the Markdown
+/// sanitiser would keep, with the characters that could end an attribute, a Markdown link
+/// destination or a table cell percent-encoded; anything else is shown as text.
+fn https_url(value: &Value) -> Option<String> {
+    let text = value.as_str()?.trim();
+    let scheme = text
+        .get(..8)
+        .filter(|s| s.eq_ignore_ascii_case("https://"))?;
+    if comrak::html::dangerous_url(text) || text.len() == scheme.len() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    out.push_str("https://");
+    for c in text[8..].chars() {
+        match c {
+            ' ' | '"' | '\'' | '<' | '>' | '|' | '`' | '\\' | '(' | ')' | '[' | ']' | '{' | '}' => {
+                out.push_str(&format!("%{:02X}", c as u32))
+            }
+            c if c.is_control() || c.is_whitespace() => {
+                let mut buf = [0; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 /// A value as YAML, for scaffold templates that write front matter.

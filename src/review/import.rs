@@ -23,6 +23,11 @@ pub fn rows(path: &Path, source: &str) -> Result<Vec<Row>, String> {
         path.extension().and_then(|e| e.to_str()),
         Some("jsonl" | "ndjson" | "json")
     ) || source.trim_start().starts_with('{');
+    rows_as(path, source, json)
+}
+
+/// Reads the rows of `source` as JSON lines (`json`) or as CSV, whatever its name says.
+pub fn rows_as(path: &Path, source: &str, json: bool) -> Result<Vec<Row>, String> {
     if json {
         json_rows(path, source)
     } else {

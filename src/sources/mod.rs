@@ -9,11 +9,14 @@
 //! `review::import` instead.
 
 pub mod alertmanager;
+pub mod detect;
 pub mod pagerduty;
 pub mod slack;
 pub mod statuspage;
 
 use std::path::Path;
+
+pub use detect::{describe, detect};
 
 use crate::config::SlackImport;
 use crate::review::EntryKind;

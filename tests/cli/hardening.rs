@@ -151,8 +151,16 @@ fn hostile_review() -> String {
     let mut items = String::new();
     for (i, _) in PAYLOADS.iter().enumerate() {
         timeline.push_str(&format!(
-            "  - at: 2026-03-01T10:{i:02}:00Z\n    kind: note\n    text: {}\n",
-            p(i)
+            "  - at: 2026-03-01T10:{i:02}:00Z\n    kind: note\n    text: {}\n    source: {}\n",
+            p(i),
+            // A source is linked when it is an https: URL: one that tries to leave the
+            // attribute, and the payloads as labels.
+            if i == 0 {
+                serde_json::to_string("https://evil.example/\"><script>alert(14)</script>(x)|y")
+                    .unwrap()
+            } else {
+                p(i + 2)
+            }
         ));
         items.push_str(&format!(
             "  - id: AI-{}\n    title: {}\n    type: detect\n    owner: {}\n    tracker: {}\n    due: 2026-04-01\n    status: open\n",
@@ -302,6 +310,13 @@ fn xss_payloads_in_every_field_stay_inert_in_every_page() {
         "the payloads must reach the renderer"
     );
     assert_eq!(review["timeline"].as_array().unwrap().len(), PAYLOADS.len());
+    assert!(
+        review["timeline"][0]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://evil")
+    );
+    assert_eq!(review["timeline"][3]["source"], PAYLOADS[5]);
 
     let html = run(
         dir.path(),

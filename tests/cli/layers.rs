@@ -15,6 +15,7 @@ const FLOORS: &[(&str, u32)] = &[
     ("draft", 8),
     ("scaffold", 8),
     ("render", 7),
+    ("timeline_import", 7),
     ("check", 7),
     ("assets", 6),
     ("corpus", 6),

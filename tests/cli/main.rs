@@ -6,6 +6,7 @@ mod draft;
 mod errors;
 mod gate;
 mod hardening;
+mod import;
 mod init;
 mod insights;
 mod layers;
