@@ -9,9 +9,11 @@
 //! `review::import` instead.
 
 pub mod alertmanager;
+pub mod json;
 pub mod pagerduty;
 pub mod slack;
 pub mod statuspage;
+pub mod text;
 
 use std::path::Path;
 
