@@ -15,8 +15,14 @@ use serde::de::IgnoredAny;
 
 /// A JSON string borrowed from the file's text when it has no escapes (most do not), owned
 /// otherwise; `Cow<str>` fields borrow only when not wrapped in `Option`, this does.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Str<'a>(pub Cow<'a, str>);
+
+impl std::borrow::Borrow<str> for Str<'_> {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
 
 impl std::ops::Deref for Str<'_> {
     type Target = str;
