@@ -89,6 +89,7 @@ fn strip_tags(text: &str) -> String {
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
+    let mut link: Option<String> = None;
     while let Some(at) = rest.find('<') {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
@@ -105,6 +106,19 @@ fn strip_tags(text: &str) -> String {
                     .take_while(|c| c.is_ascii_alphanumeric())
                     .collect::<String>()
                     .to_ascii_lowercase();
+                let tag = &after[..end];
+                if name == "a" && !after.starts_with('/') {
+                    link = attribute(tag, "href").filter(|h| !h.is_empty());
+                    if link.is_some() {
+                        out.push('[');
+                    }
+                } else if name == "a"
+                    && let Some(href) = link.take()
+                {
+                    out.push_str("](");
+                    out.push_str(&href);
+                    out.push(')');
+                }
                 if matches!(
                     name.as_str(),
                     "br" | "p" | "li" | "div" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
@@ -124,6 +138,29 @@ fn strip_tags(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The value of `name="..."` (or single-quoted) in a tag's text.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(name) {
+        let at = from + i;
+        from = at + name.len();
+        let before = lower[..at].chars().last();
+        if !before.is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let rest = tag[from..].trim_start().strip_prefix('=')?.trim_start();
+        let quote = rest.chars().next()?;
+        if quote == '"' || quote == '\'' {
+            return rest[1..]
+                .find(quote)
+                .map(|end| rest[1..1 + end].to_string());
+        }
+        return Some(rest.split_whitespace().next()?.to_string());
+    }
+    None
 }
 
 /// Decodes the named entities exports use and every numeric one; an unknown `&name;`
@@ -234,6 +271,11 @@ mod tests {
         assert_eq!(one_line("p99 < 300ms and a<b"), "p99 < 300ms and a<b");
         assert_eq!(one_line("line<br>break<br/>x"), "line break x");
         assert_eq!(one_line("<ul><li>a</li><li>b</li></ul>"), "a; b");
+        assert_eq!(
+            one_line("See <a class=\"x\" href=\"https://acme.com/r?a=1&amp;b=2\">the review</a>."),
+            "See [the review](https://acme.com/r?a=1&b=2)."
+        );
+        assert_eq!(one_line("<a name=top>x</a>"), "x");
         assert_eq!(
             one_line("&#0; &#xFFFFFFFF; bell\u{7}"),
             "&#0; &#xFFFFFFFF; bell"
