@@ -145,9 +145,10 @@ impl<'a> Doc<'a> {
         format!("{}:{line}:{column}", self.path.display())
     }
 
-    /// `PATH:LINE` of a value, for a record's origin and for problems.
+    /// `PATH:LINE` of a value, for a record's origin and for problems (no column: counting
+    /// the characters of a long JSON line for each record would cost more than the parse).
     pub fn origin(&self, node: Node) -> String {
-        let (line, _) = self.position(node.start);
+        let line = self.line_starts.partition_point(|&s| s <= node.start);
         format!("{}:{line}", self.path.display())
     }
 
@@ -213,6 +214,17 @@ impl<'a> Doc<'a> {
         self.members(node, |k, v| {
             if k == key {
                 found = Some(v);
+            }
+        });
+        found
+    }
+
+    /// The values of members `keys` of an object, in one pass (the last of a repeated key).
+    pub fn fields<const N: usize>(&self, node: Node, keys: [&str; N]) -> [Option<Node>; N] {
+        let mut found = [None; N];
+        self.members(node, |k, v| {
+            if let Some(i) = keys.iter().position(|key| *key == k) {
+                found[i] = Some(v);
             }
         });
         found
@@ -473,6 +485,11 @@ mod tests {
         assert_eq!(d.raw(d.member(root, "more").unwrap()), "false");
         assert_eq!(d.raw(d.member(root, "x").unwrap()), "-1.5e3");
         assert_eq!(d.member(root, "nope"), None);
+        let [more, x, nope] = d.fields(root, ["more", "x", "nope"]);
+        assert_eq!(
+            (more.map(|n| d.raw(n)), x.map(|n| d.raw(n)), nope),
+            (Some("false"), Some("-1.5e3"), None)
+        );
         assert_eq!(d.member(entries, "id"), None);
     }
 

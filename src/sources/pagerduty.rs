@@ -200,43 +200,54 @@ fn collect(doc: &Doc, node: Node, items: &mut Vec<Item>) -> Result<(), String> {
     if doc.kind(node) != Kind::Object {
         return Err(doc.wrong(node, EXPECTED));
     }
-    let mut known = false;
-    for (key, is_note) in [("log_entries", false), ("notes", true)] {
-        if let Some(list) = doc.member(node, key) {
-            known = true;
-            if doc.kind(list) != Kind::Array {
-                let what = if is_note { "notes" } else { "log entries" };
-                return Err(doc.wrong(list, &format!("`{key}` should be an array of {what}")));
+    let [log_entries, notes, log_entry, kind, content, created_at] = doc.fields(
+        node,
+        [
+            "log_entries",
+            "notes",
+            "log_entry",
+            "type",
+            "content",
+            "created_at",
+        ],
+    );
+    for (list, is_note) in [(log_entries, false), (notes, true)] {
+        let Some(list) = list else { continue };
+        let (key, what, one) = if is_note {
+            ("notes", "notes", "a note")
+        } else {
+            ("log_entries", "log entries", "a log entry")
+        };
+        if doc.kind(list) != Kind::Array {
+            return Err(doc.wrong(list, &format!("`{key}` should be an array of {what}")));
+        }
+        for element in doc.elements(list) {
+            if doc.kind(element) != Kind::Object {
+                return Err(doc.wrong(element, &format!("expected {one} (an object)")));
             }
-            for element in doc.elements(list) {
-                if doc.kind(element) != Kind::Object {
-                    let what = if is_note { "a note" } else { "a log entry" };
-                    return Err(doc.wrong(element, &format!("expected {what} (an object)")));
-                }
-                items.push(if is_note {
-                    Item::Note(element)
-                } else {
-                    Item::Entry(element)
-                });
-            }
+            items.push(if is_note {
+                Item::Note(element)
+            } else {
+                Item::Entry(element)
+            });
         }
     }
-    if let Some(one) = doc.member(node, "log_entry") {
+    if let Some(one) = log_entry {
         if doc.kind(one) != Kind::Object {
             return Err(doc.wrong(one, "`log_entry` should be a log entry (an object)"));
         }
         items.push(Item::Entry(one));
-        known = true;
     }
-    if known {
+    if log_entries.is_some() || notes.is_some() || log_entry.is_some() {
         return Ok(());
     }
-    let is_entry = doc.member(node, "type").is_some_and(|t| {
-        doc.raw(t).ends_with("_log_entry\"") || doc.raw(t).ends_with("_log_entry_reference\"")
+    let is_entry = kind.is_some_and(|t| {
+        let raw = doc.raw(t);
+        raw.ends_with("_log_entry\"") || raw.ends_with("_log_entry_reference\"")
     });
     if is_entry {
         items.push(Item::Entry(node));
-    } else if doc.member(node, "content").is_some() && doc.member(node, "created_at").is_some() {
+    } else if content.is_some() && created_at.is_some() {
         items.push(Item::Note(node));
     } else {
         return Err(format!("{}: {EXPECTED}", doc.at(node.start)));

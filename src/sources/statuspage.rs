@@ -165,7 +165,17 @@ fn collect(
     if doc.kind(node) != Kind::Object {
         return Err(doc.wrong(node, EXPECTED));
     }
-    if let Some(p) = doc.member(node, "page")
+    let [page_node, list, maintenances, one, updates] = doc.fields(
+        node,
+        [
+            "page",
+            "incidents",
+            "scheduled_maintenances",
+            "incident",
+            "incident_updates",
+        ],
+    );
+    if let Some(p) = page_node
         && doc.kind(p) == Kind::Object
         && page.is_none()
     {
@@ -175,32 +185,31 @@ fn collect(
             p.url.as_deref().unwrap_or("").to_string(),
         ));
     }
-    let mut known = false;
-    for key in ["incidents", "scheduled_maintenances"] {
-        if let Some(list) = doc.member(node, key) {
-            known = true;
-            if doc.kind(list) != Kind::Array {
-                return Err(doc.wrong(list, &format!("`{key}` should be an array of incidents")));
+    for (key, list) in [
+        ("incidents", list),
+        ("scheduled_maintenances", maintenances),
+    ] {
+        let Some(list) = list else { continue };
+        if doc.kind(list) != Kind::Array {
+            return Err(doc.wrong(list, &format!("`{key}` should be an array of incidents")));
+        }
+        for element in doc.elements(list) {
+            if doc.kind(element) != Kind::Object {
+                return Err(doc.wrong(element, "expected an incident (an object)"));
             }
-            for element in doc.elements(list) {
-                if doc.kind(element) != Kind::Object {
-                    return Err(doc.wrong(element, "expected an incident (an object)"));
-                }
-                incidents.push(element);
-            }
+            incidents.push(element);
         }
     }
-    if let Some(one) = doc.member(node, "incident") {
+    if let Some(one) = one {
         if doc.kind(one) != Kind::Object {
             return Err(doc.wrong(one, "`incident` should be an incident (an object)"));
         }
         incidents.push(one);
-        known = true;
     }
-    if known {
+    if list.is_some() || maintenances.is_some() || one.is_some() {
         return Ok(());
     }
-    if doc.member(node, "incident_updates").is_some() {
+    if updates.is_some() {
         incidents.push(node);
         return Ok(());
     }
