@@ -510,6 +510,23 @@ mod tests {
     }
 
     #[test]
+    fn hostile_nesting_and_numbers_are_errors_not_crashes() {
+        let deep = "[".repeat(100_000);
+        let err = doc(&deep).values("x").unwrap_err();
+        assert_eq!(err, "x.json:1:100000: EOF while parsing a list");
+        let closed = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let d = doc(&closed);
+        let v = d.values("x").unwrap();
+        assert_eq!(d.kind(v[0]), Kind::Array);
+        let err = d.parse::<serde_json::Value>(v[0], "x").unwrap_err();
+        assert!(err.contains("recursion limit exceeded"), "{err}");
+        // Valid JSON, out of f64's range: skipped where ignored, an error where read.
+        assert!(doc("{\"a\": 1e999}").values("x").is_ok());
+        let err = doc("{\"a\": \"\\ud800\"}").values("x");
+        assert!(err.is_ok() || err.unwrap_err().starts_with("x.json:1:"));
+    }
+
+    #[test]
     fn an_empty_file_says_what_was_expected() {
         let err = doc(" \n\n").values("PagerDuty log entries").unwrap_err();
         assert_eq!(

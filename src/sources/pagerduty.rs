@@ -177,6 +177,11 @@ fn read_doc(doc: &Doc, options: &Options) -> Result<Export, String> {
             export.skip("notes already in the log as annotate entries");
             continue;
         }
+        let content = if content.is_empty() {
+            "(an empty note)".to_string()
+        } else {
+            content
+        };
         let text = match name(note.user.as_ref()) {
             Some(user) => format!("{user}: {content}"),
             None => content,
@@ -296,7 +301,14 @@ fn take_entry(
     ) else {
         return;
     };
-    let text = entry_text(kind_name, entry);
+    let mut text = entry_text(kind_name, entry);
+    if text.trim().is_empty() {
+        // A timeline entry needs text; say what the entry was rather than drop it.
+        text = match kind_name {
+            "" => "A PagerDuty log entry without a type or summary".to_string(),
+            kind => format!("PagerDuty {}", kind.replace('_', " ")),
+        };
+    }
     if kind_name == "annotate_log_entry" {
         annotations.insert((annotation(entry), at.timestamp()));
     }
@@ -383,6 +395,11 @@ fn entry_text(kind: &str, entry: &Entry) -> String {
         }
         "annotate_log_entry" => {
             let note = annotation(entry);
+            let note = if note.is_empty() {
+                "(an empty note)".to_string()
+            } else {
+                note
+            };
             match agent {
                 Some(agent) => format!("{agent}: {note}"),
                 None => note,

@@ -239,7 +239,10 @@ fn notify_and_the_rest_are_counted_unless_all() {
             (EntryKind::Note, "Notified Li Wei by SMS."),
             (EntryKind::Note, "Notified someone"),
             (EntryKind::Note, "snooze"),
-            (EntryKind::Note, ""),
+            (
+                EntryKind::Note,
+                "A PagerDuty log entry without a type or summary"
+            ),
         ]
     );
     assert!(e.skipped.is_empty());
@@ -351,4 +354,22 @@ fn bad_input_is_an_error_at_its_line_and_column() {
     );
     let missing = read(Path::new("no/such/file.json"), &Options::default()).unwrap_err();
     assert!(missing.starts_with("no/such/file.json: "), "{missing}");
+}
+
+#[test]
+fn an_entry_or_note_without_text_still_says_what_it_was() {
+    let r = one(
+        r#"{"id": "N", "type": "annotate_log_entry", "created_at": "2026-11-20T10:00:00Z", "agent": {"summary": "Li"}, "channel": {"summary": " "}}"#,
+    );
+    assert_eq!(r.text, "Li: (an empty note)");
+    let r = one(
+        r#"{"id": "N", "type": "urgency_change_log_entry", "created_at": "2026-11-20T10:00:00Z", "summary": ""}"#,
+    );
+    assert_eq!(r.text, "urgency change");
+    let e = text(
+        r#"{"notes": [{"id": "n", "content": "", "created_at": "2026-11-20T10:00:00Z"}]}"#,
+        false,
+    )
+    .unwrap();
+    assert_eq!(e.records[0].text, "(an empty note)");
 }
