@@ -228,6 +228,38 @@ fn entity(name: &str) -> Option<char> {
     })
 }
 
+/// An export as the snapshot tests of every reader show it: what, each record on one line
+/// (time, kind, source, origin, text), lifecycle proposals, skipped counts and problems.
+#[cfg(test)]
+pub fn dump(export: &super::Export) -> String {
+    let mut out = format!("what: {}\n", export.what);
+    for r in &export.records {
+        out.push_str(&format!(
+            "{} {:<13} {} @{}\n    {}\n",
+            r.at.to_rfc3339(),
+            r.kind.to_string(),
+            r.source,
+            r.origin,
+            r.text
+        ));
+    }
+    for p in &export.lifecycle {
+        out.push_str(&format!(
+            "lifecycle: {} = {} by {}\n",
+            p.field.key(),
+            p.at.to_rfc3339(),
+            p.by
+        ));
+    }
+    for (what, n) in &export.skipped {
+        out.push_str(&format!("skipped: {n} {what}\n"));
+    }
+    for p in &export.problems {
+        out.push_str(&format!("problem: {p}\n"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,36 +313,4 @@ mod tests {
             "&#0; &#xFFFFFFFF; bell"
         );
     }
-}
-
-/// An export as the snapshot tests of every reader show it: what, each record on one line
-/// (time, kind, source, origin, text), lifecycle proposals, skipped counts and problems.
-#[cfg(test)]
-pub fn dump(export: &super::Export) -> String {
-    let mut out = format!("what: {}\n", export.what);
-    for r in &export.records {
-        out.push_str(&format!(
-            "{} {:<13} {} @{}\n    {}\n",
-            r.at.to_rfc3339(),
-            r.kind.to_string(),
-            r.source,
-            r.origin,
-            r.text
-        ));
-    }
-    for p in &export.lifecycle {
-        out.push_str(&format!(
-            "lifecycle: {} = {} by {}\n",
-            p.field.key(),
-            p.at.to_rfc3339(),
-            p.by
-        ));
-    }
-    for (what, n) in &export.skipped {
-        out.push_str(&format!("skipped: {n} {what}\n"));
-    }
-    for p in &export.problems {
-        out.push_str(&format!("problem: {p}\n"));
-    }
-    out
 }
