@@ -10,9 +10,11 @@
 
 pub mod alertmanager;
 pub mod detect;
+pub mod json;
 pub mod pagerduty;
 pub mod slack;
 pub mod statuspage;
+pub mod text;
 
 use std::path::Path;
 
