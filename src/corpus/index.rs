@@ -41,7 +41,7 @@ pub const DIR: &str = ".pirt/cache";
 const FILE: &str = "index.bin";
 const MAGIC: &[u8] = b"pirt corpus index\n";
 /// Bumped when the stored shape changes (it is part of the key).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// A file younger than this when read may change again within its time stamp's tick.
 pub const SETTLE: Duration = Duration::from_secs(2);
 
@@ -51,9 +51,10 @@ pub enum Need {
     /// The `id:` line (read from the head of a changed file).
     Ids,
     /// As `Ids`, but while no folder changed, a file's stored id is taken without asking
-    /// the disk about the file; [`Index::ids_for`] then asks only about the files holding
-    /// the ids a check is about. What `check` of a few files needs: it does not look at
-    /// every file of the repository (10,000 `statx` calls were most of its time).
+    /// the disk about the file (the stored head is kept as it is); [`Index::ids_for`] then
+    /// asks only about the files holding the ids a check is about. What `check` of a few
+    /// files needs: it does not look at every file of the repository (10,000 `statx` calls
+    /// were most of its time).
     IdsOnDemand,
     /// The facts of [`ReviewFacts`] and [`ProblemFacts`] (a changed file is parsed).
     Facts,
@@ -128,8 +129,6 @@ struct Entry {
     mtime: i128,
     settled: bool,
     facts: Slot,
-    /// Size and time compared with the disk in this run (not so for `Need::IdsOnDemand`).
-    verified: bool,
 }
 
 #[derive(Debug)]
@@ -218,6 +217,9 @@ pub struct Index {
     /// How many files were read again (not taken from the stored index).
     pub read: usize,
     pub notes: Vec<Note>,
+    /// With `Need::IdsOnDemand` while no folder changed: the stored head, whose files are
+    /// read by [`Index::ids_for`] (no entry is made for the files nobody asks about).
+    head: Option<Vec<u8>>,
 }
 
 /// The cache folder of a repository.
@@ -249,6 +251,20 @@ impl Index {
                 &mut notes,
             )
         });
+        // Check of a few files while no folder changed: the stored head as it is.
+        if need == Need::IdsOnDemand
+            && stored
+                .as_ref()
+                .and_then(|s| s.walk.as_ref())
+                .is_some_and(|w| w.still(&roots))
+        {
+            drop(stored);
+            return Index {
+                head: source.map(|s| s.head),
+                notes,
+                ..Index::default()
+            };
+        }
         let mut index = refresh(config, &roots, need, &stored_facts, stored.as_ref());
         let unchanged = stored.as_ref().is_some_and(|s| {
             index.read == 0
@@ -293,22 +309,36 @@ impl Index {
     /// first (opened with `Need::IdsOnDemand`): a changed one is read again, a gone one
     /// left out. The other files count with their stored ids.
     pub fn ids_for(&self, wanted: impl Fn(&str) -> bool) -> Vec<(Kind, Cow<'_, str>, &Path)> {
-        self.entries
-            .iter()
-            .filter_map(|e| {
-                let id = e.id.as_deref()?;
-                let path = e.path.as_path();
-                if e.verified || !wanted(id) {
-                    return Some((e.kind, Cow::Borrowed(id), path));
-                }
-                let meta = std::fs::metadata(path).ok()?;
-                let mtime = meta.modified().map_or(i128::MIN, nanos);
-                if meta.len() == e.size && mtime == e.mtime {
-                    Some((e.kind, Cow::Borrowed(id), path))
-                } else {
-                    Some((e.kind, Cow::Owned(read_id(path)?), path))
-                }
-            })
+        if let Some(head) = &self.head {
+            // Whole: `open` decoded it before keeping it.
+            let files =
+                postcard::from_bytes::<Stored>(head).map_or_else(|_| Vec::new(), |s| s.files);
+            return files
+                .into_iter()
+                .filter_map(|f| {
+                    let id = f.id?;
+                    let path = Path::new(f.path);
+                    let kind = if f.problem {
+                        Kind::Problem
+                    } else {
+                        Kind::Review
+                    };
+                    if !wanted(id) {
+                        return Some((kind, Cow::Borrowed(id), path));
+                    }
+                    let meta = std::fs::metadata(path).ok()?;
+                    let mtime = meta.modified().map_or(i128::MIN, nanos);
+                    if f.settled && meta.len() == f.size && mtime == f.mtime {
+                        Some((kind, Cow::Borrowed(id), path))
+                    } else {
+                        Some((kind, Cow::Owned(read_id(path)?), path))
+                    }
+                })
+                .collect();
+        }
+        // Every file was asked about when the index was opened.
+        self.ids()
+            .map(|(kind, id, path)| (kind, Cow::Borrowed(id), path))
             .collect()
     }
 
@@ -316,7 +346,7 @@ impl Index {
     /// a finding that rests on an id being absent is then judged again with every file
     /// asked about.
     pub fn on_demand(&self) -> bool {
-        self.entries.iter().any(|e| !e.verified)
+        self.head.is_some()
     }
 
     /// The reviews that could be parsed far enough to have facts (with `Need::Facts`),
@@ -553,11 +583,11 @@ fn walkdir_count(dir: &Path) -> usize {
 struct Stored<'a> {
     #[serde(borrow)]
     key: &'a [u8],
-    #[serde(borrow)]
-    files: Vec<StoredFile<'a>>,
     /// What the file list depended on, when it can be trusted without walking again.
     #[serde(borrow)]
     walk: Option<StoredWalk<'a>>,
+    #[serde(borrow)]
+    files: Vec<StoredFile<'a>>,
 }
 
 /// The folders walked (a file added, removed or renamed changes a folder's time) and the
@@ -819,39 +849,13 @@ fn refresh(
         if problem { Kind::Problem } else { Kind::Review }
     };
     let old = previous(&paths, stored);
-    // While no folder changed, `IdsOnDemand` takes stored entries as they are: no folder
-    // is listed and no file asked about.
-    let on_demand = need == Need::IdsOnDemand && trusted.is_some();
-    let listings = if on_demand {
-        HashMap::new()
-    } else {
-        listings(&paths)
-    };
+    let listings = listings(&paths);
     let entries: Vec<(Entry, bool)> = paths
         .par_iter()
         .zip(old)
         .map(|(path, old)| {
             let path = path.clone();
             let kind = kind_of(&path);
-            if on_demand
-                && let Some(f) = old.filter(|f| f.settled && f.problem == (kind == Kind::Problem))
-            {
-                let facts = match f.facts {
-                    Some((at, len)) => Slot::Stored(at as usize..at as usize + len as usize),
-                    None => Slot::None,
-                };
-                let entry = Entry {
-                    id: f.id.map(str::to_string),
-                    path,
-                    kind,
-                    size: f.size,
-                    mtime: f.mtime,
-                    settled: true,
-                    facts,
-                    verified: false,
-                };
-                return (entry, false);
-            }
             let in_folder = path
                 .parent()
                 .zip(path.file_name())
@@ -887,7 +891,6 @@ fn refresh(
                     mtime,
                     settled: true,
                     facts,
-                    verified: true,
                 };
                 return (entry, false);
             }
@@ -910,7 +913,6 @@ fn refresh(
                 mtime,
                 settled,
                 facts,
-                verified: true,
             };
             (entry, true)
         })
@@ -947,6 +949,7 @@ fn refresh(
         walk_errors,
         read,
         notes: Vec::new(),
+        head: None,
     }
 }
 
