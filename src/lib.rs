@@ -22,6 +22,7 @@ pub mod draft;
 pub mod env;
 pub mod fence;
 pub mod fsutil;
+pub mod http;
 pub mod insights;
 pub mod llm;
 pub mod pos;
