@@ -16,19 +16,34 @@ pub struct SyncOptions {
     pub json: bool,
 }
 
-pub fn sync(config: &Config, options: SyncOptions, env: &Env, out: &Output) -> anyhow::Result<ExitCode> {
+pub fn sync(
+    config: &Config,
+    options: SyncOptions,
+    env: &Env,
+    out: &Output,
+) -> anyhow::Result<ExitCode> {
     let corpus = Corpus::load(config, &options.paths, false);
     let work = sync::plan(&corpus.reviews, config, &options.sync)?;
     if out.verbose {
         errln!(
             "{} issue{} to read, {} to create",
             work.iter().filter(|w| w.issue.is_some()).count(),
-            if work.iter().filter(|w| w.issue.is_some()).count() == 1 { "" } else { "s" },
+            if work.iter().filter(|w| w.issue.is_some()).count() == 1 {
+                ""
+            } else {
+                "s"
+            },
             work.iter().filter(|w| w.issue.is_none()).count()
         );
     }
     let outcomes = sync::run(&corpus.reviews, config, env, &work, options.sync.dry_run)?;
-    let mut report = sync::apply(&corpus.reviews, config, &work, outcomes, options.sync.dry_run);
+    let mut report = sync::apply(
+        &corpus.reviews,
+        config,
+        &work,
+        outcomes,
+        options.sync.dry_run,
+    );
     for skipped in &corpus.skipped {
         report.errors.push(sync::Failure {
             review: None,

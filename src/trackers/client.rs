@@ -39,7 +39,9 @@ pub enum TrackerError {
     Connect { url: String, detail: String },
     #[error("{url} did not answer within {secs} s (raise [trackers] timeout_secs if it is slow)")]
     Timeout { url: String, secs: u64 },
-    #[error("{host} refused the token in ${env} (HTTP 401: {message}); check that it is valid and not expired")]
+    #[error(
+        "{host} refused the token in ${env} (HTTP 401: {message}); check that it is valid and not expired"
+    )]
     Unauthorized {
         host: String,
         env: String,
@@ -213,7 +215,11 @@ impl Client {
     }
 
     /// An issue carrying `marker`: among `recent`, else by the tracker's search.
-    pub async fn find(&self, marker: &str, recent: &[Issue]) -> Result<Option<Issue>, TrackerError> {
+    pub async fn find(
+        &self,
+        marker: &str,
+        recent: &[Issue],
+    ) -> Result<Option<Issue>, TrackerError> {
         if let Some(found) = recent.iter().find(|i| has_marker(&i.body, marker)) {
             return Ok(Some(found.clone()));
         }
@@ -236,7 +242,11 @@ impl Client {
     /// Creates the issue, unless one with its marker turns up first. A create whose answer
     /// was lost (a time-out, a 5xx) may have happened: before it is sent again, the marker
     /// is looked for once more. Returns the issue and whether it was found (adopted).
-    pub async fn create(&self, new: &NewIssue, recent: &[Issue]) -> Result<(Issue, bool), TrackerError> {
+    pub async fn create(
+        &self,
+        new: &NewIssue,
+        recent: &[Issue],
+    ) -> Result<(Issue, bool), TrackerError> {
         if let Some(found) = self.find(&new.marker, recent).await? {
             return Ok((found, true));
         }
@@ -301,7 +311,11 @@ impl Client {
         })
     }
 
-    fn read<T>(&self, call: &Call, parse: impl FnOnce() -> Result<T, String>) -> Result<T, TrackerError> {
+    fn read<T>(
+        &self,
+        call: &Call,
+        parse: impl FnOnce() -> Result<T, String>,
+    ) -> Result<T, TrackerError> {
         parse().map_err(|detail| TrackerError::Malformed {
             url: self.shown(call),
             detail,
@@ -386,16 +400,18 @@ impl Client {
         }
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         let message = error_message(&String::from_utf8_lossy(&bytes));
-        let retry_after = header("retry-after").and_then(parse_retry_after).or_else(|| {
-            // GitHub: `x-ratelimit-remaining: 0` and the reset time in epoch seconds.
-            (header("x-ratelimit-remaining") == Some("0"))
-                .then(|| header("x-ratelimit-reset")?.trim().parse::<i64>().ok())
-                .flatten()
-                .map(|reset| {
-                    let wait = reset - chrono::Utc::now().timestamp();
-                    Duration::from_secs(wait.max(0) as u64 + 1)
-                })
-        });
+        let retry_after = header("retry-after")
+            .and_then(parse_retry_after)
+            .or_else(|| {
+                // GitHub: `x-ratelimit-remaining: 0` and the reset time in epoch seconds.
+                (header("x-ratelimit-remaining") == Some("0"))
+                    .then(|| header("x-ratelimit-reset")?.trim().parse::<i64>().ok())
+                    .flatten()
+                    .map(|reset| {
+                        let wait = reset - chrono::Utc::now().timestamp();
+                        Duration::from_secs(wait.max(0) as u64 + 1)
+                    })
+            });
         let host = reqwest::Url::parse(&url)
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))

@@ -11,7 +11,11 @@ fn repo_path(repo: &str) -> String {
 
 /// `GET /repos/{owner}/{repo}/issues/{number}`
 pub fn fetch(repo: &str, number: &str) -> Call {
-    Call::get(format!("/repos/{}/issues/{}", repo_path(repo), encode(number)))
+    Call::get(format!(
+        "/repos/{}/issues/{}",
+        repo_path(repo),
+        encode(number)
+    ))
 }
 
 /// `POST /repos/{owner}/{repo}/issues`
@@ -86,7 +90,9 @@ pub fn issue(json: &Value) -> Result<Issue, String> {
 }
 
 fn login(user: &Value) -> Option<String> {
-    user.get("login").and_then(Value::as_str).map(str::to_string)
+    user.get("login")
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 /// A list of issues (`recent`), or search results (`{"items": [...]}`).

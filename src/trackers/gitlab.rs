@@ -92,7 +92,9 @@ pub fn issue(json: &Value) -> Result<Issue, String> {
 }
 
 fn username(user: &Value) -> Option<String> {
-    user.get("username").and_then(Value::as_str).map(str::to_string)
+    user.get("username")
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 pub fn issues(json: &Value) -> Result<Vec<Issue>, String> {

@@ -204,10 +204,16 @@ mod tests {
     fn documents_read_back_as_their_text() {
         let text = "From PIR-1: \"Checkout\".\nReview: https://x.example/r.html\n\npirt:PIR-1/AI-1";
         let doc = adf(text);
-        assert_eq!(doc["content"][1]["content"][1]["marks"][0]["attrs"]["href"], "https://x.example/r.html");
+        assert_eq!(
+            doc["content"][1]["content"][1]["marks"][0]["attrs"]["href"],
+            "https://x.example/r.html"
+        );
         let back = text_of(&doc);
         assert!(super::super::has_marker(&back, "pirt:PIR-1/AI-1"), "{back}");
-        assert!(back.contains("Review: https://x.example/r.html\n"), "{back}");
+        assert!(
+            back.contains("Review: https://x.example/r.html\n"),
+            "{back}"
+        );
     }
 
     #[test]

@@ -153,7 +153,10 @@ mod tests {
         assert!(has_marker("`pirt:PIR-2026-014/AI-1`", &m));
         assert!(!has_marker("pirt:PIR-2026-014/AI-10", &m));
         assert!(!has_marker("xpirt:PIR-2026-014/AI-1", &m));
-        assert!(has_marker("pirt:PIR-2026-014/AI-10 and pirt:PIR-2026-014/AI-1.", &m));
+        assert!(has_marker(
+            "pirt:PIR-2026-014/AI-10 and pirt:PIR-2026-014/AI-1.",
+            &m
+        ));
     }
 
     #[test]

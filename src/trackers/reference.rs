@@ -71,7 +71,12 @@ fn issue_of(value: &str, tracker: &TrackerConfig) -> Option<String> {
     let web = web_root(tracker);
     let rest = strip_prefix_ignore_case(value, &web)
         .and_then(|r| r.strip_prefix('/'))
-        .map(|r| r.split(['?', '#']).next().unwrap_or(r).trim_end_matches('/'));
+        .map(|r| {
+            r.split(['?', '#'])
+                .next()
+                .unwrap_or(r)
+                .trim_end_matches('/')
+        });
     let repo = tracker.repo.as_str();
     match (tracker.kind, rest) {
         (TrackerKind::Github, Some(path)) => {
@@ -153,15 +158,33 @@ base_url = "https://acme.atlassian.net"
 
     #[test]
     fn urls_and_short_forms_of_each_kind() {
-        assert_eq!(parsed("https://github.com/acme/platform/issues/12"), some("gh", "12"));
-        assert_eq!(parsed("https://GitHub.com/Acme/Platform/issues/12#issuecomment-1"), some("gh", "12"));
+        assert_eq!(
+            parsed("https://github.com/acme/platform/issues/12"),
+            some("gh", "12")
+        );
+        assert_eq!(
+            parsed("https://GitHub.com/Acme/Platform/issues/12#issuecomment-1"),
+            some("gh", "12")
+        );
         assert_eq!(parsed("acme/platform#12"), some("gh", "12"));
-        assert_eq!(parsed("https://git.acme.example/ops/runbooks/issues/7"), some("ghe", "7"));
+        assert_eq!(
+            parsed("https://git.acme.example/ops/runbooks/issues/7"),
+            some("ghe", "7")
+        );
         assert_eq!(parsed("ops/runbooks#7"), some("ghe", "7"));
-        assert_eq!(parsed("https://gitlab.example.com/grp/sub/proj/-/issues/3"), some("gl", "3"));
-        assert_eq!(parsed("https://gitlab.example.com/grp/sub/proj/-/work_items/3"), some("gl", "3"));
+        assert_eq!(
+            parsed("https://gitlab.example.com/grp/sub/proj/-/issues/3"),
+            some("gl", "3")
+        );
+        assert_eq!(
+            parsed("https://gitlab.example.com/grp/sub/proj/-/work_items/3"),
+            some("gl", "3")
+        );
         assert_eq!(parsed("grp/sub/proj#3"), some("gl", "3"));
-        assert_eq!(parsed("https://acme.atlassian.net/browse/OPS-12"), some("jira", "OPS-12"));
+        assert_eq!(
+            parsed("https://acme.atlassian.net/browse/OPS-12"),
+            some("jira", "OPS-12")
+        );
         assert_eq!(parsed("OPS-12"), some("jira", "OPS-12"));
         assert_eq!(parsed("ops-12"), some("jira", "OPS-12"));
     }
@@ -193,11 +216,29 @@ base_url = "https://acme.atlassian.net"
     #[test]
     fn short_forms_and_web_pages() {
         let t = trackers();
-        assert_eq!(short_form("https://github.com/acme/platform/issues/12", &t).as_deref(), Some("acme/platform#12"));
-        assert_eq!(short_form("https://acme.atlassian.net/browse/OPS-12", &t).as_deref(), Some("OPS-12"));
-        assert_eq!(issue_url(&t.trackers["gh"], "12"), "https://github.com/acme/platform/issues/12");
-        assert_eq!(issue_url(&t.trackers["ghe"], "7"), "https://git.acme.example/ops/runbooks/issues/7");
-        assert_eq!(issue_url(&t.trackers["gl"], "3"), "https://gitlab.example.com/grp/sub/proj/-/issues/3");
-        assert_eq!(issue_url(&t.trackers["jira"], "OPS-1"), "https://acme.atlassian.net/browse/OPS-1");
+        assert_eq!(
+            short_form("https://github.com/acme/platform/issues/12", &t).as_deref(),
+            Some("acme/platform#12")
+        );
+        assert_eq!(
+            short_form("https://acme.atlassian.net/browse/OPS-12", &t).as_deref(),
+            Some("OPS-12")
+        );
+        assert_eq!(
+            issue_url(&t.trackers["gh"], "12"),
+            "https://github.com/acme/platform/issues/12"
+        );
+        assert_eq!(
+            issue_url(&t.trackers["ghe"], "7"),
+            "https://git.acme.example/ops/runbooks/issues/7"
+        );
+        assert_eq!(
+            issue_url(&t.trackers["gl"], "3"),
+            "https://gitlab.example.com/grp/sub/proj/-/issues/3"
+        );
+        assert_eq!(
+            issue_url(&t.trackers["jira"], "OPS-1"),
+            "https://acme.atlassian.net/browse/OPS-1"
+        );
     }
 }

@@ -130,7 +130,9 @@ pub fn plan(entries: &[Entry], config: &Config, options: &Options) -> anyhow::Re
         );
     }
     let target = if options.create {
-        let only = (trackers.trackers.len() == 1).then(|| trackers.trackers.keys().next().cloned()).flatten();
+        let only = (trackers.trackers.len() == 1)
+            .then(|| trackers.trackers.keys().next().cloned())
+            .flatten();
         Some(
             options
                 .tracker
@@ -214,9 +216,9 @@ async fn run_async(
 ) -> Vec<Result<Outcome, String>> {
     let mut clients: BTreeMap<&str, Result<Client, String>> = BTreeMap::new();
     for w in work {
-        clients
-            .entry(w.tracker.as_str())
-            .or_insert_with(|| Client::new(&w.tracker, &config.trackers, env).map_err(|e| e.to_string()));
+        clients.entry(w.tracker.as_str()).or_insert_with(|| {
+            Client::new(&w.tracker, &config.trackers, env).map_err(|e| e.to_string())
+        });
     }
     // One consistent list of the newest issues per tracker that gets issues created.
     let mut recent: BTreeMap<&str, Result<Vec<Issue>, String>> = BTreeMap::new();
@@ -236,7 +238,11 @@ async fn run_async(
         async move {
             let client = client.as_ref().map_err(Clone::clone)?;
             match &w.issue {
-                Some(id) => client.fetch(id).await.map(Outcome::Read).map_err(|e| e.to_string()),
+                Some(id) => client
+                    .fetch(id)
+                    .await
+                    .map(Outcome::Read)
+                    .map_err(|e| e.to_string()),
                 None => {
                     let recent = match recent {
                         Some(Ok(list)) => list.as_slice(),
@@ -313,6 +319,25 @@ pub fn new_issue(entry: &Entry, item: &ActionItem, client: &Client, config: &Con
     }
 }
 
+/// The URL written into `tracker:`: the issue's own web page when it reads back as this
+/// issue of this tracker, else the page pirt derives from the config (so that the next
+/// run recognises it).
+fn reference_url(config: &Config, tracker: &str, issue: &Issue) -> String {
+    let same = |url: &str| {
+        parse_reference(url, &config.trackers)
+            .is_some_and(|r| r.tracker == tracker && r.id == issue.id)
+    };
+    if same(&issue.url) {
+        return issue.url.clone();
+    }
+    let derived = super::reference::issue_url(&config.trackers.trackers[tracker], &issue.id);
+    if same(&derived) {
+        derived
+    } else {
+        issue.url.clone()
+    }
+}
+
 /// `[site] base_url` + the review's page, else the review's path in the repository.
 fn review_link(path: &Path, review: &Review, config: &Config) -> String {
     if let Some(base) = &config.site.base_url {
@@ -333,17 +358,30 @@ fn review_link(path: &Path, review: &Review, config: &Config) -> String {
 }
 
 /// A person's account in a tracker: `[people]` by the tracker's name, else its kind.
-pub fn account_of(config: &Config, tracker: &str, kind: TrackerKind, person: &str) -> Option<String> {
+pub fn account_of(
+    config: &Config,
+    tracker: &str,
+    kind: TrackerKind,
+    person: &str,
+) -> Option<String> {
     let accounts = config
         .people
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case(person))
         .map(|(_, a)| a)?;
-    accounts.get(tracker).or_else(|| accounts.get(kind.name())).cloned()
+    accounts
+        .get(tracker)
+        .or_else(|| accounts.get(kind.name()))
+        .cloned()
 }
 
 /// The person whose account in a tracker is `account`.
-pub fn person_of(config: &Config, tracker: &str, kind: TrackerKind, account: &str) -> Option<String> {
+pub fn person_of(
+    config: &Config,
+    tracker: &str,
+    kind: TrackerKind,
+    account: &str,
+) -> Option<String> {
     config.people.iter().find_map(|(name, accounts)| {
         accounts
             .get(tracker)
@@ -361,7 +399,13 @@ pub struct Reconciled {
     pub notes: Vec<String>,
 }
 
-pub fn reconcile(item: &ActionItem, issue: &Issue, tracker: &str, kind: TrackerKind, config: &Config) -> Reconciled {
+pub fn reconcile(
+    item: &ActionItem,
+    issue: &Issue,
+    tracker: &str,
+    kind: TrackerKind,
+    config: &Config,
+) -> Reconciled {
     let mut out = Reconciled {
         fields: Vec::new(),
         conflicts: Vec::new(),
@@ -376,14 +420,20 @@ pub fn reconcile(item: &ActionItem, issue: &Issue, tracker: &str, kind: TrackerK
         IssueState::Open => ActionStatus::Open,
     };
     if status != item.status {
-        out.fields.push(("status", Some(item.status.to_string()), status.to_string()));
+        out.fields
+            .push(("status", Some(item.status.to_string()), status.to_string()));
     }
     let mapped: Vec<(String, Option<String>)> = issue
         .assignees
         .iter()
         .map(|a| (a.clone(), person_of(config, tracker, kind, a)))
         .collect();
-    match item.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+    match item
+        .owner
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    {
         None => match mapped.iter().find_map(|(_, p)| p.clone()) {
             Some(person) => out.fields.push(("owner", item.owner.clone(), person)),
             None => {
@@ -397,7 +447,9 @@ pub fn reconcile(item: &ActionItem, issue: &Issue, tracker: &str, kind: TrackerK
         Some(owner) => {
             let agrees = mapped.is_empty()
                 || mapped.iter().any(|(account, person)| {
-                    person.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(owner))
+                    person
+                        .as_deref()
+                        .is_some_and(|p| p.eq_ignore_ascii_case(owner))
                         || account.eq_ignore_ascii_case(owner)
                 });
             if !agrees {
@@ -405,14 +457,16 @@ pub fn reconcile(item: &ActionItem, issue: &Issue, tracker: &str, kind: TrackerK
                     .iter()
                     .map(|(a, p)| p.clone().unwrap_or_else(|| a.clone()))
                     .collect();
-                out.conflicts.push(("owner", owner.to_string(), shown.join(", ")));
+                out.conflicts
+                    .push(("owner", owner.to_string(), shown.join(", ")));
             }
         }
     }
     if let (Some(ours), Some(theirs)) = (item.due, issue.due)
         && ours != theirs
     {
-        out.conflicts.push(("due", ours.to_string(), theirs.to_string()));
+        out.conflicts
+            .push(("due", ours.to_string(), theirs.to_string()));
     }
     out
 }
@@ -476,11 +530,21 @@ pub fn apply(
         };
         let mut changes = Vec::new();
         if w.issue.is_none() {
-            changes.push(change("tracker", item.tracker.clone().filter(|t| !t.trim().is_empty()), issue.url.clone()));
+            let url = reference_url(config, &w.tracker, &issue);
+            changes.push(change(
+                "tracker",
+                item.tracker.clone().filter(|t| !t.trim().is_empty()),
+                url,
+            ));
         }
         let kind = config.trackers.trackers[&w.tracker].kind;
         let reconciled = reconcile(item, &issue, &w.tracker, kind, config);
-        changes.extend(reconciled.fields.into_iter().map(|(f, old, new)| change(f, old, new)));
+        changes.extend(
+            reconciled
+                .fields
+                .into_iter()
+                .map(|(f, old, new)| change(f, old, new)),
+        );
         for (field, ours, theirs) in reconciled.conflicts {
             report.conflicts.push(Conflict {
                 review: entry.review.id.clone(),
@@ -518,7 +582,11 @@ pub fn apply(
                 } else {
                     format!(
                         "{message}; created {} (the next run finds it by its marker and writes it)",
-                        created.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                        created
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )
                 };
                 report.errors.push(Failure {
@@ -548,8 +616,13 @@ fn write_review(
     let now = file.review();
     let mut fields = Vec::new();
     for (i, change) in changes {
-        let (Some(before), Some(current)) = (planned.action_items.get(*i), now.action_items.get(*i)) else {
-            return Err(format!("{shown}: action item {} is gone since the sync started; nothing was written", change.item));
+        let (Some(before), Some(current)) =
+            (planned.action_items.get(*i), now.action_items.get(*i))
+        else {
+            return Err(format!(
+                "{shown}: action item {} is gone since the sync started; nothing was written",
+                change.item
+            ));
         };
         let value = |item: &ActionItem| match change.field {
             "status" => Some(item.status.to_string()),
@@ -583,7 +656,11 @@ fn write_review(
 pub fn table(report: &Report) -> String {
     let mut out = String::new();
     if !report.changes.is_empty() {
-        let mut rows = vec![["REVIEW", "ITEM", "FIELD", "CHANGE"].map(String::from).to_vec()];
+        let mut rows = vec![
+            ["REVIEW", "ITEM", "FIELD", "CHANGE"]
+                .map(String::from)
+                .to_vec(),
+        ];
         for c in &report.changes {
             rows.push(vec![
                 c.review.clone(),
@@ -596,9 +673,18 @@ pub fn table(report: &Report) -> String {
     }
     if !report.conflicts.is_empty() {
         out.push_str("\nReported, not changed (the review and the tracker disagree):\n");
-        let mut rows = vec![["REVIEW", "ITEM", "FIELD", "REVIEW SAYS", "TRACKER SAYS", "ISSUE"]
+        let mut rows = vec![
+            [
+                "REVIEW",
+                "ITEM",
+                "FIELD",
+                "REVIEW SAYS",
+                "TRACKER SAYS",
+                "ISSUE",
+            ]
             .map(String::from)
-            .to_vec()];
+            .to_vec(),
+        ];
         for c in &report.conflicts {
             rows.push(vec![
                 c.review.clone(),
@@ -615,14 +701,18 @@ pub fn table(report: &Report) -> String {
         out.push_str(&format!("note: {} {}: {}\n", n.review, n.item, n.message));
     }
     for e in &report.errors {
-        let at: Vec<&str> = [e.review.as_deref(), e.item.as_deref()].into_iter().flatten().collect();
+        let at: Vec<&str> = [e.review.as_deref(), e.item.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
         if at.is_empty() {
             out.push_str(&format!("error: {}\n", e.message));
         } else {
             out.push_str(&format!("error: {}: {}\n", at.join(" "), e.message));
         }
     }
-    let reviews: std::collections::BTreeSet<&Path> = report.changes.iter().map(|c| c.path.as_path()).collect();
+    let reviews: std::collections::BTreeSet<&Path> =
+        report.changes.iter().map(|c| c.path.as_path()).collect();
     out.push_str(&format!(
         "{}{} issue{} read, {} created, {} adopted; {} change{} in {} review{}, {} conflict{}, {} error{}.\n",
         if report.dry_run { "Dry run, nothing changed: " } else { "" },
@@ -649,7 +739,12 @@ fn plural(n: usize) -> &'static str {
 fn align(rows: &[Vec<String>]) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
-        .map(|c| rows.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0))
+        .map(|c| {
+            rows.iter()
+                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut out = String::new();
     for row in rows {

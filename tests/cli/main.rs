@@ -14,6 +14,7 @@ mod new;
 mod pipes;
 mod render;
 mod timeline;
+mod trackers;
 mod wizard;
 
 use std::path::{Path, PathBuf};

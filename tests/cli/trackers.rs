@@ -1,0 +1,602 @@
+//! `pirt actions sync` against local mock servers that answer as GitHub, GitLab and Jira
+//! document it; what pirt sends (method, path, headers, body) is asserted.
+
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use wiremock::matchers::{body_partial_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::{fixtures, pirt};
+
+const TOKEN: &str = "ghp_TESTSECRETt0ken0000000000000000000";
+const REVIEW: &str = "postmortems/review.md";
+
+pub const REVIEW_TEXT: &str = "---
+# Checkout outage, kept in git.
+id: PIR-2026-014
+title: Checkout failed after the 4812 deploy
+status: draft
+severity: SEV2
+services: [checkout-api]
+started_at: 2026-11-20T14:02:00Z
+action_items:
+  - id: AI-1
+    title: Add a canary stage to the checkout deploy
+    type: prevent
+    owner: li.wei       # agreed in the review meeting
+    tracker: acme/platform#12
+  - id: AI-2
+    title: Alert on checkout p99
+    type: detect
+    tracker: WEB/acme/platform/issues/13
+  # done in the week after
+  - id: AI-3
+    title: Runbook for rollbacks
+    type: process
+    owner: ana
+    status: done
+    tracker: acme/platform#14
+  - {id: AI-4, title: Load-test the pool limits, type: prevent, owner: li.wei, due: 2026-12-15}
+  - id: AI-5
+    title: Ask the vendor
+    tracker: see the vendor ticket
+---
+
+## Summary
+Checkout failed for 39 minutes.
+";
+
+/// A scratch repository with the review and a pirt.toml whose trackers point at `uri`.
+pub fn repo(uri: &str, review: &str, extra: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("postmortems")).unwrap();
+    std::fs::write(dir.path().join(REVIEW), review.replace("WEB", uri)).unwrap();
+    std::fs::write(
+        dir.path().join("pirt.toml"),
+        format!(
+            "[trackers]\ndefault = \"github\"\nretries = 2\n{extra}\n[trackers.github]\nkind = \"github\"\nrepo = \"acme/platform\"\nbase_url = \"{uri}\"\ntoken_env = \"PIRT_TEST_GH_TOKEN\"\nlabels = [\"postmortem-follow-up\"]\n\n[people]\n\"li.wei\" = {{ github = \"liwei\", gitlab = \"li.wei\", jira = \"5b10ac8d82e05b22cc7d4ef5\" }}\nana = {{ github = \"ana-l\" }}\n"
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+pub async fn sync(dir: &Path, args: &[&str]) -> Output {
+    let mut cmd = pirt(dir);
+    cmd.args(["actions", "sync"])
+        .args(args)
+        .env("PIRT_TEST_GH_TOKEN", TOKEN)
+        .env("PIRT_TEST_GL_TOKEN", TOKEN)
+        .env("PIRT_TEST_JIRA_TOKEN", TOKEN)
+        .env("PIRT_TEST_JIRA_EMAIL", "bot@acme.example")
+        .env("PIRT_RETRY_MIN_MS", "10");
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!all.contains(TOKEN), "the token was printed:\n{all}");
+    // Nor its basic-auth form.
+    let basic = base64_of(&format!("bot@acme.example:{TOKEN}"));
+    assert!(
+        !all.contains(&basic),
+        "the credentials were printed:\n{all}"
+    );
+    out
+}
+
+fn base64_of(text: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+pub fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// The review as it is now, with the mock server's address written as WEB again.
+pub fn read(dir: &Path) -> String {
+    let text = std::fs::read_to_string(dir.join(REVIEW)).unwrap();
+    let toml = std::fs::read_to_string(dir.join("pirt.toml")).unwrap();
+    match toml
+        .split("base_url = \"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+    {
+        Some(uri) if uri.starts_with("http://127.0.0.1") => text.replace(uri, "WEB"),
+        _ => text,
+    }
+}
+
+pub fn fixture(name: &str) -> Value {
+    serde_json::from_slice(&std::fs::read(fixtures().join("trackers").join(name)).unwrap()).unwrap()
+}
+
+/// GitHub's issue object (the documented shape), with its number, state and assignees.
+pub fn gh_issue(
+    number: u64,
+    state: &str,
+    reason: Option<&str>,
+    assignees: &[&str],
+    body: &str,
+) -> Value {
+    let mut issue = fixture("github-issue.json");
+    let users: Vec<Value> = assignees
+        .iter()
+        .enumerate()
+        .map(|(i, login)| json!({"login": login, "id": 100 + i, "node_id": "MDQ6VXNlcjE=", "type": "User", "site_admin": false}))
+        .collect();
+    issue["number"] = json!(number);
+    issue["url"] = json!(format!(
+        "https://api.github.com/repos/acme/platform/issues/{number}"
+    ));
+    issue["html_url"] = json!(format!("https://github.com/acme/platform/issues/{number}"));
+    issue["state"] = json!(state);
+    issue["state_reason"] = json!(reason);
+    issue["assignee"] = users.first().cloned().unwrap_or(Value::Null);
+    issue["assignees"] = json!(users);
+    issue["body"] = json!(body);
+    if let Some(o) = issue.as_object_mut() {
+        o.remove("pull_request");
+    }
+    issue
+}
+
+fn github_headers(mock: wiremock::MockBuilder) -> wiremock::MockBuilder {
+    mock.and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(header("accept", "application/vnd.github+json"))
+        .and(header("x-github-api-version", "2022-11-28"))
+}
+
+async fn get_issue(server: &MockServer, number: u64, answer: ResponseTemplate) {
+    github_headers(
+        Mock::given(method("GET")).and(path(format!("/repos/acme/platform/issues/{number}"))),
+    )
+    .respond_with(answer)
+    .expect(1..)
+    .mount(server)
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pull_brings_status_and_owner_and_reports_conflicts() {
+    let server = MockServer::start().await;
+    get_issue(
+        &server,
+        12,
+        ResponseTemplate::new(200).set_body_json(gh_issue(
+            12,
+            "closed",
+            Some("completed"),
+            &["liwei"],
+            "x",
+        )),
+    )
+    .await;
+    get_issue(
+        &server,
+        13,
+        ResponseTemplate::new(200).set_body_json(gh_issue(
+            13,
+            "closed",
+            Some("not_planned"),
+            &["liwei"],
+            "x",
+        )),
+    )
+    .await;
+    get_issue(
+        &server,
+        14,
+        ResponseTemplate::new(200).set_body_json(gh_issue(
+            14,
+            "open",
+            Some("reopened"),
+            &["bob-gh"],
+            "x",
+        )),
+    )
+    .await;
+    let dir = repo(&server.uri(), REVIEW_TEXT, "");
+    let out = sync(dir.path(), &[]).await;
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    let expected = REVIEW_TEXT
+        .replace(
+            "    tracker: acme/platform#12\n",
+            "    tracker: acme/platform#12\n    status: done\n",
+        )
+        .replace(
+            "    tracker: WEB/acme/platform/issues/13\n",
+            "    tracker: WEB/acme/platform/issues/13\n    status: wont-do\n    owner: li.wei\n",
+        )
+        .replace(
+            "    status: done\n    tracker: acme/platform#14",
+            "    status: open\n    tracker: acme/platform#14",
+        );
+    assert_eq!(read(dir.path()), expected);
+    assert!(
+        shown.contains("PIR-2026-014  AI-1  status  open → done"),
+        "{shown}"
+    );
+    assert!(shown.contains("AI-2  owner   — → li.wei"), "{shown}");
+    assert!(
+        shown.contains("AI-3  owner  ana          bob-gh"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(
+            "3 issues read, 0 created, 0 adopted; 4 changes in 1 review, 1 conflict, 0 errors."
+        ),
+        "{shown}"
+    );
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        requests.len(),
+        3,
+        "no request for AI-4 (no --create) or AI-5 (not a reference)"
+    );
+    assert!(requests.iter().all(|r| {
+        r.headers
+            .get("user-agent")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("pirt/")
+    }));
+
+    // Synced: a second run changes nothing and still reports the conflict.
+    let again = sync(dir.path(), &["--format", "json"]).await;
+    assert_eq!(again.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["changes"], json!([]));
+    assert_eq!(report["conflicts"][0]["field"], "owner");
+    assert_eq!(report["conflicts"][0]["tracker_value"], "bob-gh");
+    assert_eq!(read(dir.path()), expected);
+}
+
+fn created_answer(number: u64, request: &Request) -> ResponseTemplate {
+    let sent: Value = serde_json::from_slice(&request.body).unwrap();
+    let logins: Vec<&str> = sent["assignees"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    ResponseTemplate::new(201).set_body_json(gh_issue(
+        number,
+        "open",
+        None,
+        &logins,
+        sent["body"].as_str().unwrap(),
+    ))
+}
+
+const ONE_OPEN: &str = "---\nid: PIR-2026-014\ntitle: Checkout failed after the 4812 deploy\nstatus: draft\nseverity: SEV2\nstarted_at: 2026-11-20T14:02:00Z\naction_items:\n  - {id: AI-4, title: Load-test the pool limits, type: prevent, owner: li.wei, due: 2026-12-15}\n  - id: AI-6\n    title: Done already\n    status: done\n---\n";
+
+async fn empty_search(server: &MockServer) {
+    github_headers(Mock::given(method("GET")).and(path("/repos/acme/platform/issues")))
+        .and(query_param("state", "all"))
+        .and(query_param("sort", "created"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(server)
+        .await;
+    github_headers(Mock::given(method("GET")).and(path("/search/issues")))
+        .and(query_param(
+            "q",
+            "\"pirt:PIR-2026-014/AI-4\" repo:acme/platform in:body is:issue",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"total_count": 0, "incomplete_results": false, "items": []})),
+        )
+        .mount(server)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_opens_an_issue_and_writes_its_url() {
+    let server = MockServer::start().await;
+    empty_search(&server).await;
+    github_headers(Mock::given(method("POST")).and(path("/repos/acme/platform/issues")))
+        .and(header("content-type", "application/json"))
+        .and(body_partial_json(json!({
+            "title": "Load-test the pool limits",
+            "labels": ["postmortem-follow-up", "SEV2"],
+            "assignees": ["liwei"],
+        })))
+        .respond_with(|r: &Request| created_answer(15, r))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = repo(&server.uri(), ONE_OPEN, "");
+    let out = sync(dir.path(), &["--create"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        read(dir.path()),
+        ONE_OPEN.replace(
+            "due: 2026-12-15}",
+            "due: 2026-12-15, tracker: WEB/acme/platform/issues/15}"
+        )
+    );
+    let posted = server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.method.as_str() == "POST")
+        .unwrap();
+    let body: Value = serde_json::from_slice(&posted.body).unwrap();
+    assert_eq!(
+        body["body"],
+        "Follow-up of the post-incident review PIR-2026-014: \"Checkout failed after the 4812 deploy\".\n\nReview: postmortems/review.md\nType: prevent\nDue: 2026-12-15\nOwner in the review: li.wei\n\npirt:PIR-2026-014/AI-4\n"
+    );
+    assert!(
+        text(&out).contains("0 issues read, 1 created, 0 adopted; 1 change in 1 review"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_adopts_an_issue_that_carries_the_marker() {
+    let server = MockServer::start().await;
+    // The search index has it (the list of recent issues does not: it is older).
+    github_headers(Mock::given(method("GET")).and(path("/repos/acme/platform/issues")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([gh_issue(
+            20,
+            "open",
+            None,
+            &[],
+            "pirt:PIR-2026-014/AI-40"
+        )])))
+        .mount(&server)
+        .await;
+    github_headers(Mock::given(method("GET")).and(path("/search/issues")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total_count": 2, "incomplete_results": false,
+            "items": [gh_issue(20, "open", None, &[], "pirt:PIR-2026-014/AI-40"), gh_issue(9, "closed", Some("completed"), &[], "Tracked.\n\npirt:PIR-2026-014/AI-4\n")]
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let dir = repo(&server.uri(), ONE_OPEN, "");
+    let out = sync(dir.path(), &["--create"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // Adopted, and brought up to date like any other issue: it is closed.
+    assert!(
+        read(dir.path())
+            .contains("due: 2026-12-15, tracker: WEB/acme/platform/issues/9, status: done}"),
+        "{}",
+        read(dir.path())
+    );
+    assert!(
+        text(&out).contains("0 created, 1 adopted"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dry_run_reads_but_writes_nothing_anywhere() {
+    let server = MockServer::start().await;
+    empty_search(&server).await;
+    get_issue(
+        &server,
+        12,
+        ResponseTemplate::new(200).set_body_json(gh_issue(
+            12,
+            "closed",
+            Some("completed"),
+            &[],
+            "x",
+        )),
+    )
+    .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let review = ONE_OPEN.replace(
+        "  - id: AI-6\n",
+        "  - id: AI-7\n    title: Canary\n    tracker: acme/platform#12\n  - id: AI-6\n",
+    );
+    let dir = repo(&server.uri(), &review, "");
+    let out = sync(dir.path(), &["--create", "--dry-run", "-v"]).await;
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert_eq!(read(dir.path()), review);
+    assert!(
+        shown.contains("AI-4  tracker  — → (a new issue in github)"),
+        "{shown}"
+    );
+    assert!(shown.contains("AI-7  status   open → done"), "{shown}");
+    assert!(
+        shown.contains("Dry run, nothing changed: 1 issue read, 1 created"),
+        "{shown}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failures_are_clear_and_the_rest_is_still_synced() {
+    let server = MockServer::start().await;
+    get_issue(
+        &server,
+        12,
+        ResponseTemplate::new(200).set_body_json(gh_issue(
+            12,
+            "closed",
+            Some("completed"),
+            &[],
+            "x",
+        )),
+    )
+    .await;
+    get_issue(&server, 13, ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest/issues/issues#get-an-issue", "status": "404"}))).await;
+    // 429 with Retry-After, then the issue.
+    github_headers(Mock::given(method("GET")).and(path("/repos/acme/platform/issues/14")))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "0")
+                .set_body_json(json!({"message": "API rate limit exceeded"})),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    get_issue(
+        &server,
+        14,
+        ResponseTemplate::new(200).set_body_json(gh_issue(14, "open", None, &["ana-l"], "x")),
+    )
+    .await;
+    let dir = repo(&server.uri(), REVIEW_TEXT, "");
+    let out = sync(dir.path(), &[]).await;
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{shown}");
+    assert!(shown.contains("error: PIR-2026-014 AI-2: acme/platform#13 was not found, or the token in $PIRT_TEST_GH_TOKEN cannot read acme/platform (HTTP 404)"), "{shown}");
+    let now = read(dir.path());
+    assert!(
+        now.contains("tracker: acme/platform#12\n    status: done\n"),
+        "{now}"
+    );
+    assert!(
+        now.contains("issues/13\n  # done"),
+        "nothing written for AI-2: {now}"
+    );
+    assert!(
+        now.contains("    status: open\n    tracker: acme/platform#14"),
+        "{now}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unauthorized_rate_limited_server_errors_and_timeouts() {
+    let cases: Vec<(ResponseTemplate, &str, &str)> = vec![
+        (
+            ResponseTemplate::new(401).set_body_json(json!({"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest", "status": "401"})),
+            "",
+            "127.0.0.1 refused the token in $PIRT_TEST_GH_TOKEN (HTTP 401: Bad credentials)",
+        ),
+        (
+            ResponseTemplate::new(403).set_body_json(json!({"message": "Resource not accessible by personal access token", "documentation_url": "https://docs.github.com/rest/issues/issues#get-an-issue", "status": "403"})),
+            "",
+            "the token in $PIRT_TEST_GH_TOKEN cannot read acme/platform (HTTP 403: Resource not accessible by personal access token)",
+        ),
+        (
+            ResponseTemplate::new(403)
+                .insert_header("x-ratelimit-limit", "5000")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", "4102444800")
+                .set_body_json(json!({"message": "API rate limit exceeded for user ID 1.", "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"})),
+            "",
+            "127.0.0.1 is rate limiting requests; it lets requests through again in",
+        ),
+        (
+            ResponseTemplate::new(500).set_body_string("Internal Server Error"),
+            "",
+            "answered HTTP 500: Internal Server Error (gave up after 3 attempts)",
+        ),
+        (
+            ResponseTemplate::new(200).set_body_json(gh_issue(12, "open", None, &[], "x")).set_delay(Duration::from_secs(4)),
+            "timeout_secs = 1\nretries = 0\n",
+            "did not answer within 1 s (raise [trackers] timeout_secs if it is slow)",
+        ),
+        (
+            ResponseTemplate::new(200).set_body_string("<html>sign in</html>"),
+            "",
+            "sent an answer pirt cannot read: the body is not JSON",
+        ),
+    ];
+    for (answer, extra, message) in cases {
+        let server = MockServer::start().await;
+        get_issue(&server, 12, answer).await;
+        let review = REVIEW_TEXT
+            .replace("    tracker: WEB/acme/platform/issues/13\n", "")
+            .replace("    tracker: acme/platform#14\n", "");
+        let config_extra = extra.replace("retries = 0\n", "");
+        let dir = repo(&server.uri(), &review, &config_extra);
+        if extra.contains("retries = 0") {
+            let toml = std::fs::read_to_string(dir.path().join("pirt.toml"))
+                .unwrap()
+                .replace("retries = 2\n", "retries = 0\n");
+            std::fs::write(dir.path().join("pirt.toml"), toml).unwrap();
+        }
+        let out = sync(dir.path(), &[]).await;
+        let shown = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{shown}");
+        assert!(shown.contains(message), "{message}\n{shown}");
+        assert_eq!(read(dir.path()), review, "nothing written");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn setup_errors_name_what_to_set() {
+    let dir = repo(
+        "https://bot:hunter2@github.example.com/api/v3",
+        REVIEW_TEXT,
+        "",
+    );
+    let out = sync(dir.path(), &[]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("holds credentials; put the token in the variable named by token_env"),
+        "{}",
+        text(&out)
+    );
+    assert!(!text(&out).contains("hunter2"));
+    let dir = repo("http://github.example.com/api/v3", REVIEW_TEXT, "");
+    let out = sync(dir.path(), &[]).await;
+    assert!(
+        text(&out).contains("is plain http: the token would travel unencrypted"),
+        "{}",
+        text(&out)
+    );
+    let dir = repo("https://github.example.com/api/v3", REVIEW_TEXT, "");
+    let out = sync(dir.path(), &["--tracker", "jira"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("--tracker jira: no [trackers.jira] in pirt.toml (configured: github)"),
+        "{}",
+        text(&out)
+    );
+    let mut cmd = pirt(dir.path());
+    let out = cmd.args(["actions", "sync"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains(
+            "$PIRT_TEST_GH_TOKEN is not set: [trackers.github] reads its token from it (token_env)"
+        ),
+        "{}",
+        text(&out)
+    );
+}
