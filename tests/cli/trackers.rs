@@ -600,3 +600,148 @@ async fn setup_errors_name_what_to_set() {
         text(&out)
     );
 }
+
+/// A GitHub that keeps the issues it is sent, whose search never finds anything (its index
+/// lags) and whose answers to a create come late: the window a kill lands in.
+fn stateful_github(
+    issues: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+) -> impl Fn(&Request) -> ResponseTemplate {
+    move |request: &Request| {
+        let mut issues = issues.lock().unwrap();
+        let path = request.url.path().to_string();
+        match (request.method.as_str(), path.as_str()) {
+            ("POST", "/repos/acme/platform/issues") => {
+                let sent: Value = serde_json::from_slice(&request.body).unwrap();
+                let number = issues.len() as u64 + 1;
+                let issue = gh_issue(number, "open", None, &[], sent["body"].as_str().unwrap());
+                issues.push(issue.clone());
+                ResponseTemplate::new(201)
+                    .set_body_json(issue)
+                    .set_delay(Duration::from_millis(120))
+            }
+            ("GET", "/repos/acme/platform/issues") => {
+                let newest_first: Vec<Value> = issues.iter().rev().cloned().collect();
+                ResponseTemplate::new(200).set_body_json(newest_first)
+            }
+            ("GET", "/search/issues") => ResponseTemplate::new(200)
+                .set_body_json(json!({"total_count": 0, "incomplete_results": false, "items": []})),
+            ("GET", p) if p.starts_with("/repos/acme/platform/issues/") => {
+                let n: usize = p.rsplit('/').next().unwrap().parse().unwrap();
+                match issues.get(n - 1) {
+                    Some(issue) => ResponseTemplate::new(200).set_body_json(issue.clone()),
+                    None => {
+                        ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"}))
+                    }
+                }
+            }
+            _ => ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"})),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_killed_at_any_point_never_leads_to_a_second_issue() {
+    let issues = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(stateful_github(issues.clone()))
+        .mount(&server)
+        .await;
+    let mut review = String::from(
+        "---\nid: PIR-2026-014\ntitle: Checkout failed\nstatus: draft\nseverity: SEV2\nstarted_at: 2026-11-20T14:02:00Z\naction_items:\n",
+    );
+    let items = 8;
+    for i in 1..=items {
+        review.push_str(&format!(
+            "  - id: AI-{i}\n    title: Follow-up {i}\n    owner: li.wei\n"
+        ));
+    }
+    review.push_str("---\n## Summary\nx\n");
+    let dir = repo(&server.uri(), &review, "concurrency = 3\n");
+    // A small linear congruential generator: kill points spread over the run, repeatable.
+    let mut seed: u64 = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos()
+        .into();
+    let mut kills = Vec::new();
+    for _ in 0..10 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let after = Duration::from_millis(20 + (seed >> 33) % 500);
+        let mut cmd = pirt(dir.path());
+        cmd.args(["actions", "sync", "--create"])
+            .env("PIRT_TEST_GH_TOKEN", TOKEN)
+            .env("PIRT_RETRY_MIN_MS", "10")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        let mut child = cmd.spawn().unwrap();
+        tokio::time::sleep(after).await;
+        let _ = child.kill(); // SIGKILL
+        let _ = tokio::task::spawn_blocking(move || child.wait())
+            .await
+            .unwrap();
+        let created = issues.lock().unwrap().len();
+        let written = std::fs::read_to_string(dir.path().join(REVIEW))
+            .unwrap()
+            .matches("tracker:")
+            .count();
+        // (kill point, issues created, references written): created > written is the window.
+        kills.push((after.as_millis(), created, written));
+        // Whatever was killed, the review reads as a review (written whole or not at all).
+        let now = std::fs::read_to_string(dir.path().join(REVIEW)).unwrap();
+        assert!(
+            now.starts_with("---\nid: PIR-2026-014\n") && now.ends_with("## Summary\nx\n"),
+            "{now}"
+        );
+    }
+    eprintln!("kills (ms, created, written): {kills:?}");
+    let out = sync(dir.path(), &["--create"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "killed after {kills:?} ms\n{}",
+        text(&out)
+    );
+    let issues = issues.lock().unwrap().clone();
+    let mut markers: Vec<String> = issues
+        .iter()
+        .map(|i| {
+            i["body"]
+                .as_str()
+                .unwrap()
+                .lines()
+                .last()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    markers.sort();
+    markers.dedup();
+    assert_eq!(
+        issues.len(),
+        items,
+        "one issue per item (killed after {kills:?} ms): {markers:?}"
+    );
+    assert_eq!(markers.len(), items);
+    let now = read(dir.path());
+    for issue in &issues {
+        let marker = issue["body"].as_str().unwrap().lines().last().unwrap();
+        let item = marker.rsplit('/').next().unwrap();
+        let number = issue["number"].as_u64().unwrap();
+        assert!(
+            now.contains(&format!("  - id: {item}\n    title: Follow-up {}\n    owner: li.wei\n    tracker: WEB/acme/platform/issues/{number}\n", &item[3..])),
+            "{item} → #{number}\n{now}"
+        );
+    }
+    // A last run finds everything in sync.
+    let out = sync(dir.path(), &["--create"]).await;
+    assert!(
+        text(&out).contains(&format!(
+            "{items} issues read, 0 created, 0 adopted; 0 changes"
+        )),
+        "{}",
+        text(&out)
+    );
+}
