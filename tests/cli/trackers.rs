@@ -745,3 +745,286 @@ async fn a_run_killed_at_any_point_never_leads_to_a_second_issue() {
         text(&out)
     );
 }
+
+fn repo_with(toml: &str, review: &str, uri: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("postmortems")).unwrap();
+    std::fs::write(dir.path().join(REVIEW), review.replace("WEB", uri)).unwrap();
+    std::fs::write(
+        dir.path().join("pirt.toml"),
+        format!("{}\n[people]\n\"li.wei\" = {{ gitlab = \"li.wei\", jira = \"5b10ac8d82e05b22cc7d4ef5\", jira-dc = \"liwei\" }}\n", toml.replace("URI", uri)),
+    )
+    .unwrap();
+    dir
+}
+
+fn gl_issue(
+    iid: u64,
+    state: &str,
+    assignee: Option<&str>,
+    due: Option<&str>,
+    description: &str,
+) -> Value {
+    let mut issue = fixture("gitlab-issue.json");
+    issue["iid"] = json!(iid);
+    issue["state"] = json!(state);
+    issue["due_date"] = json!(due);
+    issue["description"] = json!(description);
+    issue["web_url"] = json!(format!(
+        "https://gitlab.example.com/grp/proj/-/issues/{iid}"
+    ));
+    let user = assignee.map(|u| json!({"id": 42, "username": u, "name": "Li Wei", "state": "active", "avatar_url": null, "web_url": format!("https://gitlab.example.com/{u}")}));
+    issue["assignee"] = user.clone().unwrap_or(Value::Null);
+    issue["assignees"] = json!(user.into_iter().collect::<Vec<_>>());
+    if state == "closed" {
+        issue["closed_at"] = json!("2026-11-29T10:00:00.000Z");
+    }
+    issue
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn gitlab_pull_and_create() {
+    let server = MockServer::start().await;
+    let token = || header("private-token", TOKEN);
+    for (iid, answer) in [
+        (3, gl_issue(3, "closed", None, Some("2026-12-20"), "x")),
+        (4, gl_issue(4, "opened", Some("li.wei"), None, "x")),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(format!("/api/v4/projects/grp%2Fproj/issues/{iid}")))
+            .and(token())
+            .respond_with(ResponseTemplate::new(200).set_body_json(answer))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/api/v4/projects/grp%2Fproj/issues"))
+        .and(query_param("search", "pirt:PIR-2026-014/AI-3"))
+        .and(query_param("in", "description"))
+        .and(token())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([gl_issue(
+            9,
+            "opened",
+            None,
+            None,
+            "pirt:PIR-2026-014/AI-30"
+        )])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/users"))
+        .and(query_param("username", "li.wei"))
+        .and(token())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": 42, "username": "li.wei", "name": "Li Wei", "state": "active", "locked": false, "avatar_url": null, "web_url": "https://gitlab.example.com/li.wei"}])))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/projects/grp%2Fproj/issues"))
+        .and(token())
+        .and(body_partial_json(json!({
+            "title": "Load-test the pool limits",
+            "labels": "postmortem-follow-up,SEV2",
+            "due_date": "2026-12-15",
+            "assignee_ids": [42],
+        })))
+        .respond_with(|r: &Request| {
+            let sent: Value = serde_json::from_slice(&r.body).unwrap();
+            ResponseTemplate::new(201).set_body_json(gl_issue(
+                10,
+                "opened",
+                Some("li.wei"),
+                Some("2026-12-15"),
+                sent["description"].as_str().unwrap(),
+            ))
+        })
+        .expect(1)
+        .mount(&server)
+        .await;
+    let toml = "[trackers.gitlab]\nkind = \"gitlab\"\nrepo = \"grp/proj\"\nbase_url = \"URI\"\ntoken_env = \"PIRT_TEST_GL_TOKEN\"\nlabels = [\"postmortem-follow-up\"]\n";
+    let review = "---\nid: PIR-2026-014\ntitle: Checkout failed\nstatus: draft\nseverity: SEV2\nstarted_at: 2026-11-20T14:02:00Z\naction_items:\n  - id: AI-1\n    title: Canary\n    due: 2026-12-15\n    tracker: grp/proj#3\n  - id: AI-2\n    title: Alert\n    tracker: WEB/grp/proj/-/issues/4\n  - id: AI-3\n    title: Load-test the pool limits\n    owner: li.wei\n    due: 2026-12-15\n---\n";
+    let dir = repo_with(toml, review, &server.uri());
+    let out = sync(dir.path(), &["--create"]).await;
+    let shown = text(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the due dates disagree\n{shown}"
+    );
+    assert!(
+        shown.contains("AI-1  due    2026-12-15   2026-12-20"),
+        "{shown}"
+    );
+    assert_eq!(
+        read_any(dir.path(), &server.uri()),
+        review
+            .replace(
+                "    tracker: grp/proj#3\n",
+                "    tracker: grp/proj#3\n    status: done\n"
+            )
+            .replace("issues/4\n", "issues/4\n    owner: li.wei\n")
+            .replace(
+                "    due: 2026-12-15\n---",
+                "    due: 2026-12-15\n    tracker: WEB/grp/proj/-/issues/10\n---"
+            )
+    );
+}
+
+fn read_any(dir: &Path, uri: &str) -> String {
+    std::fs::read_to_string(dir.join(REVIEW))
+        .unwrap()
+        .replace(uri, "WEB")
+}
+
+fn jira_issue(
+    key: &str,
+    category: &str,
+    resolution: Option<&str>,
+    assignee: Option<&str>,
+    v3: bool,
+) -> Value {
+    let mut issue = fixture("jira-issue.json");
+    issue["key"] = json!(key);
+    let names = [
+        ("new", "To Do", 2),
+        ("indeterminate", "In Progress", 4),
+        ("done", "Done", 3),
+    ];
+    let (_, name, id) = names.iter().find(|(k, _, _)| *k == category).unwrap();
+    issue["fields"]["status"]["name"] = json!(name);
+    issue["fields"]["status"]["statusCategory"]["key"] = json!(category);
+    issue["fields"]["status"]["statusCategory"]["id"] = json!(id);
+    issue["fields"]["status"]["statusCategory"]["name"] = json!(name);
+    issue["fields"]["resolution"] = resolution.map_or(Value::Null, |r| json!({"self": "https://acme.atlassian.net/rest/api/3/resolution/10001", "id": "10001", "description": "", "name": r}));
+    issue["fields"]["assignee"] = assignee.map_or(Value::Null, |a| {
+        if v3 {
+            json!({"self": "https://acme.atlassian.net/rest/api/3/user?accountId=x", "accountId": a, "displayName": "Li Wei", "active": true, "accountType": "atlassian", "timeZone": "Europe/Berlin"})
+        } else {
+            json!({"self": "https://jira.acme.example/rest/api/2/user?username=liwei", "name": a, "key": "JIRAUSER10100", "displayName": "Li Wei", "active": true})
+        }
+    });
+    if !v3 {
+        issue["fields"]["description"] =
+            json!("Follow-up of the post-incident review PIR-2026-014.");
+    }
+    issue
+}
+
+const JIRA_REVIEW: &str = "---\nid: PIR-2026-014\ntitle: Checkout failed\nstatus: draft\nseverity: SEV2\nstarted_at: 2026-11-20T14:02:00Z\naction_items:\n  - id: AI-1\n    title: Canary\n    tracker: OPS-12\n  - id: AI-2\n    title: Vendor\n    tracker: WEB/browse/OPS-13\n  - id: AI-3\n    title: Alert\n    status: open\n    tracker: OPS-14\n  - id: AI-4\n    title: Load-test the pool limits\n    type: prevent\n    owner: li.wei\n    due: 2026-12-15\n---\n";
+
+async fn jira_flow(v3: bool) {
+    let server = MockServer::start().await;
+    let api = if v3 { "/rest/api/3" } else { "/rest/api/2" };
+    let account = if v3 {
+        "5b10ac8d82e05b22cc7d4ef5"
+    } else {
+        "liwei"
+    };
+    let auth = if v3 {
+        format!("Basic {}", base64_of(&format!("bot@acme.example:{TOKEN}")))
+    } else {
+        format!("Bearer {TOKEN}")
+    };
+    for (key, category, resolution, assignee) in [
+        ("OPS-12", "done", Some("Done"), None),
+        ("OPS-13", "done", Some("Won't Do"), None),
+        ("OPS-14", "indeterminate", None, Some(account)),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(format!("{api}/issue/{key}")))
+            .and(query_param(
+                "fields",
+                "status,resolution,assignee,duedate,description",
+            ))
+            .and(header("authorization", auth.as_str()))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(jira_issue(key, category, resolution, assignee, v3)),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let search = if v3 { "/search/jql" } else { "/search" };
+    Mock::given(method("POST"))
+        .and(path(format!("{api}{search}")))
+        .and(header("authorization", auth.as_str()))
+        .and(body_partial_json(json!({"jql": "project = \"OPS\" AND description ~ \"\\\"pirt:PIR-2026-014/AI-4\\\"\" ORDER BY created DESC"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(if v3 { json!({"issues": [], "isLast": true}) } else { json!({"startAt": 0, "maxResults": 20, "total": 0, "issues": []}) }))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let description = if v3 {
+        json!({"type": "doc", "version": 1, "content": [
+            {"type": "paragraph", "content": [{"type": "text", "text": "Follow-up of the post-incident review PIR-2026-014: \"Checkout failed\"."}]},
+            {"type": "paragraph", "content": [{"type": "text", "text": "Review: postmortems/review.md"}]},
+            {"type": "paragraph", "content": [{"type": "text", "text": "Type: prevent"}]},
+            {"type": "paragraph", "content": [{"type": "text", "text": "Due: 2026-12-15"}]},
+            {"type": "paragraph", "content": [{"type": "text", "text": "Owner in the review: li.wei"}]},
+            {"type": "paragraph", "content": [{"type": "text", "text": "pirt:PIR-2026-014/AI-4"}]},
+        ]})
+    } else {
+        json!(
+            "Follow-up of the post-incident review PIR-2026-014: \"Checkout failed\".\n\nReview: postmortems/review.md\nType: prevent\nDue: 2026-12-15\nOwner in the review: li.wei\n\npirt:PIR-2026-014/AI-4\n"
+        )
+    };
+    let assignee = if v3 {
+        json!({"accountId": account})
+    } else {
+        json!({"name": account})
+    };
+    Mock::given(method("POST"))
+        .and(path(format!("{api}/issue")))
+        .and(header("authorization", auth.as_str()))
+        .and(body_partial_json(json!({"fields": {
+            "project": {"key": "OPS"},
+            "summary": "Load-test the pool limits",
+            "issuetype": {"name": "Task"},
+            "description": description,
+            "labels": ["postmortem-follow-up", "SEV2"],
+            "duedate": "2026-12-15",
+            "assignee": assignee,
+        }})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "10050", "key": "OPS-15", "self": format!("https://acme.atlassian.net/rest/api/3/issue/10050")})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let toml = if v3 {
+        "[trackers.jira]\nkind = \"jira\"\nrepo = \"OPS\"\nbase_url = \"URI\"\ntoken_env = \"PIRT_TEST_JIRA_TOKEN\"\nemail_env = \"PIRT_TEST_JIRA_EMAIL\"\nissue_type = \"Task\"\nlabels = [\"postmortem follow-up\"]\n"
+    } else {
+        "[trackers.jira-dc]\nkind = \"jira\"\nrepo = \"OPS\"\nbase_url = \"URI\"\ntoken_env = \"PIRT_TEST_JIRA_TOKEN\"\napi_version = 2\nlabels = [\"postmortem-follow-up\"]\n"
+    };
+    let dir = repo_with(toml, JIRA_REVIEW, &server.uri());
+    let out = sync(dir.path(), &["--create"]).await;
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert_eq!(
+        read_any(dir.path(), &server.uri()),
+        JIRA_REVIEW
+            .replace(
+                "    tracker: OPS-12\n",
+                "    tracker: OPS-12\n    status: done\n"
+            )
+            .replace("browse/OPS-13\n", "browse/OPS-13\n    status: wont-do\n")
+            .replace(
+                "    status: open\n    tracker: OPS-14\n",
+                "    status: in-progress\n    tracker: OPS-14\n    owner: li.wei\n"
+            )
+            .replace(
+                "    due: 2026-12-15\n---",
+                "    due: 2026-12-15\n    tracker: WEB/browse/OPS-15\n---"
+            ),
+        "{shown}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn jira_cloud_v3_pull_and_create() {
+    jira_flow(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn jira_data_center_v2_pull_and_create() {
+    jira_flow(false).await;
+}
