@@ -34,6 +34,7 @@ pub mod rule_id;
 pub mod scaffold;
 pub mod schema;
 pub mod sources;
+pub mod tracker_ref;
 pub mod trackers;
 
 /// How an error is shown: a file's own diagnostics as they are (`path:line:col: ...` with

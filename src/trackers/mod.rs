@@ -10,12 +10,12 @@ pub mod client;
 mod github;
 mod gitlab;
 mod jira;
-pub mod reference;
 pub mod sync;
 
 use chrono::NaiveDate;
 
-pub use reference::{Reference, parse_reference, short_form};
+pub use crate::tracker_ref as reference;
+pub use crate::tracker_ref::{Reference, parse_reference, short_form};
 
 /// Where an issue is, in the terms of the action item's `status:`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

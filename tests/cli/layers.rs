@@ -22,6 +22,7 @@ const FLOORS: &[(&str, u32)] = &[
     ("redact", 6),
     ("schema", 6),
     ("llm", 6),
+    ("tracker_ref", 6),
     ("trackers", 7),
     ("config", 5),
     ("env", 5),

@@ -1028,3 +1028,54 @@ async fn jira_cloud_v3_pull_and_create() {
 async fn jira_data_center_v2_pull_and_create() {
     jira_flow(false).await;
 }
+
+#[test]
+fn listings_show_short_forms_and_pages_link_references() {
+    let dir = repo(
+        "https://api.github.com",
+        REVIEW_TEXT.replace("WEB", "https://github.com").as_str(),
+        "",
+    );
+    let out = pirt(dir.path())
+        .args(["actions"])
+        .env("PIRT_TODAY", "2026-11-25")
+        .output()
+        .unwrap();
+    let shown = text(&out);
+    assert!(shown.contains("TRACKER"), "{shown}");
+    assert!(shown.contains(" acme/platform#12 "), "{shown}");
+    assert!(
+        shown.contains(" acme/platform#13 "),
+        "the URL in its short form: {shown}"
+    );
+    assert!(shown.contains(" see the vendor ticket "), "{shown}");
+    let out = pirt(dir.path())
+        .args(["render", REVIEW, "--format", "html"])
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&out.stdout).replace("&#x2f;", "/");
+    assert!(html.contains("<a href=\"https://github.com/acme/platform/issues/12\" rel=\"noopener noreferrer\">acme/platform#12</a>"), "{html}");
+    assert!(html.contains("<a href=\"https://github.com/acme/platform/issues/13\" rel=\"noopener noreferrer\">acme/platform#13</a>"));
+    assert!(!html.contains("href=\"see"), "no link for other values");
+    let out = pirt(dir.path())
+        .args(["render", REVIEW, "--format", "md"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("| [acme/platform#12](<https://github.com/acme/platform/issues/12>) |"),
+        "{md}"
+    );
+    // A plain http URL is shown, not linked.
+    let plain = REVIEW_TEXT.replace("WEB/acme/platform/issues/13", "http://tickets.example/T-13");
+    std::fs::write(dir.path().join(REVIEW), plain).unwrap();
+    let out = pirt(dir.path())
+        .args(["render", REVIEW, "--format", "html"])
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&out.stdout).replace("&#x2f;", "/");
+    assert!(
+        html.contains(">http://tickets.example/T-13<") && !html.contains("href=\"http://tickets"),
+        "{html}"
+    );
+}

@@ -1,4 +1,4 @@
-//! What a `tracker:` value refers to: an issue URL of a configured tracker
+//! What an action item's `tracker:` value refers to: an issue URL of a configured tracker
 //! (`https://github.com/acme/platform/issues/12`, `https://gitlab.example.com/grp/proj/-/issues/3`,
 //! `https://acme.atlassian.net/browse/OPS-12`) or a short form (`acme/platform#12`,
 //! `grp/proj#3`, `OPS-12`). Any other value belongs to no tracker and is left alone.
@@ -65,6 +65,39 @@ pub fn issue_url(tracker: &TrackerConfig, id: &str) -> String {
         TrackerKind::Gitlab => format!("{web}/{}/-/issues/{id}", tracker.repo),
         TrackerKind::Jira => format!("{web}/browse/{id}"),
     }
+}
+
+/// A `tracker:` value as a link: its page and the text to show.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Link {
+    pub url: String,
+    pub label: String,
+}
+
+/// The link of a `tracker:` value, https only: a reference of a configured tracker links to
+/// its issue page under its short form; any other `https://` URL links to itself (unless
+/// the link sanitiser would drop it); anything else is no link.
+pub fn link(value: &str, trackers: &TrackersConfig) -> Option<Link> {
+    let value = value.trim();
+    if let Some(reference) = parse_reference(value, trackers) {
+        let url = issue_url(&trackers.trackers[&reference.tracker], &reference.id);
+        let label = short_form(value, trackers).unwrap_or_else(|| value.to_string());
+        return is_https(&url).then_some(Link { url, label });
+    }
+    (is_https(value)
+        && !value
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>\"'`".contains(c)))
+    .then(|| Link {
+        url: value.to_string(),
+        label: value.to_string(),
+    })
+}
+
+fn is_https(url: &str) -> bool {
+    url.get(..8)
+        .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+        && url.len() > 8
 }
 
 fn issue_of(value: &str, tracker: &TrackerConfig) -> Option<String> {
@@ -211,6 +244,26 @@ base_url = "https://acme.atlassian.net"
         ] {
             assert_eq!(parsed(value), None, "{value:?}");
         }
+    }
+
+    #[test]
+    fn links_are_https_only() {
+        let t = trackers();
+        let l = link("OPS-12", &t).unwrap();
+        assert_eq!(
+            (l.url.as_str(), l.label.as_str()),
+            ("https://acme.atlassian.net/browse/OPS-12", "OPS-12")
+        );
+        let l = link("https://github.com/acme/platform/issues/12", &t).unwrap();
+        assert_eq!(l.label, "acme/platform#12");
+        assert_eq!(
+            link("https://tickets.example/T-1", &t).unwrap().label,
+            "https://tickets.example/T-1"
+        );
+        assert_eq!(link("http://tickets.example/T-1", &t), None);
+        assert_eq!(link("javascript:alert(1)", &t), None);
+        assert_eq!(link("see the vendor", &t), None);
+        assert_eq!(link("https://x.example/a b", &t), None);
     }
 
     #[test]
