@@ -193,7 +193,7 @@ impl Settings {
             concurrency: config.concurrency.max(1),
             stream: config.stream,
             structured,
-            retry_min_delay: crate::http::retry_min_delay(&env),
+            retry_min_delay: crate::http::retry_min_delay(env),
         })
     }
 
@@ -409,8 +409,6 @@ fn rejects_json_mode(error: &LlmError) -> bool {
         _ => false,
     }
 }
-
-/// Longest wait pirt accepts from a Retry-After header before giving up instead.
 
 /// An HTTP client for one provider.
 #[derive(Clone)]
