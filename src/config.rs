@@ -1010,4 +1010,71 @@ mod tests {
         let config = Config::discover(None, None, none.path()).unwrap();
         assert!(config.path.is_none());
     }
+
+    #[test]
+    fn trackers_people_and_site_are_read_and_checked() {
+        let text = "[trackers]\ndefault = \"gh\"\nretries = 0\n[trackers.gh]\nkind = \"github\"\nrepo = \"acme/platform\"\nlabels = [\"pm\"]\n[trackers.jira]\nkind = \"jira\"\nrepo = \"OPS\"\nbase_url = \"https://acme.atlassian.net/\"\napi_version = 2\n[people]\n\"li.wei\" = { github = \"liwei\" }\n[site]\nbase_url = \"https://incidents.example\"\n";
+        let config = parse_toml(text, Path::new("pirt.toml")).unwrap();
+        assert_eq!(config.trackers.default.as_deref(), Some("gh"));
+        assert_eq!(config.trackers.retries, 0);
+        assert_eq!(config.trackers.concurrency, 4);
+        let gh = &config.trackers.trackers["gh"];
+        assert_eq!(
+            (gh.base(), gh.token_var()),
+            ("https://api.github.com".to_string(), "GITHUB_TOKEN")
+        );
+        assert_eq!(
+            config.trackers.trackers["jira"].base(),
+            "https://acme.atlassian.net"
+        );
+        assert_eq!(config.people["li.wei"]["github"], "liwei");
+        assert_eq!(
+            config.site.base_url.as_deref(),
+            Some("https://incidents.example")
+        );
+
+        let err = |text: &str| {
+            parse_toml(text, Path::new("pirt.toml"))
+                .unwrap_err()
+                .to_string()
+        };
+        let e = err("[trackers]\ndefault = \"nope\"\n");
+        assert!(
+            e.contains(
+                "pirt.toml:2:1: [trackers] default = \"nope\" names no [trackers.nope] table"
+            ),
+            "{e}"
+        );
+        let e = err("[trackers.gh]\nkind = \"github\"\nrepo = \"acme\"\n");
+        assert!(
+            e.contains("pirt.toml:1:1: [trackers.gh] repo = \"acme\" is not owner/name"),
+            "{e}"
+        );
+        let e = err(
+            "[trackers.gh]\nkind = \"github\"\nrepo = \"a/b\"\nbase_url = \"https://me:secret@ghe.example/api/v3\"\n",
+        );
+        assert!(
+            e.contains("holds credentials") && !e.contains("secret"),
+            "{e}"
+        );
+        let e = err(
+            "[trackers.gh]\nkind = \"github\"\nrepo = \"a/b\"\nbase_url = \"http://ghe.example/api/v3\"\n",
+        );
+        assert!(e.contains("plain http"), "{e}");
+        let e = err("[trackers.gh]\nkind = \"gitea\"\nrepo = \"a/b\"\n");
+        assert!(e.contains("[trackers.gh]") && e.contains("gitea"), "{e}");
+        let e = err("[trackers.gh]\nkind = \"github\"\nrepo = \"a/b\"\ntoken = \"x\"\n");
+        assert!(e.contains("unknown field `token`"), "{e}");
+        let e = err("[trackers.j]\nkind = \"jira\"\nrepo = \"OPS\"\n");
+        assert!(e.contains("needs base_url"), "{e}");
+        let e = err("[trackers]\nconcurrency = 0\n");
+        assert!(
+            e.contains("[trackers] concurrency must be a positive integer"),
+            "{e}"
+        );
+        assert!(check_tracker_url("http://127.0.0.1:8080").is_ok());
+        assert!(check_tracker_url("http://localhost").is_ok());
+        assert!(check_tracker_url("http://localhost.evil.example").is_err());
+        assert!(check_tracker_url("ftp://x").is_err());
+    }
 }
