@@ -760,3 +760,131 @@ fn align(rows: &[Vec<String>]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        let mut config = Config::default();
+        config.people.insert(
+            "li.wei".into(),
+            [("github".to_string(), "liwei".to_string())]
+                .into_iter()
+                .collect(),
+        );
+        config
+    }
+
+    fn item(status: ActionStatus, owner: Option<&str>, due: Option<&str>) -> ActionItem {
+        ActionItem {
+            id: "AI-1".into(),
+            title: "t".into(),
+            kind: None,
+            owner: owner.map(str::to_string),
+            due: due.map(|d| d.parse().unwrap()),
+            tracker: Some("acme/platform#1".into()),
+            status,
+        }
+    }
+
+    fn issue(state: IssueState, assignees: &[&str], due: Option<&str>) -> Issue {
+        Issue {
+            id: "1".into(),
+            url: "https://github.com/acme/platform/issues/1".into(),
+            state,
+            assignees: assignees.iter().map(|a| a.to_string()).collect(),
+            due: due.map(|d| d.parse().unwrap()),
+            body: String::new(),
+        }
+    }
+
+    #[test]
+    fn issue_states_become_statuses() {
+        use ActionStatus::*;
+        let c = config();
+        let status = |kind, ours, theirs| {
+            reconcile(
+                &item(ours, None, None),
+                &issue(theirs, &[], None),
+                "github",
+                kind,
+                &c,
+            )
+            .fields
+            .iter()
+            .find(|f| f.0 == "status")
+            .map(|f| f.2.clone())
+        };
+        let gh = TrackerKind::Github;
+        assert_eq!(status(gh, Open, IssueState::Done).as_deref(), Some("done"));
+        assert_eq!(
+            status(gh, InProgress, IssueState::WontDo).as_deref(),
+            Some("wont-do")
+        );
+        assert_eq!(status(gh, Done, IssueState::Open).as_deref(), Some("open"));
+        assert_eq!(status(gh, InProgress, IssueState::Open), None);
+        assert_eq!(status(gh, Done, IssueState::Done), None);
+        let jira = TrackerKind::Jira;
+        assert_eq!(
+            status(jira, Open, IssueState::InProgress).as_deref(),
+            Some("in-progress")
+        );
+        assert_eq!(
+            status(jira, InProgress, IssueState::Open).as_deref(),
+            Some("open")
+        );
+    }
+
+    #[test]
+    fn owners_fill_or_conflict_and_due_dates_conflict() {
+        let c = config();
+        let r = reconcile(
+            &item(ActionStatus::Open, None, None),
+            &issue(IssueState::Open, &["LiWei"], None),
+            "github",
+            TrackerKind::Github,
+            &c,
+        );
+        assert_eq!(r.fields, vec![("owner", None, "li.wei".to_string())]);
+        let r = reconcile(
+            &item(ActionStatus::Open, None, None),
+            &issue(IssueState::Open, &["stranger"], None),
+            "github",
+            TrackerKind::Github,
+            &c,
+        );
+        assert!(r.fields.is_empty() && r.notes[0].contains("stranger, who is not in [people]"));
+        let r = reconcile(
+            &item(ActionStatus::Open, Some("li.wei"), None),
+            &issue(IssueState::Open, &["liwei", "bo"], None),
+            "github",
+            TrackerKind::Github,
+            &c,
+        );
+        assert!(r.conflicts.is_empty() && r.fields.is_empty());
+        let r = reconcile(
+            &item(ActionStatus::Open, Some("ana"), Some("2026-12-01")),
+            &issue(IssueState::Open, &["liwei"], Some("2026-12-02")),
+            "github",
+            TrackerKind::Github,
+            &c,
+        );
+        assert_eq!(
+            r.conflicts,
+            vec![
+                ("owner", "ana".to_string(), "li.wei".to_string()),
+                ("due", "2026-12-01".to_string(), "2026-12-02".to_string())
+            ]
+        );
+        // Nobody assigned: no disagreement to report.
+        let r = reconcile(
+            &item(ActionStatus::Open, Some("ana"), None),
+            &issue(IssueState::Open, &[], None),
+            "github",
+            TrackerKind::Github,
+            &c,
+        );
+        assert!(r.conflicts.is_empty());
+    }
+}

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use crate::pirt;
 
-const PAGES: [&str; 20] = [
+const PAGES: [&str; 21] = [
     "pirt-actions-sync.1",
     "pirt-actions.1",
     "pirt-cache-clean.1",

@@ -1079,3 +1079,72 @@ fn listings_show_short_forms_and_pages_link_references() {
         "{html}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn crlf_and_comments_survive_a_sync_byte_for_byte() {
+    let server = MockServer::start().await;
+    get_issue(
+        &server,
+        12,
+        ResponseTemplate::new(200).set_body_json(gh_issue(
+            12,
+            "closed",
+            Some("completed"),
+            &["liwei"],
+            "x",
+        )),
+    )
+    .await;
+    let review = "---\r\n# kept\r\nid: PIR-2026-014\r\ntitle: 'Checkout: failed'\r\nstatus: draft\r\nseverity: SEV2\r\nstarted_at: 2026-11-20T14:02:00Z\r\naction_items:\r\n  - id: AI-1   # the canary\r\n    title: Canary\r\n    owner:    # not decided\r\n    status: \"open\"  # as agreed\r\n    tracker: acme/platform#12\r\n  # trailing comment\r\n---\r\n\r\n## Summary\r\nBody.\r\n";
+    let dir = repo(&server.uri(), review, "");
+    let out = sync(dir.path(), &[]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        read(dir.path()),
+        review
+            .replace(
+                "    owner:    # not decided",
+                "    owner: li.wei    # not decided"
+            )
+            .replace("status: \"open\"  # as agreed", "status: done  # as agreed")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_run_at_most_concurrency_at_a_time() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(|r: &Request| {
+            let n: u64 = r.url.path().rsplit('/').next().unwrap().parse().unwrap();
+            ResponseTemplate::new(200)
+                .set_body_json(gh_issue(n, "open", None, &[], "x"))
+                .set_delay(Duration::from_millis(300))
+        })
+        .mount(&server)
+        .await;
+    let mut review = String::from(
+        "---\nid: PIR-2026-014\ntitle: T\nstatus: draft\nseverity: SEV2\nstarted_at: 2026-11-20T14:02:00Z\naction_items:\n",
+    );
+    for i in 1..=8 {
+        review.push_str(&format!(
+            "  - id: AI-{i}\n    title: t\n    tracker: acme/platform#{i}\n"
+        ));
+    }
+    review.push_str("---\n");
+    let mut took = Vec::new();
+    for concurrency in [2, 8] {
+        let dir = repo(
+            &server.uri(),
+            &review,
+            &format!("concurrency = {concurrency}\n"),
+        );
+        let started = std::time::Instant::now();
+        let out = sync(dir.path(), &[]).await;
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        took.push(started.elapsed());
+    }
+    eprintln!("8 reads of 300 ms, concurrency 2 and 8: {took:?}");
+    // 8 requests of 300 ms: at least 4 rounds at concurrency 2; one round at 8.
+    assert!(took[0] >= Duration::from_millis(1200), "{took:?}");
+    assert!(took[1] < took[0], "{took:?}");
+}
