@@ -606,6 +606,15 @@ async fn setup_errors_name_what_to_set() {
 fn stateful_github(
     issues: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
 ) -> impl Fn(&Request) -> ResponseTemplate {
+    stateful_github_losing(issues, 0)
+}
+
+/// The same, but the first `lost` creates happen and answer 502 (the answer was lost).
+fn stateful_github_losing(
+    issues: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+    lost: usize,
+) -> impl Fn(&Request) -> ResponseTemplate {
+    let failed = std::sync::atomic::AtomicUsize::new(0);
     move |request: &Request| {
         let mut issues = issues.lock().unwrap();
         let path = request.url.path().to_string();
@@ -615,6 +624,9 @@ fn stateful_github(
                 let number = issues.len() as u64 + 1;
                 let issue = gh_issue(number, "open", None, &[], sent["body"].as_str().unwrap());
                 issues.push(issue.clone());
+                if failed.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < lost {
+                    return ResponseTemplate::new(502).set_body_string("<html>Bad Gateway</html>");
+                }
                 ResponseTemplate::new(201)
                     .set_body_json(issue)
                     .set_delay(Duration::from_millis(120))
@@ -1147,4 +1159,32 @@ async fn requests_run_at_most_concurrency_at_a_time() {
     // 8 requests of 300 ms: at least 4 rounds at concurrency 2; one round at 8.
     assert!(took[0] >= Duration::from_millis(1200), "{took:?}");
     assert!(took[1] < took[0], "{took:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_whose_answer_was_lost_is_adopted_not_sent_again() {
+    let issues = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(stateful_github_losing(issues.clone(), 1))
+        .mount(&server)
+        .await;
+    let dir = repo(&server.uri(), ONE_OPEN, "");
+    let out = sync(dir.path(), &["--create"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        issues.lock().unwrap().len(),
+        1,
+        "one issue, though its first answer was a 502"
+    );
+    assert!(
+        text(&out).contains("0 created, 1 adopted"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        read(dir.path()).contains("tracker: WEB/acme/platform/issues/1}"),
+        "{}",
+        read(dir.path())
+    );
 }
