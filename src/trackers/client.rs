@@ -13,6 +13,9 @@ use crate::config::{TrackerConfig, TrackerKind, TrackersConfig, check_tracker_ur
 use crate::env::Env;
 use crate::http::{adjust_wait, error_chain, error_message, hide_credentials, parse_retry_after};
 
+/// The largest answer pirt reads (a page of 100 GitHub issues is about 0.5 MB).
+const MAX_BODY: usize = 16 << 20;
+
 /// A token. `Debug` shows only that there is one.
 #[derive(Clone)]
 struct Secret(String);
@@ -385,13 +388,49 @@ impl Client {
             })?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let bytes = tokio::time::timeout(timeout, response.bytes())
+        let too_big = || TrackerError::Malformed {
+            url: shown.clone(),
+            detail: format!("the answer is larger than {} MB", MAX_BODY >> 20),
+        };
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_BODY as u64)
+        {
+            return Err(too_big());
+        }
+        let read_all = async {
+            let mut response = response;
+            let mut bytes: Vec<u8> = Vec::new();
+            while let Some(chunk) = response.chunk().await? {
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() > MAX_BODY {
+                    return Ok(None);
+                }
+            }
+            Ok(Some(bytes))
+        };
+        let bytes = tokio::time::timeout(timeout, read_all)
             .await
             .map_err(|_| timed_out())?
-            .map_err(|e| TrackerError::Connect {
+            .map_err(|e: reqwest::Error| TrackerError::Connect {
                 url: shown.clone(),
                 detail: error_chain(&e),
-            })?;
+            })?
+            .ok_or_else(too_big)?;
+        if (300..400).contains(&status) {
+            let to = headers
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map_or_else(|| "no Location".to_string(), hide_credentials);
+            return Err(TrackerError::Status {
+                url: shown,
+                status,
+                message: format!(
+                    "moved to {to} (pirt does not follow redirects with a token; fix base_url or tracker:)"
+                ),
+                retry_after: None,
+            });
+        }
         if (200..300).contains(&status) {
             return serde_json::from_slice(&bytes).map_err(|e| TrackerError::Malformed {
                 url: shown.clone(),

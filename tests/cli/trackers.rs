@@ -532,6 +532,18 @@ async fn unauthorized_rate_limited_server_errors_and_timeouts() {
             "did not answer within 1 s (raise [trackers] timeout_secs if it is slow)",
         ),
         (
+            ResponseTemplate::new(301)
+                .insert_header("location", "https://api.github.com/repositories/42/issues/12")
+                .set_body_json(json!({"message": "Moved Permanently", "url": "https://api.github.com/repositories/42/issues/12", "documentation_url": "https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api#follow-redirects"})),
+            "",
+            "answered HTTP 301: moved to https://api.github.com/repositories/42/issues/12 (pirt does not follow redirects with a token",
+        ),
+        (
+            ResponseTemplate::new(200).set_body_bytes(vec![b' '; 17 << 20]),
+            "",
+            "sent an answer pirt cannot read: the answer is larger than 16 MB",
+        ),
+        (
             ResponseTemplate::new(200).set_body_string("<html>sign in</html>"),
             "",
             "sent an answer pirt cannot read: the body is not JSON",
