@@ -103,7 +103,43 @@ pub fn issues(json: &Value) -> Result<Vec<Issue>, String> {
         .ok_or("expected a list of issues")?;
     list.iter()
         // Pull requests are issues to this API; they never carry pirt's marker.
-        .filter(|i| i.get("pull_request").is_none())
+        .filter(|i| i.get("pull_request").is_none_or(Value::is_null))
         .map(issue)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> Value {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/trackers/github-issue.json"
+        );
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn states_reasons_and_pull_requests() {
+        let mut issue = fixture();
+        assert_eq!(super::issue(&issue).unwrap().state, IssueState::Open);
+        for (reason, state) in [
+            (json!("completed"), IssueState::Done),
+            (Value::Null, IssueState::Done),
+            (json!("not_planned"), IssueState::WontDo),
+            (json!("duplicate"), IssueState::WontDo),
+        ] {
+            issue["state"] = json!("closed");
+            issue["state_reason"] = reason;
+            assert_eq!(super::issue(&issue).unwrap().state, state);
+        }
+        let mut pr = fixture();
+        pr["pull_request"] = json!({"url": "https://api.github.com/repos/acme/platform/pulls/13"});
+        let found = issues(&json!([fixture(), pr])).unwrap();
+        assert_eq!(found.len(), 1);
+        issue["number"] = json!("12");
+        assert!(super::issue(&issue).unwrap_err().contains("number"));
+        assert!(issues(&json!({"message": "x"})).is_err());
+    }
 }
