@@ -327,10 +327,14 @@ fn reference_url(config: &Config, tracker: &str, issue: &Issue) -> String {
         parse_reference(url, &config.trackers)
             .is_some_and(|r| r.tracker == tracker && r.id == issue.id)
     };
-    if same(&issue.url) {
+    let settings = &config.trackers.trackers[tracker];
+    // A GitLab project named by its numeric id has no path to derive a page from.
+    let numeric =
+        settings.kind == TrackerKind::Gitlab && settings.repo.bytes().all(|b| b.is_ascii_digit());
+    if same(&issue.url) || numeric {
         return issue.url.clone();
     }
-    let derived = super::reference::issue_url(&config.trackers.trackers[tracker], &issue.id);
+    let derived = super::reference::issue_url(settings, &issue.id);
     if same(&derived) {
         derived
     } else {
