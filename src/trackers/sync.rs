@@ -704,15 +704,28 @@ pub fn table(report: &Report) -> String {
     for n in &report.notes {
         out.push_str(&format!("note: {} {}: {}\n", n.review, n.item, n.message));
     }
+    // One line per message: a missing token fails every item of its tracker alike.
+    let mut by_message: Vec<(&str, Vec<String>)> = Vec::new();
     for e in &report.errors {
         let at: Vec<&str> = [e.review.as_deref(), e.item.as_deref()]
             .into_iter()
             .flatten()
             .collect();
-        if at.is_empty() {
-            out.push_str(&format!("error: {}\n", e.message));
-        } else {
-            out.push_str(&format!("error: {}: {}\n", at.join(" "), e.message));
+        match by_message.iter_mut().find(|(m, _)| *m == e.message) {
+            Some((_, places)) => places.push(at.join(" ")),
+            None => by_message.push((&e.message, vec![at.join(" ")])),
+        }
+    }
+    for (message, places) in by_message {
+        let places: Vec<String> = places.into_iter().filter(|p| !p.is_empty()).collect();
+        match places.len() {
+            0 => out.push_str(&format!("error: {message}\n")),
+            1..=3 => out.push_str(&format!("error: {}: {message}\n", places.join(", "))),
+            n => out.push_str(&format!(
+                "error: {} and {} more: {message}\n",
+                places[..3].join(", "),
+                n - 3
+            )),
         }
     }
     let reviews: std::collections::BTreeSet<&Path> =

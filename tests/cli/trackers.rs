@@ -611,6 +611,17 @@ async fn setup_errors_name_what_to_set() {
         "{}",
         text(&out)
     );
+    assert_eq!(
+        text(&out).matches("is not set").count(),
+        1,
+        "one line for the items it fails: {}",
+        text(&out)
+    );
+    assert!(
+        text(&out).contains("error: PIR-2026-014 AI-1, PIR-2026-014 AI-3: $PIRT_TEST_GH_TOKEN"),
+        "{}",
+        text(&out)
+    );
 }
 
 /// A GitHub that keeps the issues it is sent, whose search never finds anything (its index
