@@ -151,9 +151,12 @@ enum Command {
     },
     /// Every action item across reviews, with owner, due date, status and age
     #[command(
-        after_help = "Overdue: open or in progress and past `due`, or past the severity's action_item_days\nafter the incident when there is no due date. PIRT_TODAY=YYYY-MM-DD fixes today.\n\nExamples:\n  pirt actions --open\n  pirt actions --overdue --owner li.wei\n  pirt actions --service checkout-api --format csv > actions.csv"
+        after_help = "Overdue: open or in progress and past `due`, or past the severity's action_item_days\nafter the incident when there is no due date. PIRT_TODAY=YYYY-MM-DD fixes today.\n\nExamples:\n  pirt actions --open\n  pirt actions --overdue --owner li.wei\n  pirt actions --service checkout-api --format csv > actions.csv\n  pirt actions sync --create",
+        args_conflicts_with_subcommands = true
     )]
     Actions {
+        #[command(subcommand)]
+        action: Option<ActionsCommand>,
         /// Files or folders of reviews (default: the reviews folder)
         paths: Vec<PathBuf>,
         /// Only open and in-progress items
@@ -431,6 +434,35 @@ struct NewArgs {
     /// Never ask; fail naming the flag of a missing answer
     #[arg(long)]
     no_input: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum ActionsCommand {
+    /// Bring action items up to date with their tracker issues; with --create, open issues
+    #[command(
+        after_help = "Pull: every item whose `tracker:` names an issue of a configured [trackers.NAME] gets the\nissue's status (done, wont-do, open, in-progress) and, when `owner:` is empty, the assignee\n(through [people]). A value a person set that disagrees with the tracker is reported, not\nchanged. --create also opens an issue for every open or in-progress item without `tracker:`\nand writes its URL; an issue carrying the item's marker (pirt:REVIEW/ITEM) is adopted\ninstead of creating a second one. Exit 0 in sync or synced, 1 conflicts, 2 errors.\n\nExamples:\n  pirt actions sync\n  pirt actions sync --create --dry-run\n  pirt actions sync postmortems/2026-11-20-checkout.md --tracker jira --format json"
+    )]
+    Sync {
+        /// Files or folders of reviews (default: the reviews folder)
+        paths: Vec<PathBuf>,
+        /// Only this tracker (a name in [trackers]); the one --create creates issues in
+        #[arg(long, value_name = "NAME")]
+        tracker: Option<String>,
+        /// Also create issues for open items without `tracker:`
+        #[arg(long)]
+        create: bool,
+        /// Show the plan: read issues, but send no request that writes and write no file
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, value_enum, default_value_t = SyncFormat::Table)]
+        format: SyncFormat,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum SyncFormat {
+    Table,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
@@ -734,6 +766,31 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             cmd::stats::stats(&config, options, &out)
         }
         Command::Actions {
+            action:
+                Some(ActionsCommand::Sync {
+                    paths,
+                    tracker,
+                    create,
+                    dry_run,
+                    format,
+                }),
+            ..
+        } => cmd::actions::sync(
+            &config,
+            cmd::actions::SyncOptions {
+                paths,
+                sync: crate::trackers::sync::Options {
+                    tracker,
+                    create,
+                    dry_run,
+                },
+                json: matches!(format, SyncFormat::Json),
+            },
+            &env,
+            &out,
+        ),
+        Command::Actions {
+            action: None,
             paths,
             open,
             overdue,

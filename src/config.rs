@@ -31,6 +31,10 @@ pub struct Config {
     pub llm: LlmConfig,
     pub stats: StatsConfig,
     pub import: ImportConfig,
+    /// `[trackers]`, `[people]`, `[site]`: where action items are followed up (issue 13).
+    pub trackers: TrackersConfig,
+    pub people: People,
+    pub site: SiteConfig,
     #[serde(skip)]
     pub zone: Tz,
     /// The folder the config lives in (the working directory when there is none).
@@ -388,6 +392,9 @@ impl Default for Config {
             llm: LlmConfig::default(),
             stats: StatsConfig::default(),
             import: ImportConfig::default(),
+            trackers: TrackersConfig::default(),
+            people: People::default(),
+            site: SiteConfig::default(),
             severity: Scale(vec![
                 level(
                     "SEV1",
@@ -527,6 +534,7 @@ fn parse_toml(text: &str, path: &Path) -> anyhow::Result<Config> {
     }
     validate_check(&config.check, text, path)?;
     validate_llm(&config.llm, text, path)?;
+    validate_trackers(&config.trackers, text, path)?;
     let at = |needle: &str| {
         let (line, column) = text.find(needle).map_or((1, 1), |o| line_col(text, o));
         format!("{}:{line}:{column}", path.display())
@@ -655,6 +663,248 @@ fn validate_llm(llm: &LlmConfig, text: &str, path: &Path) -> anyhow::Result<()> 
     Ok(())
 }
 
+// ---- [trackers], [people], [site] (issue 13) ----
+
+/// `[trackers]`: the issue trackers action items are followed up in, by name, and how
+/// requests to them run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrackersConfig {
+    /// The tracker `pirt actions sync --create` creates issues in without `--tracker`.
+    pub default: Option<String>,
+    /// Seconds a request may take.
+    pub timeout_secs: u64,
+    /// Retries of a request after 429, 5xx, a timeout or a dropped connection.
+    pub retries: u32,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// `[trackers.NAME]` tables, by name.
+    pub trackers: BTreeMap<String, TrackerConfig>,
+}
+
+impl Default for TrackersConfig {
+    fn default() -> Self {
+        TrackersConfig {
+            default: None,
+            timeout_secs: 30,
+            retries: 3,
+            concurrency: 4,
+            trackers: BTreeMap::new(),
+        }
+    }
+}
+
+/// The keys of `[trackers]` that are settings, not tracker names.
+const TRACKER_SETTINGS: &[&str] = &["default", "timeout_secs", "retries", "concurrency"];
+
+impl<'de> Deserialize<'de> for TrackersConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let table = BTreeMap::<String, toml::Value>::deserialize(deserializer)?;
+        let mut out = TrackersConfig::default();
+        for (key, value) in table {
+            let wrong = |what: &str| D::Error::custom(format!("[trackers] {key} must be {what}"));
+            match key.as_str() {
+                "default" => {
+                    out.default = Some(value.as_str().ok_or_else(|| wrong("a string"))?.into())
+                }
+                "timeout_secs" | "retries" | "concurrency" => {
+                    let n = value
+                        .as_integer()
+                        .filter(|n| *n >= 1 || (key == "retries" && *n == 0))
+                        .ok_or_else(|| wrong("a positive integer"))?;
+                    match key.as_str() {
+                        "timeout_secs" => out.timeout_secs = n as u64,
+                        "retries" => out.retries = n.min(10) as u32,
+                        _ => out.concurrency = n.min(64) as usize,
+                    }
+                }
+                _ => {
+                    let tracker = value.try_into::<TrackerConfig>().map_err(|e| {
+                        D::Error::custom(format!("[trackers.{key}]: {}", e.message().trim_end()))
+                    })?;
+                    out.trackers.insert(key, tracker);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One `[trackers.NAME]` table.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackerConfig {
+    pub kind: TrackerKind,
+    /// github: `owner/name`; gitlab: the project's path (`group/project`) or numeric id;
+    /// jira: the project key.
+    pub repo: String,
+    /// github: the API root; gitlab: the instance root; jira: the site root.
+    pub base_url: Option<String>,
+    /// The environment variable holding the token.
+    pub token_env: Option<String>,
+    /// Jira Cloud: the variable holding the account's e-mail address (basic auth).
+    pub email_env: Option<String>,
+    /// Labels every created issue gets (besides the review's severity).
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// Jira: the issue type of created issues (default `Task`).
+    pub issue_type: Option<String>,
+    /// Jira: 3 (Cloud, the default) or 2 (Data Center, bearer token).
+    pub api_version: Option<u8>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrackerKind {
+    Github,
+    Gitlab,
+    Jira,
+}
+
+impl TrackerKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            TrackerKind::Github => "github",
+            TrackerKind::Gitlab => "gitlab",
+            TrackerKind::Jira => "jira",
+        }
+    }
+}
+
+impl TrackerConfig {
+    /// The base URL, without a trailing slash: the configured one or the kind's default.
+    pub fn base(&self) -> String {
+        let default = match self.kind {
+            TrackerKind::Github => "https://api.github.com",
+            TrackerKind::Gitlab => "https://gitlab.com",
+            TrackerKind::Jira => "",
+        };
+        self.base_url
+            .as_deref()
+            .unwrap_or(default)
+            .trim_end_matches('/')
+            .to_string()
+    }
+
+    /// The variable holding the token: `token_env`, else the kind's usual name.
+    pub fn token_var(&self) -> &str {
+        self.token_env.as_deref().unwrap_or(match self.kind {
+            TrackerKind::Github => "GITHUB_TOKEN",
+            TrackerKind::Gitlab => "GITLAB_TOKEN",
+            TrackerKind::Jira => "JIRA_API_TOKEN",
+        })
+    }
+}
+
+/// `[people]`: a name as reviews write it → its account in each tracker, keyed by tracker
+/// name or kind (`"li.wei" = { github = "liwei", jira = "5b10ac8d82e05b22cc7d4ef5" }`).
+pub type People = BTreeMap<String, BTreeMap<String, String>>;
+
+/// `[site]`: where the static site is published (links from created issues to reviews).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteConfig {
+    /// The URL `pirt site` output is served at (`https://incidents.example.com`).
+    pub base_url: Option<String>,
+}
+
+fn validate_trackers(trackers: &TrackersConfig, text: &str, path: &Path) -> anyhow::Result<()> {
+    let at = |needle: &str| {
+        let (line, column) = text.find(needle).map_or((1, 1), |o| line_col(text, o));
+        format!("{}:{line}:{column}", path.display())
+    };
+    if let Some(default) = &trackers.default
+        && !trackers.trackers.contains_key(default)
+    {
+        bail!(
+            "{}: [trackers] default = \"{default}\" names no [trackers.{default}] table",
+            at("default")
+        );
+    }
+    for (name, t) in &trackers.trackers {
+        let here = at(&format!("[trackers.{name}]"));
+        if TRACKER_SETTINGS.contains(&name.as_str()) {
+            bail!("{here}: `{name}` is a setting of [trackers], not a tracker name");
+        }
+        let base = t.base();
+        if base.is_empty() {
+            bail!(
+                "{here}: [trackers.{name}] needs base_url (the Jira site, e.g. https://acme.atlassian.net)"
+            );
+        }
+        check_tracker_url(&base)
+            .map_err(|e| anyhow::anyhow!("{here}: [trackers.{name}] base_url: {e}"))?;
+        let repo = t.repo.trim();
+        let ok = match t.kind {
+            TrackerKind::Github => {
+                repo.split('/').count() == 2 && repo.split('/').all(|p| !p.is_empty())
+            }
+            TrackerKind::Gitlab => {
+                !repo.is_empty() && !repo.starts_with('/') && !repo.ends_with('/')
+            }
+            TrackerKind::Jira => {
+                repo.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                    && repo
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            }
+        };
+        if !ok {
+            let want = match t.kind {
+                TrackerKind::Github => "owner/name",
+                TrackerKind::Gitlab => "the project's path (group/project) or id",
+                TrackerKind::Jira => "the project key (OPS)",
+            };
+            bail!("{here}: [trackers.{name}] repo = \"{repo}\" is not {want}");
+        }
+        if t.kind != TrackerKind::Jira
+            && (t.api_version.is_some() || t.issue_type.is_some() || t.email_env.is_some())
+        {
+            bail!(
+                "{here}: [trackers.{name}]: api_version, issue_type and email_env are Jira settings"
+            );
+        }
+        if !matches!(t.api_version, None | Some(2) | Some(3)) {
+            bail!("{here}: [trackers.{name}] api_version must be 2 (Data Center) or 3 (Cloud)");
+        }
+    }
+    Ok(())
+}
+
+/// A tracker URL pirt may send a token to: no credentials in it, and https (plain http
+/// only to this machine, for local test servers).
+pub fn check_tracker_url(url: &str) -> Result<(), String> {
+    if crate::http::has_credentials(url) {
+        return Err(format!(
+            "`{}` holds credentials; put the token in the variable named by token_env instead",
+            crate::http::hide_credentials(url)
+        ));
+    }
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(format!("`{url}` is not a URL (https://...)"));
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host
+        .rsplit_once(':')
+        .filter(|(h, p)| !h.ends_with(']') || p.is_empty())
+        .map_or(host, |(h, p)| {
+            if p.chars().all(|c| c.is_ascii_digit()) {
+                h
+            } else {
+                host
+            }
+        });
+    let local = ["localhost", "127.0.0.1", "[::1]"].contains(&host);
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" if !host.is_empty() => Ok(()),
+        "http" if local => Ok(()),
+        "http" => Err(format!(
+            "`{url}` is plain http: the token would travel unencrypted; use https"
+        )),
+        _ => Err(format!("`{url}` is not an https URL")),
+    }
+}
+
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
@@ -759,5 +1009,72 @@ mod tests {
         let none = tempfile::tempdir().unwrap();
         let config = Config::discover(None, None, none.path()).unwrap();
         assert!(config.path.is_none());
+    }
+
+    #[test]
+    fn trackers_people_and_site_are_read_and_checked() {
+        let text = "[trackers]\ndefault = \"gh\"\nretries = 0\n[trackers.gh]\nkind = \"github\"\nrepo = \"acme/platform\"\nlabels = [\"pm\"]\n[trackers.jira]\nkind = \"jira\"\nrepo = \"OPS\"\nbase_url = \"https://acme.atlassian.net/\"\napi_version = 2\n[people]\n\"li.wei\" = { github = \"liwei\" }\n[site]\nbase_url = \"https://incidents.example\"\n";
+        let config = parse_toml(text, Path::new("pirt.toml")).unwrap();
+        assert_eq!(config.trackers.default.as_deref(), Some("gh"));
+        assert_eq!(config.trackers.retries, 0);
+        assert_eq!(config.trackers.concurrency, 4);
+        let gh = &config.trackers.trackers["gh"];
+        assert_eq!(
+            (gh.base(), gh.token_var()),
+            ("https://api.github.com".to_string(), "GITHUB_TOKEN")
+        );
+        assert_eq!(
+            config.trackers.trackers["jira"].base(),
+            "https://acme.atlassian.net"
+        );
+        assert_eq!(config.people["li.wei"]["github"], "liwei");
+        assert_eq!(
+            config.site.base_url.as_deref(),
+            Some("https://incidents.example")
+        );
+
+        let err = |text: &str| {
+            parse_toml(text, Path::new("pirt.toml"))
+                .unwrap_err()
+                .to_string()
+        };
+        let e = err("[trackers]\ndefault = \"nope\"\n");
+        assert!(
+            e.contains(
+                "pirt.toml:2:1: [trackers] default = \"nope\" names no [trackers.nope] table"
+            ),
+            "{e}"
+        );
+        let e = err("[trackers.gh]\nkind = \"github\"\nrepo = \"acme\"\n");
+        assert!(
+            e.contains("pirt.toml:1:1: [trackers.gh] repo = \"acme\" is not owner/name"),
+            "{e}"
+        );
+        let e = err(
+            "[trackers.gh]\nkind = \"github\"\nrepo = \"a/b\"\nbase_url = \"https://me:secret@ghe.example/api/v3\"\n",
+        );
+        assert!(
+            e.contains("holds credentials") && !e.contains("secret"),
+            "{e}"
+        );
+        let e = err(
+            "[trackers.gh]\nkind = \"github\"\nrepo = \"a/b\"\nbase_url = \"http://ghe.example/api/v3\"\n",
+        );
+        assert!(e.contains("plain http"), "{e}");
+        let e = err("[trackers.gh]\nkind = \"gitea\"\nrepo = \"a/b\"\n");
+        assert!(e.contains("[trackers.gh]") && e.contains("gitea"), "{e}");
+        let e = err("[trackers.gh]\nkind = \"github\"\nrepo = \"a/b\"\ntoken = \"x\"\n");
+        assert!(e.contains("unknown field `token`"), "{e}");
+        let e = err("[trackers.j]\nkind = \"jira\"\nrepo = \"OPS\"\n");
+        assert!(e.contains("needs base_url"), "{e}");
+        let e = err("[trackers]\nconcurrency = 0\n");
+        assert!(
+            e.contains("[trackers] concurrency must be a positive integer"),
+            "{e}"
+        );
+        assert!(check_tracker_url("http://127.0.0.1:8080").is_ok());
+        assert!(check_tracker_url("http://localhost").is_ok());
+        assert!(check_tracker_url("http://localhost.evil.example").is_err());
+        assert!(check_tracker_url("ftp://x").is_err());
     }
 }

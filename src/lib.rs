@@ -22,6 +22,7 @@ pub mod draft;
 pub mod env;
 pub mod fence;
 pub mod fsutil;
+pub mod http;
 pub mod insights;
 pub mod llm;
 pub mod pos;
@@ -34,6 +35,8 @@ pub mod scaffold;
 pub mod schema;
 pub mod sources;
 pub mod timeline_import;
+pub mod tracker_ref;
+pub mod trackers;
 
 /// How an error is shown: a file's own diagnostics as they are (`path:line:col: ...` with
 /// the source line), anything else as `error: ...` with its causes.

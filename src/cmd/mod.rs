@@ -1,5 +1,6 @@
 //! One module per subcommand: load what it needs, call the domain, print.
 
+pub mod actions;
 pub mod cache;
 pub mod check;
 pub mod completions;

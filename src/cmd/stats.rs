@@ -82,7 +82,7 @@ pub fn actions(config: &Config, options: ActionsOptions, out: &Output) -> anyhow
     }
     let rows = actions::rows(&corpus.reviews, config, options.today, &options.filter);
     let text = match options.format {
-        ActionsFormat::Table => actions::table(&rows),
+        ActionsFormat::Table => actions::table(&rows, &config.trackers),
         ActionsFormat::Json => {
             #[derive(serde::Serialize)]
             struct Doc<'a> {

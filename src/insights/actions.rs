@@ -112,13 +112,17 @@ pub fn rows<'a>(
     out
 }
 
-/// The terminal table.
-pub fn table(rows: &[Row]) -> String {
-    let mut cells: Vec<Vec<String>> = vec![
-        ["REVIEW", "ITEM", "STATUS", "OWNER", "DUE", "AGE", "TITLE"]
-            .map(String::from)
-            .to_vec(),
-    ];
+/// The terminal table. A TRACKER column (a configured tracker's reference in its short
+/// form, `acme/platform#12`, `OPS-12`; any other value as written) appears when an item
+/// has `tracker:`.
+pub fn table(rows: &[Row], trackers: &crate::config::TrackersConfig) -> String {
+    let with_tracker = rows.iter().any(|r| r.item.tracker.is_some());
+    let mut header = vec!["REVIEW", "ITEM", "STATUS", "OWNER", "DUE", "AGE"];
+    if with_tracker {
+        header.push("TRACKER");
+    }
+    header.push("TITLE");
+    let mut cells: Vec<Vec<String>> = vec![header.into_iter().map(String::from).collect()];
     for r in rows {
         let item = r.item;
         let due = match (item.due, r.deadline) {
@@ -136,18 +140,28 @@ pub fn table(rows: &[Row]) -> String {
         } else {
             item.title.clone()
         };
-        cells.push(vec![
+        let mut row = vec![
             r.review().to_string(),
             item.id.clone(),
             status,
             item.owner.clone().unwrap_or_else(|| "—".into()),
             due,
             r.age_days.map_or("—".into(), |d| format!("{d}d")),
-            title,
-        ]);
+        ];
+        if with_tracker {
+            row.push(item.tracker.as_deref().map_or("—".into(), |t| {
+                crate::tracker_ref::short_form(t, trackers).unwrap_or_else(|| shortened(t, 40))
+            }));
+        }
+        row.push(title);
+        cells.push(row);
     }
-    let mut out =
-        crate::insights::stats::align(&cells, &[false, false, false, false, false, true, false]);
+    let mut right = vec![false, false, false, false, false, true];
+    if with_tracker {
+        right.push(false);
+    }
+    right.push(false);
+    let mut out = crate::insights::stats::align(&cells, &right);
     let overdue = rows.iter().filter(|r| r.overdue).count();
     let bracketed = rows
         .iter()
@@ -163,6 +177,14 @@ pub fn table(rows: &[Row]) -> String {
         }
     ));
     out
+}
+
+fn shortened(text: &str, max: usize) -> String {
+    if text.chars().count() > max {
+        text.chars().take(max - 1).collect::<String>() + "…"
+    } else {
+        text.to_string()
+    }
 }
 
 /// CSV with a header row.

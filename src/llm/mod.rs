@@ -10,11 +10,12 @@ mod openai;
 use std::sync::Arc;
 use std::time::Duration;
 
-use backon::{ExponentialBuilder, Retryable};
+use backon::Retryable;
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
 
 use crate::config::LlmConfig;
+use crate::http::{error_chain, error_message, hide_credentials, parse_retry_after};
 
 pub const OPENAI_URL: &str = "https://api.openai.com/v1";
 pub const ANTHROPIC_URL: &str = "https://api.anthropic.com";
@@ -192,9 +193,7 @@ impl Settings {
             concurrency: config.concurrency.max(1),
             stream: config.stream,
             structured,
-            retry_min_delay: env("PIRT_RETRY_MIN_MS")
-                .and_then(|v| v.parse().ok())
-                .map_or(Duration::from_millis(500), Duration::from_millis),
+            retry_min_delay: crate::http::retry_min_delay(env),
         })
     }
 
@@ -411,9 +410,6 @@ fn rejects_json_mode(error: &LlmError) -> bool {
     }
 }
 
-/// Longest wait pirt accepts from a Retry-After header before giving up instead.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
-
 /// An HTTP client for one provider.
 #[derive(Clone)]
 pub struct Client {
@@ -427,7 +423,7 @@ impl Client {
     pub fn new(settings: Settings) -> anyhow::Result<Self> {
         let http = reqwest::Client::builder()
             .connect_timeout(settings.timeout.min(Duration::from_secs(30)))
-            .user_agent(concat!("pirt/", env!("CARGO_PKG_VERSION")))
+            .user_agent(crate::http::USER_AGENT)
             .build()?;
         let min_delay = settings.retry_min_delay;
         Ok(Client {
@@ -506,11 +502,7 @@ impl Client {
     ) -> Result<Answer, LlmError> {
         let has_json_mode = body.get("response_format").is_some();
         let attempts = std::sync::atomic::AtomicUsize::new(0);
-        let backoff = ExponentialBuilder::default()
-            .with_min_delay(self.min_delay)
-            .with_max_delay(Duration::from_secs(30))
-            .with_max_times(self.settings.retries as usize)
-            .with_jitter();
+        let backoff = crate::http::backoff(self.min_delay, self.settings.retries);
         let result = (|| async {
             attempts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let response = self.send(body).await?;
@@ -523,11 +515,7 @@ impl Client {
         })
         .retry(backoff)
         .when(|e| e.retryable() && !(has_json_mode && rejects_json_mode(e)))
-        .adjust(|error, wait| match (wait, error.retry_after()) {
-            (Some(_), Some(after)) if after <= MAX_RETRY_AFTER => Some(after),
-            (Some(_), Some(_)) => None,
-            (wait, _) => wait,
-        })
+        .adjust(|error, wait| crate::http::adjust_wait(wait, error.retry_after()))
         .notify(|error, wait| progress.retry(error, wait))
         .await;
         let attempts = attempts.into_inner();
@@ -790,43 +778,6 @@ impl StreamState {
     }
 }
 
-/// `Retry-After`: seconds, or an HTTP date.
-fn parse_retry_after(value: &str) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
-    }
-    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let wait = date.signed_duration_since(chrono::Utc::now());
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
-}
-
-/// The message inside an error body (`{"error": {"message": ...}}` in both formats), else
-/// the start of the body.
-fn error_message(body: &str) -> String {
-    let from_json = serde_json::from_str::<serde_json::Value>(body)
-        .ok()
-        .and_then(|json| {
-            let error = json.get("error")?;
-            error
-                .get("message")
-                .and_then(|m| m.as_str())
-                .or_else(|| error.as_str())
-                .map(str::to_string)
-        });
-    let text = from_json.unwrap_or_else(|| body.trim().to_string());
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = text.as_str();
-    if text.is_empty() {
-        return "no message".into();
-    }
-    let mut short: String = text.chars().take(300).collect();
-    if short.len() < text.len() {
-        short.push('…');
-    }
-    short
-}
-
 fn transport_error(url: &str, timeout: Duration, error: &reqwest::Error) -> LlmError {
     if error.is_timeout() {
         return LlmError::Timeout {
@@ -838,45 +789,6 @@ fn transport_error(url: &str, timeout: Duration, error: &reqwest::Error) -> LlmE
         url: url.to_string(),
         detail: error_chain(error),
     }
-}
-
-/// The innermost causes of an error, which say what happened ("Connection refused", "dns
-/// error"), without reqwest's outer text that repeats the URL.
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut source = error.source();
-    while let Some(e) = source {
-        let text = e.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = e.source();
-    }
-    if parts.is_empty() {
-        parts.push(error.to_string());
-    }
-    parts
-        .last()
-        .cloned()
-        .map(|last| {
-            if parts.len() > 1 {
-                format!("{} ({last})", parts[0])
-            } else {
-                last
-            }
-        })
-        .unwrap_or_default()
-}
-
-/// `https://user:secret@host/v1` → `https://host/v1`.
-pub fn hide_credentials(url: &str) -> String {
-    if let Some((scheme, rest)) = url.split_once("://") {
-        let authority_end = rest.find('/').unwrap_or(rest.len());
-        if let Some(at) = rest[..authority_end].rfind('@') {
-            return format!("{scheme}://{}", &rest[at + 1..]);
-        }
-    }
-    url.to_string()
 }
 
 #[cfg(test)]
@@ -961,26 +873,6 @@ mod tests {
             &[("OPENAI_API_KEY", "sk-test-SECRET-123")],
         );
         assert!(!format!("{s:?}").contains("SECRET"));
-    }
-
-    #[test]
-    fn retry_after_takes_seconds_and_dates() {
-        assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
-        assert_eq!(parse_retry_after("0.5"), Some(Duration::from_millis(500)));
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(parse_retry_after("soon"), None);
-    }
-
-    #[test]
-    fn credentials_in_urls_are_hidden() {
-        assert_eq!(
-            hide_credentials("https://u:p@host:1/v1?x=@"),
-            "https://host:1/v1?x=@"
-        );
-        assert_eq!(hide_credentials("http://host/v1"), "http://host/v1");
     }
 
     struct Quiet;

@@ -122,6 +122,10 @@ impl<'c> Renderer<'c> {
                 deadline: review
                     .deadline(item, self.config)
                     .map(|d| d.format("%Y-%m-%d").to_string()),
+                tracker: item
+                    .tracker
+                    .as_deref()
+                    .and_then(|t| crate::tracker_ref::link(t, &self.config.trackers)),
             })
             .collect();
         let ctx = context! {
@@ -166,6 +170,9 @@ struct ActionState {
     overdue: bool,
     /// `due`, or the incident's start plus the severity's deadline.
     deadline: Option<String>,
+    /// `tracker:` as a link (https only): a reference of a configured tracker by its short
+    /// form, any other https URL as written.
+    tracker: Option<crate::tracker_ref::Link>,
 }
 
 /// Links back to the site's index pages.

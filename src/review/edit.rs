@@ -366,6 +366,18 @@ pub enum EditError {
         "the edited file would not read back as the same review plus the new entries; it was not changed (please report this)"
     )]
     NotPreserved,
+    #[error(
+        "line {line}: action item {id} is {why}; write it as a block mapping (`- id: ...` with one key per line) and run again; the file was not changed"
+    )]
+    ItemShape {
+        line: usize,
+        id: String,
+        why: &'static str,
+    },
+    #[error(
+        "action item {id} is no longer in the file (was it edited meanwhile?); the file was not changed"
+    )]
+    ItemGone { id: String },
 }
 
 /// A flow-style timeline is rewritten as a block list from its parsed entries: that keeps
@@ -862,5 +874,323 @@ mod tests {
                 "{case:?} in flow as {written}"
             );
         }
+    }
+}
+
+/// A new value for one field of one action item (`status`, `owner`, `tracker`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemField {
+    /// The item's position in `action_items`.
+    pub item: usize,
+    pub key: &'static str,
+    pub value: String,
+}
+
+/// Sets fields of action items in one edit: a value already there is replaced in place, a
+/// missing key is added inside its item's mapping (block or flow style). Everything else
+/// stays byte for byte, and the result must read back as the same review with exactly
+/// these fields changed.
+pub fn set_action_item_fields(
+    path: &std::path::Path,
+    text: &str,
+    parsed: &crate::review::ParsedFile,
+    fields: &[ItemField],
+    scale: &(impl AsRef<crate::review::Scale> + ?Sized),
+) -> Result<String, EditError> {
+    let (Some(layout), Some(root)) = (&parsed.layout, &parsed.front_matter) else {
+        return Err(EditError::NotPreserved);
+    };
+    let nl = newline_of(&text[layout.yaml.clone()]);
+    let mut expected = parsed.review.clone();
+    let mut splices: Vec<(usize, usize, String)> = Vec::new();
+    let id_of = |i: usize| {
+        parsed
+            .review
+            .action_items
+            .get(i)
+            .map_or_else(|| format!("#{}", i + 1), |a| a.id.clone())
+    };
+    let list = root.entry("action_items");
+    let items: &[Node] = match list.map(|(_, v)| &v.value) {
+        Some(Value::Seq(items)) => items,
+        _ => &[],
+    };
+    let (list_start, list_limit) = match list {
+        Some((k, _)) => (
+            k.pos.offset,
+            next_root_key_offset(root, k.pos.offset).unwrap_or(layout.yaml.end),
+        ),
+        None => (0, 0),
+    };
+    for field in fields {
+        let id = id_of(field.item);
+        let Some(node) = items.get(field.item) else {
+            return Err(EditError::ItemGone { id });
+        };
+        let Some(model) = expected.action_items.get_mut(field.item) else {
+            return Err(EditError::ItemGone { id });
+        };
+        match field.key {
+            "status" => {
+                model.status = crate::review::ActionStatus::parse(&field.value)
+                    .ok_or(EditError::NotPreserved)?
+            }
+            "owner" => model.owner = Some(field.value.clone()),
+            "tracker" => model.tracker = Some(field.value.clone()),
+            _ => return Err(EditError::NotPreserved),
+        }
+        // An alias (`- *item`) points outside the list: editing there would change the anchor.
+        if node.pos.offset <= list_start || node.pos.offset >= list_limit {
+            return Err(EditError::ItemShape {
+                line: node.pos.line,
+                id,
+                why: "a YAML alias (`*name`)",
+            });
+        }
+        let Value::Map(entries) = &node.value else {
+            return Err(EditError::ItemShape {
+                line: node.pos.line,
+                id,
+                why: "not a mapping",
+            });
+        };
+        let scalar = yaml_scalar(&field.value);
+        let flow = text.as_bytes().get(node.pos.offset) == Some(&b'{');
+        if let Some((key, value)) = entries.iter().find(|(k, _)| k.name == field.key) {
+            match &value.value {
+                Value::Seq(_) | Value::Map(_) => return Err(EditError::NotPreserved),
+                _ if value.pos.len > 0 && value.pos.offset > key.pos.offset => {
+                    splices.push((value.pos.offset, value.pos.offset + value.pos.len, scalar))
+                }
+                _ => {
+                    // `owner:` with nothing after the colon.
+                    let after_key = key.pos.offset + key.pos.len.max(key.name.len());
+                    let colon = text[after_key..]
+                        .find(':')
+                        .map_or(after_key, |i| after_key + i + 1);
+                    splices.push((colon, colon, format!(" {scalar}")));
+                }
+            }
+        } else if flow {
+            let (end, commented) = flow_end(text, node.pos.offset, list_limit);
+            if commented {
+                return Err(EditError::ItemShape {
+                    line: node.pos.line,
+                    id,
+                    why: "a flow mapping (`{...}`) with comments inside",
+                });
+            }
+            let close = end - 1;
+            let before = text[..close].trim_end();
+            let sep = if before.ends_with(',') || before.ends_with('{') {
+                " "
+            } else {
+                ", "
+            };
+            let at = before.len();
+            splices.push((at, at, format!("{sep}{}: {scalar}", field.key)));
+        } else {
+            let first_key = entries
+                .iter()
+                .map(|(k, _)| k.pos.offset)
+                .min()
+                .unwrap_or(node.pos.offset);
+            let line_start = line_start_of(text, first_key);
+            let indent = first_key - line_start;
+            let at = item_end(text, layout.yaml.end.min(list_limit), first_key, indent);
+            let lead = if text[..at].ends_with('\n') { "" } else { nl };
+            splices.push((
+                at,
+                at,
+                format!("{lead}{}{}: {scalar}{nl}", " ".repeat(indent), field.key),
+            ));
+        }
+    }
+    // Apply from the end; pieces added at one point keep the order they were asked in.
+    let mut order: Vec<usize> = (0..splices.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(splices[i].0), std::cmp::Reverse(i)));
+    let mut updated = text.to_string();
+    let mut last_start = usize::MAX;
+    for i in order {
+        let (start, end, piece) = &splices[i];
+        if *end > last_start {
+            return Err(EditError::NotPreserved);
+        }
+        updated.replace_range(*start..*end, piece);
+        last_start = *start;
+    }
+    let again = crate::review::parse_review(path, &updated, scale);
+    if crate::diagnostic::error_count(&again.diagnostics)
+        > crate::diagnostic::error_count(&parsed.diagnostics)
+        || again.review.without_positions() != expected.without_positions()
+    {
+        return Err(EditError::NotPreserved);
+    }
+    Ok(updated)
+}
+
+/// The offset just after the last line of a block mapping item whose keys stand at
+/// column `indent` and whose first key is at `first_key`; comments after its last line
+/// stay outside.
+fn item_end(text: &str, limit: usize, first_key: usize, indent: usize) -> usize {
+    let first_line_end = text[first_key..]
+        .find('\n')
+        .map_or(text.len(), |i| first_key + i + 1);
+    let mut end = first_line_end;
+    let mut offset = first_line_end;
+    while offset < limit {
+        let line_end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
+        let line = text[offset..line_end].trim_end_matches(['\n', '\r']);
+        let content = line.trim_start_matches(' ');
+        let depth = line.len() - content.len();
+        if content.is_empty() || content.starts_with('#') {
+            // Blank or comment: the item's only if one of its lines follows.
+        } else if depth >= indent {
+            end = line_end;
+        } else {
+            break;
+        }
+        offset = line_end;
+    }
+    end.min(limit.max(first_line_end))
+}
+
+#[cfg(test)]
+mod item_tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::review::parse_review;
+    use std::path::Path;
+
+    const HEAD: &str = "---\nid: PIR-1\ntitle: T\nstatus: draft\nseverity: SEV3\nstarted_at: 2026-01-01T00:00:00Z\n";
+
+    fn set(text: &str, fields: &[(usize, &'static str, &str)]) -> Result<String, EditError> {
+        let config = Config::default();
+        let parsed = parse_review(Path::new("t.md"), text, &config);
+        assert!(
+            crate::diagnostic::error_count(&parsed.diagnostics) == 0,
+            "{:?}",
+            parsed.diagnostics
+        );
+        let fields: Vec<ItemField> = fields
+            .iter()
+            .map(|(item, key, value)| ItemField {
+                item: *item,
+                key,
+                value: value.to_string(),
+            })
+            .collect();
+        set_action_item_fields(Path::new("t.md"), text, &parsed, &fields, &config)
+    }
+
+    #[test]
+    fn block_items_get_values_replaced_in_place_and_keys_added() {
+        let text = format!(
+            "{HEAD}action_items:\n  # the first one\n  - id: AI-1   # keep\n    title: \"Add a canary\"  # c\n    owner: li.wei\n    status: open # was open\n    notes: |\n      two\n      lines\n  # about AI-2\n  - id: AI-2\n    title: Alert on p99\n# trailing\nproblem: PRB-1\n---\n\n## Summary\nBody.\n"
+        );
+        let out = set(
+            &text,
+            &[
+                (0, "status", "done"),
+                (0, "tracker", "https://github.com/acme/platform/issues/12"),
+                (1, "owner", "ana"),
+                (1, "status", "in-progress"),
+            ],
+        );
+        // notes is an unknown key: a warning, kept.
+        let out = out.unwrap();
+        let expected = text
+            .replace("status: open # was open", "status: done # was open")
+            .replace(
+                "      lines\n",
+                "      lines\n    tracker: https://github.com/acme/platform/issues/12\n",
+            )
+            .replace(
+                "    title: Alert on p99\n",
+                "    title: Alert on p99\n    owner: ana\n    status: in-progress\n",
+            );
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn flow_items_and_empty_values() {
+        let text = format!(
+            "{HEAD}action_items:\n  - {{id: AI-1, title: Canary}}\n  - {{ id: AI-2, title: \"x, y\", owner: , }}\n  - id: AI-3\n    title: t\n    owner:\n    status: ~\n---\n"
+        );
+        let out = set(
+            &text,
+            &[
+                (0, "status", "wont-do"),
+                (1, "tracker", "OPS-12"),
+                (2, "owner", "li.wei"),
+                (2, "status", "done"),
+            ],
+        );
+        let out = out.unwrap();
+        assert!(
+            out.contains("  - {id: AI-1, title: Canary, status: wont-do}\n"),
+            "{out}"
+        );
+        assert!(out.contains("owner: , tracker: OPS-12 }"), "{out}");
+        assert!(
+            out.contains("    owner: li.wei\n    status: done\n---"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_flow_list_of_items_is_edited_inside() {
+        let text = format!(
+            "{HEAD}action_items: [{{id: AI-1, title: a}}, {{id: AI-2, title: b, status: open}}] # two\n---\n"
+        );
+        let out = set(&text, &[(0, "owner", "ana"), (1, "status", "done")]).unwrap();
+        assert!(
+            out.contains("action_items: [{id: AI-1, title: a, owner: ana}, {id: AI-2, title: b, status: done}] # two\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn commented_flow_items_and_aliases_are_refused() {
+        let text =
+            format!("{HEAD}action_items:\n  - {{id: AI-1, # the canary\n     title: a}}\n---\n");
+        let err = set(&text, &[(0, "status", "done")]).unwrap_err();
+        assert!(err.to_string().contains("flow mapping"), "{err}");
+        assert!(err.to_string().starts_with("line 8:"), "{err}");
+        // The replaced value needs no new key: a comment inside is no obstacle then.
+        let ok = text.replace("title: a}", "title: a, status: open}");
+        let out = set(&ok, &[(0, "status", "done")]).unwrap();
+        assert!(out.contains("status: done}"), "{out}");
+    }
+
+    #[test]
+    fn crlf_and_last_line_without_newline() {
+        let text = format!("{HEAD}action_items:\n  - id: AI-1\n    title: t\n---\nbody")
+            .replace('\n', "\r\n");
+        let out = set(&text, &[(0, "status", "done"), (0, "owner", "a b")]).unwrap();
+        assert_eq!(
+            out,
+            text.replace(
+                "title: t\r\n",
+                "title: t\r\n    status: done\r\n    owner: a b\r\n"
+            )
+        );
+        // Quoting is applied where a value needs it.
+        let out = set(&text, &[(0, "owner", "yes")]).unwrap();
+        assert!(out.contains("owner: \"yes\"\r\n"), "{out}");
+    }
+
+    #[test]
+    fn items_at_column_zero_and_missing_items() {
+        let text = format!("{HEAD}action_items:\n- id: AI-1\n  title: t\nproblem: PRB-1\n---\n");
+        let out = set(&text, &[(0, "tracker", "acme/platform#3")]).unwrap();
+        assert_eq!(
+            out,
+            text.replace("  title: t\n", "  title: t\n  tracker: acme/platform#3\n")
+        );
+        let err = set(&text, &[(3, "status", "done")]).unwrap_err();
+        assert!(matches!(err, EditError::ItemGone { .. }), "{err}");
     }
 }

@@ -15,6 +15,7 @@ mod new;
 mod pipes;
 mod render;
 mod timeline;
+mod trackers;
 mod wizard;
 
 use std::path::{Path, PathBuf};

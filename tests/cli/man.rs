@@ -6,7 +6,8 @@ use std::process::Command;
 
 use crate::pirt;
 
-const PAGES: [&str; 20] = [
+const PAGES: [&str; 21] = [
+    "pirt-actions-sync.1",
     "pirt-actions.1",
     "pirt-cache-clean.1",
     "pirt-cache.1",
@@ -44,7 +45,7 @@ fn write_pages(dir: &Path) -> std::path::PathBuf {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("wrote 20 man pages into"),
+        String::from_utf8_lossy(&out.stderr).contains("wrote 21 man pages into"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
