@@ -39,7 +39,7 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
     // Similar past incidents come from the corpus index (read once for all files).
     let index = match format {
         Format::Json => Index::default(),
-        _ => Index::open(config, Need::Facts),
+        _ => Index::open(config, Need::FactsOnDemand),
     };
     super::cache::print_notes(&index, out);
     if let Target::Dir(dir) = &target {

@@ -58,6 +58,11 @@ pub enum Need {
     IdsOnDemand,
     /// The facts of [`ReviewFacts`] and [`ProblemFacts`] (a changed file is parsed).
     Facts,
+    /// As `Facts`, but while no folder changed, the stored facts are taken without asking
+    /// the disk about each file: what similar incidents on a rendered page need (a file
+    /// edited in place shows its old facts there until a command that asks about every
+    /// file, such as `check`, `stats` or `site`, has seen it).
+    FactsOnDemand,
 }
 
 /// What the index keeps of a review.
@@ -349,7 +354,8 @@ impl Index {
         self.head.is_some()
     }
 
-    /// The reviews that could be parsed far enough to have facts (with `Need::Facts`),
+    /// The reviews that could be parsed far enough to have facts (with `Need::Facts` or
+    /// `Need::FactsOnDemand`),
     /// in path order; those with errors carry them in `error`.
     pub fn reviews(&self) -> impl Iterator<Item = &ReviewFacts> {
         self.entries.iter().filter_map(|e| match &e.facts {
@@ -774,7 +780,7 @@ fn opened(path: &Path, need: Need, notes: &mut Vec<Note>) -> (Option<Source>, Ve
             return (None, Vec::new());
         }
     };
-    if need != Need::Facts {
+    if !matches!(need, Need::Facts | Need::FactsOnDemand) {
         return (Some(source), Vec::new());
     }
     match source.facts() {
@@ -848,14 +854,42 @@ fn refresh(
         };
         if problem { Kind::Problem } else { Kind::Review }
     };
+    let needs_facts = matches!(need, Need::Facts | Need::FactsOnDemand);
     let old = previous(&paths, stored);
-    let listings = listings(&paths);
+    // While no folder changed, `FactsOnDemand` takes stored entries as they are: no folder
+    // is listed and no file asked about.
+    let trusting = need == Need::FactsOnDemand && trusted.is_some();
+    let listings = if trusting {
+        HashMap::new()
+    } else {
+        listings(&paths)
+    };
     let entries: Vec<(Entry, bool)> = paths
         .par_iter()
         .zip(old)
         .map(|(path, old)| {
             let path = path.clone();
             let kind = kind_of(&path);
+            if trusting
+                && let Some(f) = old.filter(|f| {
+                    f.settled && f.facts.is_some() && f.problem == (kind == Kind::Problem)
+                })
+            {
+                let facts = match f.facts {
+                    Some((at, len)) => Slot::Stored(at as usize..at as usize + len as usize),
+                    None => Slot::None,
+                };
+                let entry = Entry {
+                    id: f.id.map(str::to_string),
+                    path,
+                    kind,
+                    size: f.size,
+                    mtime: f.mtime,
+                    settled: true,
+                    facts,
+                };
+                return (entry, false);
+            }
             let in_folder = path
                 .parent()
                 .zip(path.file_name())
@@ -876,7 +910,7 @@ fn refresh(
                     && f.size == size
                     && f.mtime == mtime
                     && f.problem == (kind == Kind::Problem)
-                    && (need != Need::Facts || f.facts.is_some())
+                    && (!needs_facts || f.facts.is_some())
             });
             if let Some(f) = reusable {
                 let facts = match f.facts {
@@ -900,7 +934,7 @@ fn refresh(
                 .is_some_and(|age| age >= SETTLE);
             let (id, facts) = match need {
                 Need::Ids | Need::IdsOnDemand => (read_id(&path), Slot::None),
-                Need::Facts => {
+                Need::Facts | Need::FactsOnDemand => {
                     let (id, facts) = read_facts(config, &path, kind);
                     (id, Slot::Read(Box::new(facts)))
                 }
@@ -919,7 +953,7 @@ fn refresh(
         .collect();
     let mut read = entries.iter().filter(|(_, read)| *read).count();
     let mut entries: Vec<Entry> = entries.into_iter().map(|(e, _)| e).collect();
-    if need == Need::Facts {
+    if needs_facts {
         // Stored facts are decoded here, in parallel; one that does not decode is read.
         read += entries
             .par_iter_mut()
