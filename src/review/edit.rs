@@ -474,6 +474,30 @@ pub fn set_top_level_scalar(
     path: &std::path::Path,
     scale: &(impl AsRef<crate::review::Scale> + ?Sized),
 ) -> Result<String, EditError> {
+    set_top_level_scalar_near(text, parsed, key, value, &[], check, path, scale)
+}
+
+/// Where an absent key goes: just after the entry of a key that is present (the line after
+/// its value, above the comment lines that sit on top of the next key), or just before one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Near<'a> {
+    After(&'a str),
+    Before(&'a str),
+}
+
+/// [`set_top_level_scalar`], with an absent key placed by the first of `near` whose key
+/// is in the front matter (`started_at` … `resolved_at` stay together), else at the end.
+#[allow(clippy::too_many_arguments)]
+pub fn set_top_level_scalar_near(
+    text: &str,
+    parsed: &crate::review::ParsedFile,
+    key: &str,
+    value: &str,
+    near: &[Near],
+    check: impl Fn(&Review, &Review) -> bool,
+    path: &std::path::Path,
+    scale: &(impl AsRef<crate::review::Scale> + ?Sized),
+) -> Result<String, EditError> {
     let (Some(layout), Some(root)) = (&parsed.layout, &parsed.front_matter) else {
         return Err(EditError::NotPreserved);
     };
@@ -500,7 +524,7 @@ pub fn set_top_level_scalar(
             }
         }
         None => {
-            let at = layout.yaml.end;
+            let at = placed(text, root, near, layout.yaml.end).unwrap_or(layout.yaml.end);
             let lead = if at > layout.yaml.start && !text[..at].ends_with('\n') {
                 nl
             } else {
@@ -517,6 +541,25 @@ pub fn set_top_level_scalar(
         return Err(EditError::NotPreserved);
     }
     Ok(updated)
+}
+
+/// The offset of a line start where a new root key goes, by the first of `near` present.
+fn placed(text: &str, root: &Node, near: &[Near], end: usize) -> Option<usize> {
+    near.iter().find_map(|n| match *n {
+        Near::After(key) => {
+            let (k, _) = root.entry(key)?;
+            Some(match next_root_key_offset(root, k.pos.offset) {
+                Some(next) => above_comments(text, line_start_of(text, next), ""),
+                None => end,
+            })
+        }
+        Near::Before(key) => {
+            let (k, _) = root.entry(key)?;
+            let start = line_start_of(text, k.pos.offset);
+            // Only a key at the start of its line (a block mapping) has a line to go above.
+            (start == k.pos.offset).then(|| above_comments(text, start, ""))
+        }
+    })
 }
 
 /// The end of a scalar value that starts at `start` on a line ending at `line_end`: the

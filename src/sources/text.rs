@@ -252,7 +252,7 @@ pub fn dump(export: &super::Export) -> String {
         ));
     }
     for (what, n) in &export.skipped {
-        out.push_str(&format!("skipped: {n} {what}\n"));
+        out.push_str(&format!("skipped: {}\n", what.counted(*n)));
     }
     for p in &export.problems {
         out.push_str(&format!("problem: {p}\n"));
