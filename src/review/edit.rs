@@ -689,6 +689,60 @@ mod tests {
     }
 
     #[test]
+    fn an_absent_key_goes_beside_its_neighbour() {
+        let config = Config::default();
+        let base = "---\nid: PIR-1\ntitle: T\nstatus: draft\nseverity: SEV3\n";
+        let near = [
+            Near::After("acknowledged_at"),
+            Near::After("detected_at"),
+            Near::Before("resolved_at"),
+        ];
+        for (front, expected) in [
+            // After the nearest present key, above the comments on top of the next key.
+            (
+                "started_at: 2026-01-01T00:00:00Z\ndetected_at: 2026-01-01T00:05:00Z # page\n# closed by hand\nresolved_at: 2026-01-01T02:00:00Z\ntags: [x]\n",
+                "started_at: 2026-01-01T00:00:00Z\ndetected_at: 2026-01-01T00:05:00Z # page\nmitigated_at: 2026-01-01T01:00:00Z\n# closed by hand\nresolved_at: 2026-01-01T02:00:00Z\ntags: [x]\n",
+            ),
+            // None before it: above the next one (and its comment).
+            (
+                "started_at: 2026-01-01T00:00:00Z\n# closed by hand\nresolved_at: 2026-01-01T02:00:00Z\n",
+                "started_at: 2026-01-01T00:00:00Z\nmitigated_at: 2026-01-01T01:00:00Z\n# closed by hand\nresolved_at: 2026-01-01T02:00:00Z\n",
+            ),
+            // The neighbour is the last key: at the end.
+            (
+                "started_at: 2026-01-01T00:00:00Z\ndetected_at: 2026-01-01T00:05:00Z\n",
+                "started_at: 2026-01-01T00:00:00Z\ndetected_at: 2026-01-01T00:05:00Z\nmitigated_at: 2026-01-01T01:00:00Z\n",
+            ),
+            // None of them: at the end, as before.
+            (
+                "started_at: 2026-01-01T00:00:00Z\ntags: [x]\n",
+                "started_at: 2026-01-01T00:00:00Z\ntags: [x]\nmitigated_at: 2026-01-01T01:00:00Z\n",
+            ),
+        ] {
+            for nl in ["\n", "\r\n"] {
+                let text = format!("{base}{front}---\n## Summary\nx\n").replace('\n', nl);
+                let parsed = parse_review(Path::new("t.md"), &text, &config);
+                let out = set_top_level_scalar_near(
+                    &text,
+                    &parsed,
+                    "mitigated_at",
+                    "2026-01-01T01:00:00Z",
+                    &near,
+                    |_, b| b.mitigated_at.is_some(),
+                    Path::new("t.md"),
+                    &config,
+                )
+                .unwrap_or_else(|e| panic!("{front:?}: {e}"));
+                assert_eq!(
+                    out,
+                    format!("{base}{expected}---\n## Summary\nx\n").replace('\n', nl),
+                    "{front:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn inserts_in_time_order_and_keeps_every_other_byte() {
         let text = format!(
             "{HEAD}timeline:\n  # the first thing we saw\n  - at: 2026-11-20T14:02:00Z\n    kind: trigger   # deploy\n    text: Deploy 4812\n  - at: 2026-11-20T14:41:00Z\n    text: |\n      Rolled back.\n      Errors stopped.\n# trailing comment\nproblem: PRB-1\n---\n\n## Summary\nBody stays.\n"
