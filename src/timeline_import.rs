@@ -40,7 +40,8 @@ impl Incoming {
 
     /// An export's record: exact time, its source as the entry's `source:`.
     pub fn from_record(record: Record) -> Self {
-        let source = record.source.trim().to_string();
+        // An id with an escape sequence or a line break is no id: never printed as it is.
+        let source = crate::sources::text::printable(record.source.trim());
         Incoming {
             entry: TimelineEntry {
                 at: record.at,
@@ -282,7 +283,8 @@ impl Plan {
             "{} {n} {}{} into {}",
             if dry_run { "would import" } else { "imported" },
             if n == 1 { "entry" } else { "entries" },
-            from.map(|f| format!(" from {f}")).unwrap_or_default(),
+            from.map(|f| format!(" from {}", crate::sources::text::printable(f)))
+                .unwrap_or_default(),
             into.display()
         );
         let left_out = self.left_out();

@@ -583,3 +583,23 @@ fn all_is_refused_where_it_takes_nothing() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("would import 10 entries"), "{err}");
 }
+
+/// Ids and problems holding escape sequences or line breaks are never printed as they are.
+#[test]
+fn hostile_ids_reach_neither_the_terminal_nor_the_file() {
+    let dir = midnight(MIDNIGHT);
+    write(
+        &dir,
+        "pd.json",
+        r#"{"log_entries": [
+  {"id": "R1\u001b[31m\nkind: x", "type": "trigger_log_entry", "created_at": "2026-11-20T23:41:07Z"},
+  {"id": "R2\u001b]0;owned\u0007", "type": "acknowledge_log_entry"}
+]}"#,
+    );
+    let (code, out, err) = import_into_review(&dir, "pd.json", &[]);
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(err.contains("[pagerduty:R1[31mkind: x]\n"), "{err}");
+    let text = read(&dir, "review.md");
+    assert!(text.contains("    source: \"pagerduty:R1[31mkind: x\"\n"), "{text}");
+}
