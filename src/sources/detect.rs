@@ -214,7 +214,11 @@ impl<'de> Visitor<'de> for ShapeVisitor<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
         let Some(found) = self.top else {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
-            return Ok(Shape::default());
+            // An array inside the array: no object, whatever it holds.
+            return Ok(Shape {
+                other: Some("a JSON array"),
+                ..Shape::default()
+            });
         };
         let first = seq.next_element_seed(ShapeSeed)?;
         // The first element says what the array holds: the rest is not read.
@@ -529,6 +533,10 @@ mod tests {
         for (text, seen) in [
             ("[]", "an empty JSON array"),
             ("[1, 2]", "a JSON array of values that are not objects"),
+            (
+                "[[{\"log_entries\": []}]]",
+                "a JSON array of values that are not objects",
+            ),
             ("[{\"x\": 1}]", "a JSON array of objects with keys x"),
             ("just words\n", "text whose first row has 1 column(s)"),
         ] {

@@ -601,5 +601,8 @@ fn hostile_ids_reach_neither_the_terminal_nor_the_file() {
     assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
     assert!(err.contains("[pagerduty:R1[31mkind: x]\n"), "{err}");
     let text = read(&dir, "review.md");
-    assert!(text.contains("    source: \"pagerduty:R1[31mkind: x\"\n"), "{text}");
+    assert!(
+        text.contains("    source: \"pagerduty:R1[31mkind: x\"\n"),
+        "{text}"
+    );
 }
