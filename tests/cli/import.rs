@@ -606,3 +606,18 @@ fn hostile_ids_reach_neither_the_terminal_nor_the_file() {
         "{text}"
     );
 }
+
+/// A review with CRLF line endings gets CRLF entries and lifecycle lines: the same file as
+/// the LF import, line ending for line ending.
+#[test]
+fn a_crlf_review_stays_crlf() {
+    let pd = "sources/pagerduty/log_entries.json";
+    let lf = midnight(MIDNIGHT);
+    let (code, _, err) = import_into_review(&lf, pd, &["-q"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let crlf = midnight(&MIDNIGHT.replace('\n', "\r\n"));
+    let (code, _, err) = import_into_review(&crlf, pd, &["-q"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let text = read(&crlf, "review.md");
+    assert_eq!(text, read(&lf, "review.md").replace('\n', "\r\n"));
+}
