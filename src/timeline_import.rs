@@ -11,10 +11,12 @@ use chrono_tz::Tz;
 
 use crate::config::{Config, RedactConfig};
 use crate::redact::{Detector, Kind};
-use crate::review::edit::{add_timeline_entries, format_timestamp, set_top_level_scalar};
+use crate::review::edit::{
+    Near, add_timeline_entries, format_timestamp, set_top_level_scalar_near,
+};
 use crate::review::time::{Timestamp, show, since_start};
 use crate::review::{ParsedFile, Review, ReviewFile, TimelineEntry, parse_review};
-use crate::sources::{Export, Lifecycle, Proposal, Record};
+use crate::sources::{Export, Lifecycle, Proposal, Record, What};
 
 /// One entry to import, with where it was read (`line 14`, `general/2026-11-20.json:3`)
 /// and, for rows written by hand, the time as typed.
@@ -38,7 +40,8 @@ impl Incoming {
 
     /// An export's record: exact time, its source as the entry's `source:`.
     pub fn from_record(record: Record) -> Self {
-        let source = record.source.trim().to_string();
+        // An id with an escape sequence or a line break is no id: never printed as it is.
+        let source = crate::sources::text::printable(record.source.trim());
         Incoming {
             entry: TimelineEntry {
                 at: record.at,
@@ -98,6 +101,13 @@ impl Source {
         if options.channel.is_some() && format != Format::Slack {
             return Err(format!(
                 "--channel picks a channel of a Slack export; {} is {}",
+                from.display(),
+                crate::sources::describe(format)
+            ));
+        }
+        if options.all && !matches!(format, Format::Slack | Format::Pagerduty) {
+            return Err(format!(
+                "--all takes the messages and log entries a Slack export or a PagerDuty log leaves out by default; {} is {}, of which everything is taken without it",
                 from.display(),
                 crate::sources::describe(format)
             ));
@@ -244,8 +254,8 @@ pub struct Plan {
     pub present: usize,
     /// Outside the window.
     pub outside: usize,
-    /// What the reader left out on purpose: `("notify log entries (--all takes them)", 2)`.
-    pub skipped: Vec<(String, usize)>,
+    /// What the reader left out on purpose: `(notify log entr(y/ies) (--all takes them), 2)`.
+    pub skipped: Vec<(What, usize)>,
     pub lifecycle: Vec<Change>,
     /// Secrets in the texts of `add`: warned about, or (with `redact`) replaced.
     pub secrets: Vec<Secret>,
@@ -273,7 +283,8 @@ impl Plan {
             "{} {n} {}{} into {}",
             if dry_run { "would import" } else { "imported" },
             if n == 1 { "entry" } else { "entries" },
-            from.map(|f| format!(" from {f}")).unwrap_or_default(),
+            from.map(|f| format!(" from {}", crate::sources::text::printable(f)))
+                .unwrap_or_default(),
             into.display()
         );
         let left_out = self.left_out();
@@ -302,11 +313,11 @@ impl Plan {
         let skipped: usize = self.skipped.iter().map(|(_, n)| n).sum();
         match self.skipped.as_slice() {
             [] => {}
-            [(what, n)] => parts.push(format!("{n} skipped: {what}")),
+            [(what, n)] => parts.push(format!("{n} skipped: {}", what.of(*n))),
             many => parts.push(format!(
                 "{skipped} skipped: {}",
                 many.iter()
-                    .map(|(what, n)| format!("{n} {what}"))
+                    .map(|(what, n)| what.counted(*n))
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
@@ -448,6 +459,23 @@ fn field_mut(review: &mut Review, field: Lifecycle) -> &mut Option<Timestamp> {
     }
 }
 
+/// Where an absent lifecycle key goes: after the nearest of the keys before it in
+/// `started_at`, `detected_at`, `acknowledged_at`, `mitigated_at`, `resolved_at`, else
+/// before the nearest after it (else at the end of the front matter).
+fn near(field: Lifecycle) -> Vec<Near<'static>> {
+    const ORDER: [&str; 5] = [
+        "started_at",
+        "detected_at",
+        "acknowledged_at",
+        "mitigated_at",
+        "resolved_at",
+    ];
+    let i = ORDER.iter().position(|k| *k == field.key()).unwrap_or(0);
+    let after = ORDER[..i].iter().rev().map(|k| Near::After(k));
+    let before = ORDER[i + 1..].iter().map(|k| Near::Before(k));
+    after.chain(before).collect()
+}
+
 /// The review's text with the plan's entries and lifecycle times, as one edit: each step
 /// is an edit of `review::edit` that proves itself (the result reads back as the review
 /// before plus exactly that change), so the whole is the review plus the import.
@@ -467,11 +495,12 @@ pub fn updated_text(file: &ReviewFile, plan: &Plan, config: &Config) -> anyhow::
             *field_mut(&mut expected, p.field) = Some(p.at);
             field(new, p.field) == Some(p.at) && new.without_positions() == expected
         };
-        text = set_top_level_scalar(
+        text = set_top_level_scalar_near(
             &text,
             &parsed,
             p.field.key(),
             &format_timestamp(&p.at),
+            &near(p.field),
             only,
             path,
             config,
@@ -550,8 +579,12 @@ Text.
             ],
             ..Export::default()
         };
-        export.skip("notify log entries (--all takes them)");
-        export.skip("notify log entries (--all takes them)");
+        for _ in 0..2 {
+            export.skip(
+                "notify log entry (--all takes it)",
+                "notify log entries (--all takes them)",
+            );
+        }
         export.propose(Lifecycle::Detected, at("2026-11-20T14:09:00Z"), "PagerDuty");
         export.propose(
             Lifecycle::Acknowledged,
@@ -625,8 +658,11 @@ Text.
         );
         assert_eq!(again.review.timeline.len(), 3);
         assert!(text.contains("started_at: 2026-11-20T14:02:00Z  # first 503s\n"));
+        // An absent key goes after the nearest lifecycle key, not at the end.
         assert!(
-            text.contains("mitigated_at: 2026-11-20T14:30:00Z\n"),
+            text.contains(
+                "mitigated_at: 2026-11-20T14:30:00Z\nresolved_at: 2026-11-20T16:30:00Z\ntimeline:\n"
+            ),
             "{text}"
         );
         assert!(text.ends_with("---\n\n## Summary\n\nText.\n"));

@@ -53,7 +53,7 @@ pub fn run(config: &Config, args: Import, clock: Clock, out: &Output) -> anyhow:
         Source::Export(export) => (export, None),
     };
     for problem in &export.problems {
-        errln!("warning: {problem}");
+        errln!("warning: {}", sources::text::printable(problem));
     }
     let _lock = if args.dry_run {
         None

@@ -486,6 +486,30 @@ pub fn set_top_level_scalar(
     path: &std::path::Path,
     scale: &(impl AsRef<crate::review::Scale> + ?Sized),
 ) -> Result<String, EditError> {
+    set_top_level_scalar_near(text, parsed, key, value, &[], check, path, scale)
+}
+
+/// Where an absent key goes: just after the entry of a key that is present (the line after
+/// its value, above the comment lines that sit on top of the next key), or just before one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Near<'a> {
+    After(&'a str),
+    Before(&'a str),
+}
+
+/// [`set_top_level_scalar`], with an absent key placed by the first of `near` whose key
+/// is in the front matter (`started_at` … `resolved_at` stay together), else at the end.
+#[allow(clippy::too_many_arguments)]
+pub fn set_top_level_scalar_near(
+    text: &str,
+    parsed: &crate::review::ParsedFile,
+    key: &str,
+    value: &str,
+    near: &[Near],
+    check: impl Fn(&Review, &Review) -> bool,
+    path: &std::path::Path,
+    scale: &(impl AsRef<crate::review::Scale> + ?Sized),
+) -> Result<String, EditError> {
     let (Some(layout), Some(root)) = (&parsed.layout, &parsed.front_matter) else {
         return Err(EditError::NotPreserved);
     };
@@ -512,7 +536,7 @@ pub fn set_top_level_scalar(
             }
         }
         None => {
-            let at = layout.yaml.end;
+            let at = placed(text, root, near, layout.yaml.end).unwrap_or(layout.yaml.end);
             let lead = if at > layout.yaml.start && !text[..at].ends_with('\n') {
                 nl
             } else {
@@ -529,6 +553,25 @@ pub fn set_top_level_scalar(
         return Err(EditError::NotPreserved);
     }
     Ok(updated)
+}
+
+/// The offset of a line start where a new root key goes, by the first of `near` present.
+fn placed(text: &str, root: &Node, near: &[Near], end: usize) -> Option<usize> {
+    near.iter().find_map(|n| match *n {
+        Near::After(key) => {
+            let (k, _) = root.entry(key)?;
+            Some(match next_root_key_offset(root, k.pos.offset) {
+                Some(next) => above_comments(text, line_start_of(text, next), ""),
+                None => end,
+            })
+        }
+        Near::Before(key) => {
+            let (k, _) = root.entry(key)?;
+            let start = line_start_of(text, k.pos.offset);
+            // Only a key at the start of its line (a block mapping) has a line to go above.
+            (start == k.pos.offset).then(|| above_comments(text, start, ""))
+        }
+    })
 }
 
 /// The end of a scalar value that starts at `start` on a line ending at `line_end`: the
@@ -654,6 +697,60 @@ mod tests {
                 format!("{base}{expected}---\n## Summary\nx\n"),
                 "{front:?}"
             );
+        }
+    }
+
+    #[test]
+    fn an_absent_key_goes_beside_its_neighbour() {
+        let config = Config::default();
+        let base = "---\nid: PIR-1\ntitle: T\nstatus: draft\nseverity: SEV3\n";
+        let near = [
+            Near::After("acknowledged_at"),
+            Near::After("detected_at"),
+            Near::Before("resolved_at"),
+        ];
+        for (front, expected) in [
+            // After the nearest present key, above the comments on top of the next key.
+            (
+                "started_at: 2026-01-01T00:00:00Z\ndetected_at: 2026-01-01T00:05:00Z # page\n# closed by hand\nresolved_at: 2026-01-01T02:00:00Z\ntags: [x]\n",
+                "started_at: 2026-01-01T00:00:00Z\ndetected_at: 2026-01-01T00:05:00Z # page\nmitigated_at: 2026-01-01T01:00:00Z\n# closed by hand\nresolved_at: 2026-01-01T02:00:00Z\ntags: [x]\n",
+            ),
+            // None before it: above the next one (and its comment).
+            (
+                "started_at: 2026-01-01T00:00:00Z\n# closed by hand\nresolved_at: 2026-01-01T02:00:00Z\n",
+                "started_at: 2026-01-01T00:00:00Z\nmitigated_at: 2026-01-01T01:00:00Z\n# closed by hand\nresolved_at: 2026-01-01T02:00:00Z\n",
+            ),
+            // The neighbour is the last key: at the end.
+            (
+                "started_at: 2026-01-01T00:00:00Z\ndetected_at: 2026-01-01T00:05:00Z\n",
+                "started_at: 2026-01-01T00:00:00Z\ndetected_at: 2026-01-01T00:05:00Z\nmitigated_at: 2026-01-01T01:00:00Z\n",
+            ),
+            // None of them: at the end, as before.
+            (
+                "started_at: 2026-01-01T00:00:00Z\ntags: [x]\n",
+                "started_at: 2026-01-01T00:00:00Z\ntags: [x]\nmitigated_at: 2026-01-01T01:00:00Z\n",
+            ),
+        ] {
+            for nl in ["\n", "\r\n"] {
+                let text = format!("{base}{front}---\n## Summary\nx\n").replace('\n', nl);
+                let parsed = parse_review(Path::new("t.md"), &text, &config);
+                let out = set_top_level_scalar_near(
+                    &text,
+                    &parsed,
+                    "mitigated_at",
+                    "2026-01-01T01:00:00Z",
+                    &near,
+                    |_, b| b.mitigated_at.is_some(),
+                    Path::new("t.md"),
+                    &config,
+                )
+                .unwrap_or_else(|e| panic!("{front:?}: {e}"));
+                assert_eq!(
+                    out,
+                    format!("{base}{expected}---\n## Summary\nx\n").replace('\n', nl),
+                    "{front:?}"
+                );
+            }
         }
     }
 

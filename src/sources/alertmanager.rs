@@ -187,7 +187,10 @@ fn read_doc(doc: &Doc, _options: &Options) -> Result<Export, String> {
                 }
             }
             if !new {
-                export.skip("repeated notifications of the same alert (re-sent)");
+                export.skip(
+                    "repeated notification of the same alert (re-sent)",
+                    "repeated notifications of the same alert (re-sent)",
+                );
             }
         }
     }

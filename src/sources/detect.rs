@@ -214,7 +214,11 @@ impl<'de> Visitor<'de> for ShapeVisitor<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
         let Some(found) = self.top else {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
-            return Ok(Shape::default());
+            // An array inside the array: no object, whatever it holds.
+            return Ok(Shape {
+                other: Some("a JSON array"),
+                ..Shape::default()
+            });
         };
         let first = seq.next_element_seed(ShapeSeed)?;
         // The first element says what the array holds: the rest is not read.
@@ -334,11 +338,25 @@ fn classify(shape: &Shape) -> Option<Format> {
         .kind
         .as_deref()
         .is_some_and(|t| t.ends_with("_log_entry"));
+    let payload = |shape: &Shape| {
+        shape.has("alerts")
+            && ["version", "receiver", "status", "groupKey", "commonLabels"]
+                .iter()
+                .any(|k| shape.has(k))
+    };
+    let pages = |shape: &Shape| {
+        ["log_entries", "log_entry", "notes"]
+            .iter()
+            .any(|k| shape.has(k))
+    };
     if shape.array {
         // `GET /log_entries` items, `GET /api/v2/alerts`, the manage API's incident list,
-        // a Slack export's day file.
-        return if log_entry {
+        // a Slack export's day file; pages of a PagerDuty log and webhook payloads
+        // concatenated as one array.
+        return if log_entry || pages(shape) {
             Some(Format::Pagerduty)
+        } else if payload(shape) {
+            Some(Format::Alertmanager)
         } else if shape.has("incident_updates") {
             Some(Format::Statuspage)
         } else if shape.has("fingerprint") && shape.has("labels") {
@@ -354,13 +372,9 @@ fn classify(shape: &Shape) -> Option<Format> {
     let has = |k: &str| shape.has(k);
     if has("messages") && has("ok") {
         Some(Format::Slack)
-    } else if has("log_entries") || has("log_entry") || has("notes") || log_entry {
+    } else if pages(shape) || log_entry {
         Some(Format::Pagerduty)
-    } else if has("alerts")
-        && ["version", "receiver", "status", "groupKey", "commonLabels"]
-            .iter()
-            .any(|k| has(k))
-    {
+    } else if payload(shape) {
         Some(Format::Alertmanager)
     } else if has("incidents") || has("incident") || has("incident_updates") {
         Some(Format::Statuspage)
@@ -428,6 +442,16 @@ mod tests {
                 "a.json",
                 r#"[{"id": "R1", "type": "acknowledge_log_entry", "created_at": "2026-11-20T14:11:04Z"}]"#,
                 Format::Pagerduty,
+            ),
+            (
+                "a.json",
+                r#"[{"log_entries": [], "limit": 100, "offset": 0, "more": true}, {"log_entries": []}]"#,
+                Format::Pagerduty,
+            ),
+            (
+                "a.json",
+                r#"[{"receiver": "pirt-log", "status": "firing", "alerts": [], "version": "4"}]"#,
+                Format::Alertmanager,
             ),
             (
                 "a.jsonl",
@@ -509,6 +533,10 @@ mod tests {
         for (text, seen) in [
             ("[]", "an empty JSON array"),
             ("[1, 2]", "a JSON array of values that are not objects"),
+            (
+                "[[{\"log_entries\": []}]]",
+                "a JSON array of values that are not objects",
+            ),
             ("[{\"x\": 1}]", "a JSON array of objects with keys x"),
             ("just words\n", "text whose first row has 1 column(s)"),
         ] {

@@ -100,19 +100,47 @@ pub struct Export {
     pub records: Vec<Record>,
     /// At most one per field: the earliest detection, first acknowledge, last resolve.
     pub lifecycle: Vec<Proposal>,
-    /// What was left out on purpose and how many: `("bot messages", 12)`, `("notify log
-    /// entries (--all takes them)", 40)`. Counted, never silently dropped.
-    pub skipped: Vec<(String, usize)>,
+    /// What was left out on purpose and how many: `(bot message(s), 12)`, `(notify log
+    /// entr(y/ies) (--all takes them), 40)`. Counted, never silently dropped.
+    pub skipped: Vec<(What, usize)>,
     /// Reported but not fatal: `general/2026-11-20.json:14: a message without a timestamp`.
     pub problems: Vec<String>,
 }
 
+/// What a reader left out, said of one and of many: `log entry repeated across pages`,
+/// `log entries repeated across pages`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct What {
+    pub one: String,
+    pub many: String,
+}
+
+impl What {
+    pub fn new(one: impl Into<String>, many: impl Into<String>) -> Self {
+        What {
+            one: one.into(),
+            many: many.into(),
+        }
+    }
+
+    /// The form for `n` of them (`one` for 1, `many` otherwise).
+    pub fn of(&self, n: usize) -> &str {
+        if n == 1 { &self.one } else { &self.many }
+    }
+
+    /// `1 log entry repeated across pages`, `3 log entries repeated across pages`.
+    pub fn counted(&self, n: usize) -> String {
+        format!("{n} {}", self.of(n))
+    }
+}
+
 impl Export {
-    /// Counts one more of `what` in `skipped`.
-    pub fn skip(&mut self, what: &str) {
-        match self.skipped.iter_mut().find(|(w, _)| w == what) {
+    /// Counts one more left out in `skipped`, said `one` of one and `many` of more:
+    /// `skip("bot message", "bot messages")`.
+    pub fn skip(&mut self, one: &str, many: &str) {
+        match self.skipped.iter_mut().find(|(w, _)| w.many == many) {
             Some((_, n)) => *n += 1,
-            None => self.skipped.push((what.to_string(), 1)),
+            None => self.skipped.push((What::new(one, many), 1)),
         }
     }
 

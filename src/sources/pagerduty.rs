@@ -124,7 +124,10 @@ fn read_doc(doc: &Doc, options: &Options) -> Result<Export, String> {
                     continue;
                 };
                 if !seen.insert(id.to_string()) {
-                    export.skip("log entries repeated across pages");
+                    export.skip(
+                        "log entry repeated across pages",
+                        "log entries repeated across pages",
+                    );
                     continue;
                 }
                 entries += 1;
@@ -158,7 +161,7 @@ fn read_doc(doc: &Doc, options: &Options) -> Result<Export, String> {
             continue;
         };
         if !seen.insert(format!("note/{id}")) {
-            export.skip("notes repeated across pages");
+            export.skip("note repeated across pages", "notes repeated across pages");
             continue;
         }
         note_count += 1;
@@ -174,7 +177,10 @@ fn read_doc(doc: &Doc, options: &Options) -> Result<Export, String> {
         };
         let content = one_line(note.content.as_deref().unwrap_or(""));
         if annotations.contains(&(content.clone(), at.timestamp())) {
-            export.skip("notes already in the log as annotate entries");
+            export.skip(
+                "note already in the log as an annotate entry",
+                "notes already in the log as annotate entries",
+            );
             continue;
         }
         let content = if content.is_empty() {
@@ -285,10 +291,11 @@ fn take_entry(
     let Some((kind, lifecycle)) = mapped else {
         let short = kind_name.strip_suffix("_log_entry").unwrap_or(kind_name);
         let short = if short.is_empty() { "untyped" } else { short };
-        export.skip(&format!(
-            "{} log entries (--all takes them)",
-            short.replace('_', " ")
-        ));
+        let short = short.replace('_', " ");
+        export.skip(
+            &format!("{short} log entry (--all takes it)"),
+            &format!("{short} log entries (--all takes them)"),
+        );
         return;
     };
     let Some(at) = time(

@@ -95,7 +95,7 @@ fn read_doc(doc: &Doc, _options: &Options) -> Result<Export, String> {
                 continue;
             };
             if !seen_updates.insert(uid.to_string()) {
-                export.skip("incident updates repeated");
+                export.skip("incident update repeated", "incident updates repeated");
                 continue;
             }
             updates += 1;

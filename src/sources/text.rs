@@ -64,12 +64,28 @@ fn drop_marker(line: &str) -> (bool, &str) {
     (false, line)
 }
 
+/// `text` without control characters (escape sequences, line breaks) and the invisible
+/// characters `one_line` drops: for ids and names an export gives, which are printed on the
+/// terminal and written as `source:`.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() && !invisible(*c))
+        .collect()
+}
+
+/// Zero-width spaces, byte-order marks and the bidirectional embeddings, overrides and
+/// isolates (U+202A..U+202E, U+2066..U+2069): invisible, and the last can make a line
+/// read in another order than it is stored (on the terminal and in the file).
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200b}' | '\u{feff}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 fn push_collapsed(out: &mut String, text: &str) {
     let mut space = false;
     for c in text.chars() {
         if c.is_whitespace() {
             space = true;
-        } else if c.is_control() || matches!(c, '\u{200b}' | '\u{feff}') {
+        } else if c.is_control() || invisible(c) {
             continue;
         } else {
             if space && !out.is_empty() && !out.ends_with(' ') {
@@ -252,7 +268,7 @@ pub fn dump(export: &super::Export) -> String {
         ));
     }
     for (what, n) in &export.skipped {
-        out.push_str(&format!("skipped: {n} {what}\n"));
+        out.push_str(&format!("skipped: {}\n", what.counted(*n)));
     }
     for p in &export.problems {
         out.push_str(&format!("problem: {p}\n"));
@@ -312,5 +328,11 @@ mod tests {
             one_line("&#0; &#xFFFFFFFF; bell\u{7}"),
             "&#0; &#xFFFFFFFF; bell"
         );
+        assert_eq!(
+            one_line("rm -rf /\u{202e}gpj.txt \u{2066}x\u{2069} \u{200b}y"),
+            "rm -rf /gpj.txt x y"
+        );
+        assert_eq!(one_line("a&#x202e;b &#8294;c"), "ab c");
+        assert_eq!(printable("R1\u{1b}[31m\nkind: x\u{202e}"), "R1[31mkind: x");
     }
 }

@@ -209,7 +209,7 @@ fn secrets_are_warned_about_masked_or_replaced() {
 }
 
 /// Each source's documented shape is recognised (the readers themselves are tested with
-/// their own fixtures); nothing is written when the reader fails.
+/// their own fixtures); nothing is written with --dry-run or when the reader fails.
 #[test]
 fn auto_recognises_each_export_from_its_shape() {
     let dir = scratch(&["checkout.md"]);
@@ -237,7 +237,7 @@ fn auto_recognises_each_export_from_its_shape() {
         ),
     ] {
         write(&dir, name, text);
-        let (_, _, err) = import(&dir, name, &[]);
+        let (_, _, err) = import(&dir, name, &["--dry-run"]);
         assert!(err.starts_with(&format!("{said}\n")), "{name}: {err}");
     }
     std::fs::create_dir(dir.path().join("export")).unwrap();
@@ -269,4 +269,355 @@ fn an_unknown_shape_names_the_formats_and_what_was_seen() {
         err.contains("broken.json:2:12: not valid JSON: key must be a string"),
         "{err}"
     );
+}
+
+/// A review of the incident the reader fixtures describe (2026-11-20 23:37 UTC, 00:37 in
+/// the fixtures' Europe/Berlin): `detected_at` empty, the other lifecycle keys absent.
+const MIDNIGHT: &str = "---
+id: PIR-2026-021
+title: Checkout latency after the midnight deploy
+status: draft
+severity: SEV2
+started_at: 2026-11-20T23:35:00Z   # deploy 4907
+detected_at:
+timeline:
+  - at: 2026-11-20T23:35:00Z
+    kind: trigger
+    text: Deploy 4907 reaches the checkout pods.
+---
+
+## Summary
+
+Checkout p99 latency above 2s for an hour.
+";
+
+/// A scratch folder holding `review.md` (`review`) and the reader fixtures.
+fn midnight(review: &str) -> tempfile::TempDir {
+    let dir = scratch(&[
+        "sources/pagerduty/log_entries.json",
+        "sources/pagerduty/log_entries.jsonl",
+        "sources/pagerduty/notes.json",
+        "sources/alertmanager/webhook.jsonl",
+        "sources/alertmanager/payloads.json",
+        "sources/statuspage/incidents.json",
+    ]);
+    write(&dir, "review.md", review);
+    dir
+}
+
+/// Runs `pirt timeline import review.md --from FROM ARGS...`; (exit code, stdout, stderr).
+fn import_into_review(dir: &tempfile::TempDir, from: &str, args: &[&str]) -> (i32, String, String) {
+    let out = pirt(dir.path())
+        .args(["timeline", "import", "review.md", "--from", from])
+        .args(args)
+        .env("PIRT_NOW", "2026-11-21T09:00:00Z")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The front matter, `---` to `---`.
+fn front_matter(text: &str) -> &str {
+    let end = text[4..].find("\n---\n").unwrap() + 4 + 5;
+    &text[..end]
+}
+
+/// Each reader through the command, `--format auto`: the timeline it writes and what it
+/// says; a second import adds nothing and leaves the file byte for byte.
+#[test]
+fn each_reader_through_the_command_and_again() {
+    for (name, from, again) in [
+        (
+            "pagerduty",
+            "sources/pagerduty/log_entries.json",
+            "imported 0 entries from a PagerDuty log of incident [#1234] Checkout p99 latency above 2s (PT4KHLK), 10 entries into review.md; 7 already there, 4 skipped: 2 notify log entries (--all takes them), 1 log entry repeated across pages, 1 priority change log entry (--all takes it)\n",
+        ),
+        (
+            "alertmanager",
+            "sources/alertmanager/webhook.jsonl",
+            "imported 0 entries from 5 Alertmanager webhook payloads (receiver pirt-log), 2 alerts into review.md; 4 already there, 5 skipped: repeated notifications of the same alert (re-sent)\n",
+        ),
+        (
+            "statuspage",
+            "sources/statuspage/incidents.json",
+            "imported 0 entries from a Statuspage export of Acme (https://status.acme.com), 2 incidents, 8 updates into review.md; 4 already there, 4 outside the window (--since/--until)\n",
+        ),
+    ] {
+        let dir = midnight(MIDNIGHT);
+        let (code, out, err) = import_into_review(&dir, from, &[]);
+        assert_eq!((code, out.as_str()), (0, ""), "{name}: {err}");
+        let once = read(&dir, "review.md");
+        assert!(
+            once.ends_with("---\n\n## Summary\n\nCheckout p99 latency above 2s for an hour.\n")
+        );
+        insta::assert_snapshot!(
+            format!("reader_{name}"),
+            format!("{}\n--- stderr ---\n{err}", front_matter(&once))
+        );
+        let (code, _, err) = import_into_review(&dir, from, &[]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(err.ends_with(again), "{name}: {err}");
+        assert!(!err.contains("set "), "{name}: {err}");
+        assert_eq!(read(&dir, "review.md"), once, "{name}: byte for byte");
+    }
+}
+
+/// Pages as JSON lines are the same log as pages in an array; notes from another file join
+/// it; an array of webhook payloads is recognised as Alertmanager's.
+#[test]
+fn other_shapes_of_the_same_evidence() {
+    let dir = midnight(MIDNIGHT);
+    let (code, _, err) = import_into_review(&dir, "sources/pagerduty/log_entries.jsonl", &[]);
+    assert_eq!(code, 0, "{err}");
+    let lines = read(&dir, "review.md");
+    let (code, _, err) = import_into_review(&dir, "sources/pagerduty/log_entries.json", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("into review.md; 7 already there"), "{err}");
+    assert_eq!(read(&dir, "review.md"), lines);
+    let (code, _, err) = import_into_review(&dir, "sources/pagerduty/notes.json", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.ends_with("imported 2 entries from PagerDuty notes, 2 notes into review.md\n"),
+        "{err}"
+    );
+    assert_eq!(
+        read(&dir, "review.md")
+            .matches("source: pagerduty:note/")
+            .count(),
+        2
+    );
+
+    let dir = midnight(MIDNIGHT);
+    let (code, _, err) =
+        import_into_review(&dir, "sources/alertmanager/payloads.json", &["--dry-run"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.starts_with(
+            "recognised an Alertmanager or Grafana notification (--format alertmanager)\n"
+        ),
+        "{err}"
+    );
+}
+
+/// The lifecycle: empty and absent fields are filled (an absent key next to the other
+/// lifecycle keys), a different time is kept and both are said, `--no-lifecycle`.
+#[test]
+fn lifecycle_fills_keeps_and_is_turned_off() {
+    let pd = "sources/pagerduty/log_entries.json";
+    let dir = midnight(MIDNIGHT);
+    let (code, _, err) = import_into_review(&dir, pd, &["-q"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let text = read(&dir, "review.md");
+    assert!(
+        text.contains("started_at: 2026-11-20T23:35:00Z   # deploy 4907\ndetected_at: 2026-11-20T23:41:07Z\nacknowledged_at: 2026-11-20T23:44:30Z\nresolved_at: 2026-11-21T00:37:55Z\ntimeline:\n"),
+        "{text}"
+    );
+
+    // The review says acknowledged 23:46 UTC (00:46 Berlin): kept, both said.
+    let review = MIDNIGHT.replace(
+        "detected_at:\n",
+        "detected_at:\nacknowledged_at: 2026-11-20T23:46:00Z  # by phone\n",
+    );
+    let dir = midnight(&review);
+    let (code, out, err) = import_into_review(&dir, pd, &["--dry-run"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 7, "{out}");
+    assert!(
+        err.contains("would set detected_at: 2026-11-21 00:41:07 CET (from PagerDuty)\nPagerDuty says acknowledged 00:44:30, the review says 00:46 (CET); kept\nwould set resolved_at: 2026-11-21 01:37:55 CET (from PagerDuty)\n"),
+        "{err}"
+    );
+    assert_eq!(read(&dir, "review.md"), review, "--dry-run writes nothing");
+    let (code, _, err) = import_into_review(&dir, pd, &[]);
+    assert_eq!(code, 0, "{err}");
+    let text = read(&dir, "review.md");
+    assert!(
+        text.contains(
+            "acknowledged_at: 2026-11-20T23:46:00Z  # by phone\nresolved_at: 2026-11-21T00:37:55Z\n"
+        ),
+        "{text}"
+    );
+
+    let dir = midnight(MIDNIGHT);
+    let (code, _, err) = import_into_review(&dir, pd, &["--no-lifecycle"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("set ") && !err.contains("says"), "{err}");
+    let text = read(&dir, "review.md");
+    assert!(
+        text.contains("detected_at:\ntimeline:\n") && !text.contains("resolved_at"),
+        "{text}"
+    );
+    assert_eq!(text.matches("source: pagerduty:").count(), 7);
+}
+
+/// `--dry-run` prints each entry on standard output and writes nothing, no lock either.
+#[test]
+fn dry_run_of_a_reader_writes_nothing() {
+    let dir = midnight(MIDNIGHT);
+    let (code, out, err) =
+        import_into_review(&dir, "sources/statuspage/incidents.json", &["--dry-run"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "+ 2026-11-21 00:45 CET (+10m after start) communication: Status page, investigating: We are investigating elevated error rates at checkout & will post an update within 30 minutes. [statuspage:r4k7x1m9d3pe]
++ 2026-11-21 00:58:03 CET (+23m 3s after start) communication: Status page, identified: We've identified the cause: a configuration change to the payment gateway's connection pool. We are rolling it back. Checkout: errors for ~30% of requests; Payments: **not** affected [statuspage:9fz3c0w5t2ly]
++ 2026-11-21 01:12:40 CET (+37m 40s after start) communication: Status page, monitoring: A fix has been implemented and we are monitoring the results. [statuspage:vq2n8d6k4j1s]
++ 2026-11-21 01:38:12 CET (+1h 3m after start) communication: Status page, resolved: This incident has been resolved. Checkout error rates are back to normal. [statuspage:h8b5m1q0x7rc]
+"
+    );
+    assert!(err.ends_with("would import 4 entries from a Statuspage export of Acme (https://status.acme.com), 2 incidents, 8 updates into review.md; 4 outside the window (--since/--until) (--dry-run: nothing written)\n"), "{err}");
+    assert!(
+        err.contains("would set resolved_at: 2026-11-21 01:38:12 CET (from the status page)\n"),
+        "{err}"
+    );
+    assert_eq!(read(&dir, "review.md"), MIDNIGHT);
+    assert!(!dir.path().join("review.md.lock").exists());
+}
+
+/// `--since`/`--until` narrow the window and what falls out is counted.
+#[test]
+fn a_narrower_window_counts_what_it_leaves_out() {
+    let dir = midnight(MIDNIGHT);
+    // 00:50 to 01:15 Berlin: the identified and monitoring updates.
+    let (code, out, err) = import_into_review(
+        &dir,
+        "sources/statuspage/incidents.json",
+        &[
+            "--since",
+            "00:50",
+            "--until",
+            "01:15",
+            "--dry-run",
+            "--no-lifecycle",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(err.contains("would import 2 entries from a Statuspage export of Acme (https://status.acme.com), 2 incidents, 8 updates into review.md; 6 outside the window (--since/--until)"), "{err}");
+}
+
+/// A record without a time is a warning naming where it is; the rest is imported.
+#[test]
+fn problems_of_an_export_are_warnings() {
+    let dir = midnight(MIDNIGHT);
+    write(
+        &dir,
+        "pd.json",
+        r#"{"log_entries": [
+  {"id": "R1TRIGGER00001", "type": "trigger_log_entry", "created_at": "2026-11-20T23:41:07Z", "channel": {"type": "api", "summary": "Checkout p99 latency above 2s"}},
+  {"id": "R2ACK000000002", "type": "acknowledge_log_entry", "agent": {"id": "PU1", "type": "user_reference", "summary": "Li Wei"}}
+], "limit": 100, "offset": 0, "more": false}
+"#,
+    );
+    let (code, _, err) = import_into_review(&dir, "pd.json", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "warning: pd.json:3: log entry R2ACK000000002 has no `created_at`; left out\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("imported 1 entry from a PagerDuty log, 2 entries into review.md\n"),
+        "{err}"
+    );
+}
+
+/// Malformed input: exit 2, the file, line and column; the review as it was.
+#[test]
+fn a_malformed_export_changes_nothing() {
+    let dir = midnight(MIDNIGHT);
+    let mut lines = read(&dir, "sources/pagerduty/log_entries.jsonl");
+    lines.push_str("{\"log_entries\": [{\"id\": \"R9\", \"type\": \"trigger_log_entry\",}]}\n");
+    write(&dir, "pd.jsonl", &lines);
+    let n = lines.lines().count();
+    for format in ["auto", "pagerduty"] {
+        let (code, out, err) = import_into_review(&dir, "pd.jsonl", &["--format", format]);
+        assert_eq!((code, out.as_str()), (2, ""), "{err}");
+        assert!(err.contains(&format!("pd.jsonl:{n}:")), "{format}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert_eq!(read(&dir, "review.md"), MIDNIGHT);
+    }
+    write(&dir, "wrong.json", "{\"log_entries\": 3}\n");
+    let (code, _, err) = import_into_review(&dir, "wrong.json", &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            "wrong.json:1:17: `log_entries` should be an array of log entries, found a number (3)"
+        ),
+        "{err}"
+    );
+    assert_eq!(read(&dir, "review.md"), MIDNIGHT);
+}
+
+/// `--all` only means something for a Slack export or a PagerDuty log.
+#[test]
+fn all_is_refused_where_it_takes_nothing() {
+    let dir = midnight(MIDNIGHT);
+    write(&dir, "events.csv", "time,text\n00:50,Rolled back\n");
+    for (from, what) in [
+        ("events.csv", "events.csv is a CSV file"),
+        (
+            "sources/statuspage/incidents.json",
+            "incidents.json is a Statuspage incident",
+        ),
+        (
+            "sources/alertmanager/webhook.jsonl",
+            "webhook.jsonl is an Alertmanager or Grafana notification",
+        ),
+    ] {
+        let (code, _, err) = import_into_review(&dir, from, &["--all"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("--all takes the messages and log entries a Slack export or a PagerDuty log leaves out by default; "), "{err}");
+        assert!(err.contains(what), "{err}");
+    }
+    assert_eq!(read(&dir, "review.md"), MIDNIGHT);
+    let (code, _, err) = import_into_review(
+        &dir,
+        "sources/pagerduty/log_entries.json",
+        &["--all", "--dry-run"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("would import 10 entries"), "{err}");
+}
+
+/// Ids and problems holding escape sequences or line breaks are never printed as they are.
+#[test]
+fn hostile_ids_reach_neither_the_terminal_nor_the_file() {
+    let dir = midnight(MIDNIGHT);
+    write(
+        &dir,
+        "pd.json",
+        r#"{"log_entries": [
+  {"id": "R1\u001b[31m\nkind: x", "type": "trigger_log_entry", "created_at": "2026-11-20T23:41:07Z"},
+  {"id": "R2\u001b]0;owned\u0007", "type": "acknowledge_log_entry"}
+]}"#,
+    );
+    let (code, out, err) = import_into_review(&dir, "pd.json", &[]);
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(err.contains("[pagerduty:R1[31mkind: x]\n"), "{err}");
+    let text = read(&dir, "review.md");
+    assert!(
+        text.contains("    source: \"pagerduty:R1[31mkind: x\"\n"),
+        "{text}"
+    );
+}
+
+/// A review with CRLF line endings gets CRLF entries and lifecycle lines: the same file as
+/// the LF import, line ending for line ending.
+#[test]
+fn a_crlf_review_stays_crlf() {
+    let pd = "sources/pagerduty/log_entries.json";
+    let lf = midnight(MIDNIGHT);
+    let (code, _, err) = import_into_review(&lf, pd, &["-q"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let crlf = midnight(&MIDNIGHT.replace('\n', "\r\n"));
+    let (code, _, err) = import_into_review(&crlf, pd, &["-q"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let text = read(&crlf, "review.md");
+    assert_eq!(text, read(&lf, "review.md").replace('\n', "\r\n"));
 }

@@ -220,11 +220,11 @@ fn notify_and_the_rest_are_counted_unless_all() {
     let e = text(log, false).unwrap();
     assert!(e.records.is_empty());
     assert_eq!(
-        e.skipped,
+        counted(&e),
         [
-            ("notify log entries (--all takes them)".to_string(), 2),
-            ("snooze log entries (--all takes them)".to_string(), 1),
-            ("untyped log entries (--all takes them)".to_string(), 1),
+            "2 notify log entries (--all takes them)",
+            "1 snooze log entry (--all takes it)",
+            "1 untyped log entry (--all takes it)",
         ]
     );
     let e = text(log, true).unwrap();
@@ -253,10 +253,7 @@ fn entries_repeated_across_pages_are_taken_once_and_counted() {
     let page = r#"{"log_entries": [{"id": "A", "type": "trigger_log_entry", "created_at": "2026-11-20T10:00:00Z"}], "more": true}"#;
     let e = text(&format!("{page}\n{page}\n{page}\n"), false).unwrap();
     assert_eq!(e.records.len(), 1);
-    assert_eq!(
-        e.skipped,
-        [("log entries repeated across pages".to_string(), 2)]
-    );
+    assert_eq!(counted(&e), ["2 log entries repeated across pages"]);
 }
 
 #[test]
@@ -271,10 +268,11 @@ fn a_note_also_in_the_log_is_taken_once() {
         .collect();
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert_eq!(notes[0].source, "pagerduty:note/PQ0Z8RT");
-    assert!(e.skipped.contains(&(
-        "notes already in the log as annotate entries".to_string(),
-        1
-    )));
+    assert!(
+        counted(&e).contains(&"1 note already in the log as an annotate entry".to_string()),
+        "{:?}",
+        counted(&e)
+    );
     assert_eq!(
         e.what,
         "a PagerDuty log of incident [#1234] Checkout p99 latency above 2s (PT4KHLK), 10 entries and 2 notes"
@@ -372,4 +370,9 @@ fn an_entry_or_note_without_text_still_says_what_it_was() {
     )
     .unwrap();
     assert_eq!(e.records[0].text, "(an empty note)");
+}
+
+/// `skipped` as the summary says it: `2 notify log entries (--all takes them)`.
+fn counted(e: &super::Export) -> Vec<String> {
+    e.skipped.iter().map(|(w, n)| w.counted(*n)).collect()
 }
