@@ -172,9 +172,9 @@ fn read_export(mut archive: Archive, shown: &str, options: &Options) -> Result<E
         reader.take(&messages, &lines, origin, &mut export);
     }
     export.what = format!(
-        "a Slack export, channel {}, {} messages",
+        "a Slack export, channel {}, {}",
         channel.shown(),
-        reader.messages
+        n_messages(reader.messages)
     );
     Ok(export)
 }
@@ -317,10 +317,19 @@ fn read_api(bytes: &[u8], shown: &str, origin: &str, options: &Options) -> Resul
         None => "channel unknown (--channel names it)".to_string(),
     };
     export.what = format!(
-        "a Slack API response, {shown_channel}, {} messages",
-        reader.messages
+        "a Slack API response, {shown_channel}, {}",
+        n_messages(reader.messages)
     );
     Ok(export)
+}
+
+/// `1 message`, `412 messages`.
+fn n_messages(n: usize) -> String {
+    if n == 1 {
+        "1 message".to_string()
+    } else {
+        format!("{n} messages")
+    }
 }
 
 /// Parses JSON; errors are `FILE:LINE:COL: message`.
@@ -480,7 +489,11 @@ impl<'o> Reader<'o> {
             [] => {}
             [one] => return text::one_line(&format!("shared a file: {one}")),
             many => {
-                return text::one_line(&format!("shared {} files: {}", many.len(), many.join(", ")));
+                return text::one_line(&format!(
+                    "shared {} files: {}",
+                    many.len(),
+                    many.join(", ")
+                ));
             }
         }
         let attached = (m.attachments.iter().flatten())

@@ -88,8 +88,9 @@ impl Archive {
             if entry.is_dir() {
                 continue;
             }
-            // Names stay as written: they are only compared, never used as paths on disk.
-            let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+            // Names are only compared, never used as paths on disk; some Windows tools
+            // write `\` between folders.
+            let name = String::from_utf8_lossy(entry.name_raw()).replace('\\', "/");
             members.push((name, index));
         }
         if declared > limits.total {

@@ -199,8 +199,25 @@ fn a_single_channel_is_taken_without_channel_and_users_json_may_be_missing() {
     );
     let export = read(&path, &options(None)).unwrap();
     assert_eq!(texts(&export), ["U01LIWEI: hi @U02MARIA"]);
-    assert_eq!(export.what, "a Slack export, channel #ops (C1), 1 messages");
+    assert_eq!(export.what, "a Slack export, channel #ops (C1), 1 message");
     assert_eq!(export.records[0].source, "slack:C1/1795215090.000400");
+    assert_eq!(export.records[0].origin, "ops/2026-11-20.json:1");
+}
+
+#[test]
+fn backslashes_in_zip_names_separate_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.zip");
+    let day = br#"[{"user": "U1", "text": "hi", "ts": "1795215090.000400", "pinned_to": ["C1"]}]"#;
+    zip_with(
+        &path,
+        &[
+            ("export\\channels.json", br#"[{"id": "C1", "name": "ops"}]"#),
+            ("export\\ops\\2026-11-20.json", day),
+        ],
+    );
+    let export = read(&path, &options(None)).unwrap();
+    assert_eq!(texts(&export), ["U1: hi"]);
     assert_eq!(export.records[0].origin, "ops/2026-11-20.json:1");
 }
 
