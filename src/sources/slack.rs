@@ -167,9 +167,18 @@ fn read_export(mut archive: Archive, shown: &str, options: &Options) -> Result<E
     for day in &days {
         let bytes = archive.read(day)?;
         let origin = day.strip_prefix(&root).unwrap_or(day);
-        let messages: Vec<Message> = parse(&bytes, &archive.shown(day))?;
+        let shown = archive.shown(day);
+        // Two passes over the buffer, one message at a time: authors' profiles first, so
+        // that a mention of someone who writes later in the file reads as a name.
+        each(&bytes, &shown, |a: Author| {
+            reader.learn(&a.user, &a.user_profile)
+        })?;
         let lines = element_lines(&bytes, first_value(&bytes));
-        reader.take(&messages, &lines, origin, &mut export);
+        let mut i = 0;
+        each(&bytes, &shown, |m: Message| {
+            reader.one(i, &m, &lines, origin, &mut export);
+            i += 1;
+        })?;
     }
     export.what = format!(
         "a Slack export, channel {}, {}",
@@ -338,11 +347,43 @@ fn parse<'a, T: Deserialize<'a>>(bytes: &'a [u8], shown: &str) -> Result<T, Stri
     serde_json::from_slice(body).map_err(|e| json_error(shown, &e))
 }
 
+/// Calls `f` with each element of the JSON list in `bytes`, one at a time, so that a day
+/// file costs its buffer and one message, not a list of all of them.
+fn each<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
+    shown: &str,
+    f: impl FnMut(T),
+) -> Result<(), String> {
+    struct Each<F, T>(F, std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>, F: FnMut(T)> serde::de::Visitor<'de> for Each<F, T> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of messages")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(item) = seq.next_element::<T>()? {
+                (self.0)(item);
+            }
+            Ok(())
+        }
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde::Deserializer::deserialize_seq(&mut de, Each(f, std::marker::PhantomData))
+        .and_then(|()| de.end())
+        .map_err(|e| json_error(shown, &e))
+}
+
 fn json_error(shown: &str, e: &serde_json::Error) -> String {
     let text = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     let message = text.strip_suffix(&suffix).unwrap_or(&text);
-    format!("{shown}:{}:{}: {message}", e.line(), e.column())
+    // serde_json says column 0 for an error at a value's first byte; columns count from 1.
+    format!(
+        "{shown}:{}:{}: {message}",
+        e.line().max(1),
+        e.column().max(1)
+    )
 }
 
 /// What turns messages into records: the options, the channel and the names.
@@ -397,24 +438,34 @@ impl<'o> Reader<'o> {
     fn take(&mut self, messages: &[Message], lines: &[usize], file: &str, export: &mut Export) {
         // Profiles first, so that a mention of someone who writes later in the file reads.
         for m in messages {
-            if let (Some(user), Some(profile)) = (&m.user, &m.user_profile)
-                && !self.names.users.contains_key(user.as_ref())
-                && let Some(name) = profile.name()
-            {
-                self.names.users.insert(user.to_string(), name.to_string());
-            }
+            self.learn(&m.user, &m.user_profile);
         }
         for (i, m) in messages.iter().enumerate() {
-            self.messages += 1;
-            let origin = match lines.get(i) {
-                Some(line) => format!("{file}:{line}"),
-                None => format!("{file}, message {}", i + 1),
-            };
-            match self.record(m, &origin, export) {
-                Ok(Some(record)) => export.records.push(record),
-                Ok(None) => {}
-                Err(problem) => export.problems.push(format!("{origin}: {problem}")),
-            }
+            self.one(i, m, lines, file, export);
+        }
+    }
+
+    /// Remembers the name of a user the export's `users.json` does not know.
+    fn learn(&mut self, user: &Option<Cow<str>>, profile: &Option<Profile>) {
+        if let (Some(user), Some(profile)) = (user, profile)
+            && !self.names.users.contains_key(user.as_ref())
+            && let Some(name) = profile.name()
+        {
+            self.names.users.insert(user.to_string(), name.to_string());
+        }
+    }
+
+    /// Adds the record of message `i` of `file` (`lines[i]` is where it starts).
+    fn one(&mut self, i: usize, m: &Message, lines: &[usize], file: &str, export: &mut Export) {
+        self.messages += 1;
+        let origin = match lines.get(i) {
+            Some(line) => format!("{file}:{line}"),
+            None => format!("{file}, message {}", i + 1),
+        };
+        match self.record(m, &origin, export) {
+            Ok(Some(record)) => export.records.push(record),
+            Ok(None) => {}
+            Err(problem) => export.problems.push(format!("{origin}: {problem}")),
         }
     }
 
@@ -762,6 +813,15 @@ impl Profile<'_> {
             .map(str::trim)
             .find(|n| !n.is_empty())
     }
+}
+
+/// Who wrote a message, and their profile: the first pass over a day file.
+#[derive(Deserialize)]
+struct Author<'a> {
+    #[serde(borrow, default)]
+    user: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    user_profile: Option<Profile<'a>>,
 }
 
 #[derive(Deserialize)]

@@ -286,6 +286,19 @@ fn malformed_json_in_a_member_names_the_member_line_and_column() {
         )),
         "{err}"
     );
+    // A day file that is not a list.
+    zip_with(
+        &path,
+        &[
+            ("channels.json", br#"[{"id": "C1", "name": "ops"}]"#),
+            ("ops/2026-11-20.json", br#"{"messages": []}"#),
+        ],
+    );
+    let err = read(&path, &options(None)).unwrap_err();
+    assert!(
+        err.contains("ops/2026-11-20.json:1:1: invalid type: map, expected a list of messages"),
+        "{err}"
+    );
     // In a folder, the file's path.
     let folder = dir.path().join("export");
     std::fs::create_dir_all(folder.join("ops")).unwrap();
