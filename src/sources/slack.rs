@@ -67,11 +67,13 @@ struct Channel {
 }
 
 impl Channel {
-    /// `#inc-checkout (C07INC4812)`, or the id of a DM.
+    /// `#inc-checkout (C07INC4812)`, `#scratch` (a folder no list names), or a DM's id.
     fn shown(&self) -> String {
         match &self.name {
             Some(name) if *name != self.id => format!("#{name} ({})", self.id),
-            _ => self.id.clone(),
+            // A folder no list names: its name is all there is.
+            Some(name) => format!("#{name}"),
+            None => self.id.clone(),
         }
     }
 }

@@ -748,3 +748,45 @@ fn day_files_and_roots_are_recognised() {
         "x/"
     );
 }
+
+#[test]
+fn private_channels_dms_and_unlisted_folders_are_channels_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.zip");
+    let day = |text: &str| {
+        format!(
+            r#"[{{"user": "U1", "text": "{text}", "ts": "1795215090.000400", "pinned_to": ["X"]}}]"#
+        )
+    };
+    let (private, dm, unlisted) = (day("private"), day("dm"), day("unlisted"));
+    zip_with(
+        &path,
+        &[
+            ("channels.json", b"[]"),
+            (
+                "groups.json",
+                br#"[{"id": "G01SECRET", "name": "sec-incident", "members": ["U1"]}]"#,
+            ),
+            (
+                "dms.json",
+                br#"[{"id": "D01LIWEI", "created": 1795215090, "members": ["U1", "U2"]}]"#,
+            ),
+            ("sec-incident/2026-11-20.json", private.as_bytes()),
+            ("D01LIWEI/2026-11-20.json", dm.as_bytes()),
+            ("scratch/2026-11-20.json", unlisted.as_bytes()),
+        ],
+    );
+    let err = read(&path, &options(None)).unwrap_err();
+    assert!(err.ends_with("3 channels with messages; pick one with --channel NAME: #scratch, #sec-incident (G01SECRET), D01LIWEI"), "{err}");
+    let private = read(&path, &options(Some("#sec-incident"))).unwrap();
+    assert_eq!(texts(&private), ["U1: private"]);
+    assert_eq!(
+        private.records[0].source,
+        "slack:G01SECRET/1795215090.000400"
+    );
+    let dm = read(&path, &options(Some("D01LIWEI"))).unwrap();
+    assert_eq!(texts(&dm), ["U1: dm"]);
+    assert_eq!(dm.what, "a Slack export, channel D01LIWEI, 1 message");
+    let unlisted = read(&path, &options(Some("scratch"))).unwrap();
+    assert_eq!(texts(&unlisted), ["U1: unlisted"]);
+}
