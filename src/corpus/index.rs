@@ -103,6 +103,82 @@ impl ReviewFacts {
     }
 }
 
+/// A review's facts borrowed from the index's bytes (or from a [`ReviewFacts`]): what
+/// similar incidents compare, without a string copied per field. Decoded from the bytes
+/// [`ReviewFacts`] is stored as (the same fields in the same order).
+#[derive(Clone, Debug, Deserialize)]
+pub struct ReviewRef<'a> {
+    #[serde(skip, default = "no_path")]
+    pub path: &'a Path,
+    #[serde(borrow)]
+    pub id: &'a str,
+    #[serde(borrow)]
+    pub title: &'a str,
+    #[serde(borrow)]
+    pub severity: &'a str,
+    #[serde(borrow)]
+    pub services: Vec<&'a str>,
+    #[serde(borrow)]
+    pub tags: Vec<&'a str>,
+    #[serde(borrow)]
+    pub words: Vec<&'a str>,
+    #[serde(deserialize_with = "stamp::deserialize")]
+    pub started_at: Option<Timestamp>,
+    #[serde(borrow)]
+    pub problem: Option<&'a str>,
+    #[serde(borrow)]
+    pub error: Option<&'a str>,
+}
+
+fn no_path<'a>() -> &'a Path {
+    Path::new("")
+}
+
+impl<'a> ReviewRef<'a> {
+    pub fn of(facts: &'a ReviewFacts) -> Self {
+        let strs = |list: &'a [String]| list.iter().map(String::as_str).collect();
+        ReviewRef {
+            path: &facts.path,
+            id: &facts.id,
+            title: &facts.title,
+            severity: &facts.severity,
+            services: strs(&facts.services),
+            tags: strs(&facts.tags),
+            words: strs(&facts.words),
+            started_at: facts.started_at,
+            problem: facts.problem.as_deref(),
+            error: facts.error.as_deref(),
+        }
+    }
+}
+
+/// [`Facts`] as stored, borrowed: only reviews are used.
+#[derive(Deserialize)]
+enum FactsRef<'a> {
+    #[serde(borrow)]
+    Review(ReviewRef<'a>),
+    #[serde(borrow)]
+    Problem(#[allow(dead_code)] ProblemRef<'a>),
+    #[serde(borrow)]
+    Unreadable(#[allow(dead_code)] &'a str),
+}
+
+/// [`ProblemFacts`] as stored, read past.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct ProblemRef<'a> {
+    #[serde(borrow)]
+    id: &'a str,
+    #[serde(borrow)]
+    title: &'a str,
+    #[serde(borrow)]
+    status: &'a str,
+    #[serde(borrow)]
+    owner: Option<&'a str>,
+    #[serde(borrow)]
+    error: Option<&'a str>,
+}
+
 /// What the index keeps of a problem record.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProblemFacts {
@@ -365,6 +441,28 @@ impl Index {
             },
             _ => None,
         })
+    }
+
+    /// Every review with facts, borrowed (from the stored index's bytes where they were not
+    /// decoded: `Need::FactsOnDemand` while no folder changed), in path order.
+    pub fn review_refs(&self) -> Vec<ReviewRef<'_>> {
+        self.entries
+            .par_iter()
+            .filter_map(|e| match &e.facts {
+                Slot::Read(f) => match f.as_ref() {
+                    Facts::Review(r) => Some(ReviewRef::of(r)),
+                    _ => None,
+                },
+                Slot::Stored(range) => match postcard::from_bytes(self.facts.get(range.clone())?) {
+                    Ok(FactsRef::Review(mut r)) => {
+                        r.path = &e.path;
+                        Some(r)
+                    }
+                    _ => None,
+                },
+                Slot::None => None,
+            })
+            .collect()
     }
 
     /// As [`Index::reviews`], for problem records.
@@ -953,7 +1051,8 @@ fn refresh(
         .collect();
     let mut read = entries.iter().filter(|(_, read)| *read).count();
     let mut entries: Vec<Entry> = entries.into_iter().map(|(e, _)| e).collect();
-    if needs_facts {
+    // Trusted stored facts stay as bytes (`Index::review_refs` borrows from them).
+    if needs_facts && !trusting {
         // Stored facts are decoded here, in parallel; one that does not decode is read.
         read += entries
             .par_iter_mut()

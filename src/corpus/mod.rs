@@ -22,7 +22,7 @@ use crate::review::{Review, parse_review, read_text};
 use files::absolute;
 pub use files::{collect_files, id_line, read_id};
 
-pub use index::{Index, Need, ProblemFacts, ReviewFacts};
+pub use index::{Index, Need, ProblemFacts, ReviewFacts, ReviewRef};
 
 /// What kind of file a path holds: problem records live in the problems folder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

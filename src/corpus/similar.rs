@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::corpus::ReviewFacts;
+use crate::corpus::{ReviewFacts, ReviewRef};
 use crate::review::{Review, Timestamp};
 /// Most similar incidents shown.
 pub const LIMIT: usize = 5;
@@ -92,12 +92,12 @@ type Scored = (f64, Option<Timestamp>, usize);
 /// each) and word overlap of title and trigger (up to 4), ranked, at most [`LIMIT`].
 /// "Past": started before `review` (all others when either start is unknown).
 pub fn find(review: &Review, candidates: &[&ReviewFacts], config: &Config) -> Vec<Similar> {
-    Finder::plain(candidates.to_vec()).find(review, config)
+    Finder::plain(candidates.iter().map(|c| ReviewRef::of(c)).collect()).find(review, config)
 }
 
 /// The candidates, prepared for one lookup or for many.
 pub struct Finder<'a> {
-    candidates: Vec<&'a ReviewFacts>,
+    candidates: Vec<ReviewRef<'a>>,
     postings: Option<Postings<'a>>,
 }
 
@@ -116,6 +116,12 @@ struct Postings<'a> {
 impl<'a> Finder<'a> {
     /// For about `lookups` lookups: postings pay off from a few on.
     pub fn new(candidates: Vec<&'a ReviewFacts>, lookups: usize) -> Self {
+        Self::of_refs(candidates.into_iter().map(ReviewRef::of).collect(), lookups)
+    }
+
+    /// As [`Finder::new`], for facts borrowed from the index's bytes
+    /// ([`crate::corpus::Index::review_refs`]).
+    pub fn of_refs(candidates: Vec<ReviewRef<'a>>, lookups: usize) -> Self {
         if lookups > 4 {
             Self::indexed(candidates)
         } else {
@@ -123,14 +129,14 @@ impl<'a> Finder<'a> {
         }
     }
 
-    fn plain(candidates: Vec<&'a ReviewFacts>) -> Self {
+    fn plain(candidates: Vec<ReviewRef<'a>>) -> Self {
         Finder {
             candidates,
             postings: None,
         }
     }
 
-    fn indexed(candidates: Vec<&'a ReviewFacts>) -> Self {
+    fn indexed(candidates: Vec<ReviewRef<'a>>) -> Self {
         let mut p = Postings {
             services: HashMap::new(),
             tags: HashMap::new(),
@@ -140,18 +146,18 @@ impl<'a> Finder<'a> {
         };
         for (i, c) in candidates.iter().enumerate() {
             let i = i as u32;
-            for s in &c.services {
-                p.services.entry(s.as_str()).or_default().push(i);
+            for &s in &c.services {
+                p.services.entry(s).or_default().push(i);
             }
-            for t in &c.tags {
-                p.tags.entry(t.as_str()).or_default().push(i);
+            for &t in &c.tags {
+                p.tags.entry(t).or_default().push(i);
             }
             let mut ids: Vec<u32> = c
                 .words
                 .iter()
                 .map(|w| {
                     let next = p.vocabulary.len() as u32;
-                    let id = *p.vocabulary.entry(w.as_str()).or_insert(next);
+                    let id = *p.vocabulary.entry(*w).or_insert(next);
                     if id == next {
                         p.by_word.push(Vec::new());
                     }
@@ -173,19 +179,20 @@ impl<'a> Finder<'a> {
         let services: BTreeSet<&str> = review.services.iter().map(String::as_str).collect();
         let tags: BTreeSet<&str> = review.tags.iter().map(String::as_str).collect();
         let mine = words_of(review);
+        let mine: Vec<&str> = mine.iter().map(String::as_str).collect();
         let best = match &self.postings {
             None => self.scan(review, &services, &tags, &mine),
             Some(p) => self.search(p, review, &services, &tags, &mine),
         };
         best.into_iter()
             .map(|(score, _, i)| {
-                self.shown(self.candidates[i], score, &services, &tags, &mine, config)
+                self.shown(&self.candidates[i], score, &services, &tags, &mine, config)
             })
             .collect()
     }
 
     /// Whether a candidate may be shown at all: another review, not a later one.
-    fn eligible(&self, c: &ReviewFacts, review: &Review) -> bool {
+    fn eligible(&self, c: &ReviewRef, review: &Review) -> bool {
         if c.id == review.id {
             return false;
         }
@@ -198,19 +205,15 @@ impl<'a> Finder<'a> {
         review: &Review,
         services: &BTreeSet<&str>,
         tags: &BTreeSet<&str>,
-        mine: &[String],
+        mine: &[&str],
     ) -> Vec<Scored> {
         let mut scored: Vec<Scored> = Vec::new();
         for (i, c) in self.candidates.iter().enumerate() {
             if !self.eligible(c, review) {
                 continue;
             }
-            let s = c
-                .services
-                .iter()
-                .filter(|x| services.contains(x.as_str()))
-                .count();
-            let t = c.tags.iter().filter(|x| tags.contains(x.as_str())).count();
+            let s = c.services.iter().filter(|x| services.contains(**x)).count();
+            let t = c.tags.iter().filter(|x| tags.contains(**x)).count();
             let overlap = jaccard(mine, mine.len(), &c.words);
             if s == 0 && t == 0 && overlap < TEXT_THRESHOLD {
                 continue;
@@ -246,11 +249,11 @@ impl<'a> Finder<'a> {
         review: &Review,
         services: &BTreeSet<&str>,
         tags: &BTreeSet<&str>,
-        mine: &[String],
+        mine: &[&str],
     ) -> Vec<Scored> {
         let mut ids: Vec<u32> = mine
             .iter()
-            .filter_map(|w| p.vocabulary.get(w.as_str()).copied())
+            .filter_map(|w| p.vocabulary.get(w).copied())
             .collect();
         ids.sort_unstable();
         // Shared services and tags of every candidate that shares any.
@@ -284,7 +287,7 @@ impl<'a> Finder<'a> {
             if out_of_reach(&best, base(i)) {
                 break;
             }
-            let c = self.candidates[i as usize];
+            let c = &self.candidates[i as usize];
             if !self.eligible(c, review) {
                 continue;
             }
@@ -311,7 +314,7 @@ impl<'a> Finder<'a> {
                     continue;
                 }
                 *counts = (u32::MAX, 0);
-                let c = self.candidates[i as usize];
+                let c = &self.candidates[i as usize];
                 if !self.eligible(c, review) {
                     continue;
                 }
@@ -327,17 +330,17 @@ impl<'a> Finder<'a> {
     /// A candidate as the reader sees it, with why it is similar.
     fn shown(
         &self,
-        c: &ReviewFacts,
+        c: &ReviewRef,
         score: f64,
         services: &BTreeSet<&str>,
         tags: &BTreeSet<&str>,
-        mine: &[String],
+        mine: &[&str],
         config: &Config,
     ) -> Similar {
-        let shared = |list: &[String], wanted: &BTreeSet<&str>| -> Option<String> {
+        let shared = |list: &[&str], wanted: &BTreeSet<&str>| -> Option<String> {
             let set: BTreeSet<&str> = list
                 .iter()
-                .map(String::as_str)
+                .copied()
                 .filter(|s| wanted.contains(s))
                 .collect();
             (!set.is_empty()).then(|| set.into_iter().collect::<Vec<_>>().join(", "))
@@ -353,8 +356,8 @@ impl<'a> Finder<'a> {
             why.push("similar title or trigger".into());
         }
         Similar {
-            id: c.id.clone(),
-            title: c.title.clone(),
+            id: c.id.to_string(),
+            title: c.title.to_string(),
             date: c
                 .started_at
                 .map(|t| t.with_timezone(&config.zone).format("%Y-%m-%d").to_string())

@@ -521,11 +521,7 @@ fn all_takes_every_message_a_person_wrote_and_bots_only_with_include_bots() {
     o.all = true;
     let export = day(json, &o);
     assert_eq!(texts(&export), ["U1: person", "U2: broadcast", "U2: waves"]);
-    let skipped: Vec<(&str, usize)> = export
-        .skipped
-        .iter()
-        .map(|(w, n)| (w.of(*n), *n))
-        .collect();
+    let skipped: Vec<(&str, usize)> = export.skipped.iter().map(|(w, n)| (w.of(*n), *n)).collect();
     assert_eq!(
         skipped,
         [
@@ -533,10 +529,10 @@ fn all_takes_every_message_a_person_wrote_and_bots_only_with_include_bots() {
                 "bot messages (--all with include_bots = true takes them)",
                 2
             ),
-            ("joins, leaves and archivals", 1),
-            ("topic, purpose and name changes", 1),
-            ("`pinned_item` messages", 1),
-            ("deleted or hidden messages", 1),
+            ("join, leave or archival", 1),
+            ("topic, purpose or name change", 1),
+            ("`pinned_item` message", 1),
+            ("deleted or hidden message", 1),
         ]
     );
     o.slack.include_bots = true;
