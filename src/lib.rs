@@ -24,6 +24,7 @@ pub mod fence;
 pub mod fsutil;
 pub mod insights;
 pub mod llm;
+pub mod lsp;
 pub mod pos;
 pub mod problem_record;
 pub mod redact;
