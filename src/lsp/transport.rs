@@ -152,7 +152,7 @@ mod tests {
     fn a_malformed_body_is_an_error_and_the_next_frame_is_read() {
         let good = r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
         let input = format!(
-            "Content-Length: 5\r\n\r\n{{oops\r\nContent-Length: 12\r\n\r\n{{\"id\":true}}Content-Length: {}\r\n\r\n{good}",
+            "Content-Length: 5\r\n\r\n{{oops\r\nContent-Length: 11\r\n\r\n{{\"id\":true}}Content-Length: {}\r\n\r\n{good}",
             good.len()
         );
         let got = frames(&input);
