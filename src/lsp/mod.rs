@@ -7,6 +7,8 @@
 //! [`DEBOUNCE`] (at once when it is opened or saved). Checking is `check::check_text`, what
 //! `pirt check - --stdin-filename PATH` runs, against the index of the configured folders.
 
+mod actions;
+mod complete;
 mod diagnostics;
 pub mod features;
 pub mod text;
@@ -259,9 +261,7 @@ impl<W: Write> Server<W> {
                 self.register_watchers()?;
             }
             note::DidOpenTextDocument::METHOD => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params)
-                else {
+                let Some(p) = self.params::<lsp_types::DidOpenTextDocumentParams>(&n)? else {
                     return Ok(());
                 };
                 let doc = p.text_document;
@@ -281,9 +281,7 @@ impl<W: Write> Server<W> {
                 self.due.insert(key, Instant::now());
             }
             note::DidChangeTextDocument::METHOD => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params)
-                else {
+                let Some(p) = self.params::<lsp_types::DidChangeTextDocumentParams>(&n)? else {
                     return Ok(());
                 };
                 let key = p.text_document.uri.as_str().to_string();
@@ -297,9 +295,7 @@ impl<W: Write> Server<W> {
                 }
             }
             note::DidSaveTextDocument::METHOD => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp_types::DidSaveTextDocumentParams>(n.params)
-                else {
+                let Some(p) = self.params::<lsp_types::DidSaveTextDocumentParams>(&n)? else {
                     return Ok(());
                 };
                 // The file on disk changed: other files' cross-file findings may too.
@@ -311,9 +307,7 @@ impl<W: Write> Server<W> {
                 self.recheck_all(Instant::now());
             }
             note::DidCloseTextDocument::METHOD => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params)
-                else {
+                let Some(p) = self.params::<lsp_types::DidCloseTextDocumentParams>(&n)? else {
                     return Ok(());
                 };
                 let key = p.text_document.uri.as_str().to_string();
@@ -324,9 +318,7 @@ impl<W: Write> Server<W> {
                 }
             }
             note::DidChangeWatchedFiles::METHOD => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(n.params)
-                else {
+                let Some(p) = self.params::<lsp_types::DidChangeWatchedFilesParams>(&n)? else {
                     return Ok(());
                 };
                 let config_changed = p.changes.iter().any(|c| {
@@ -346,6 +338,26 @@ impl<W: Write> Server<W> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// A notification's parameters; wrong ones are logged to the client and ignored.
+    fn params<P: serde::de::DeserializeOwned>(
+        &mut self,
+        n: &Notification,
+    ) -> std::io::Result<Option<P>> {
+        match serde_json::from_value(n.params.clone()) {
+            Ok(p) => Ok(Some(p)),
+            Err(e) => {
+                self.notify(
+                    "window/logMessage",
+                    lsp_types::LogMessageParams {
+                        typ: lsp_types::MessageType::WARNING,
+                        message: format!("pirt: {} ignored: {e}", n.method),
+                    },
+                )?;
+                Ok(None)
+            }
+        }
     }
 
     /// Asks the client to tell the server about changes to review files and pirt.toml

@@ -452,3 +452,441 @@ fn exit_without_shutdown_is_exit_code_1() {
     client.notify("exit", Value::Null);
     assert_eq!(client.child.wait().unwrap().code(), Some(1));
 }
+
+/// The LSP position (UTF-16) of the `nth` byte of the first `needle` on a line starting
+/// with `line_start`.
+fn at(text: &str, line_start: &str, needle: &str, nth: usize) -> Value {
+    let (n, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.starts_with(line_start) && l.contains(needle))
+        .unwrap_or_else(|| panic!("no line {line_start}…{needle}"));
+    let byte = line.find(needle).unwrap() + nth;
+    let character: usize = line[..byte].chars().map(char::len_utf16).sum();
+    json!({"line": n, "character": character})
+}
+
+const WAF: &str = "postmortems/2019-07-02-global-502s-after-waf-rule-deploy.md";
+
+fn hover_text(client: &mut Client, path: &Path, position: Value) -> String {
+    let r = client.call(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(path)}, "position": position}),
+    );
+    r["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no hover: {r}"))
+        .to_string()
+}
+
+#[test]
+fn hover_definition_and_symbols() {
+    let (dir, _, _) = workspace();
+    let path = dir.path().join(WAF);
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("action_items:\n", "problem: PRB-0001\naction_items:\n");
+    let text = if text.matches("problem:").count() > 1 {
+        std::fs::read_to_string(&path).unwrap()
+    } else {
+        text
+    };
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), &[]);
+    client.open(&path, &text);
+
+    let time = hover_text(&mut client, &path, at(&text, "detected_at:", "13:45", 1));
+    assert!(time.contains("2019-07-02 13:45 UTC"), "{time}");
+    assert!(time.contains("+3m after impact began"), "{time}");
+    let entry = hover_text(
+        &mut client,
+        &path,
+        at(&text, "  - at: 2019-07-02T14:07", "14:07", 0),
+    );
+    assert!(entry.contains("+25m after impact began"), "{entry}");
+    let key = hover_text(&mut client, &path, at(&text, "detected_at:", "detected", 2));
+    assert!(key.contains("TTD") && key.contains("3m"), "{key}");
+    let severity = hover_text(&mut client, &path, at(&text, "severity:", "SEV1", 1));
+    assert!(severity.starts_with("**SEV1**: "), "{severity}");
+    let problem = hover_text(&mut client, &path, at(&text, "problem:", "PRB-0001", 3));
+    assert!(
+        problem.contains("**PRB-0001**: Global configuration"),
+        "{problem}"
+    );
+    assert!(
+        problem.contains("problem record · status `known-error`"),
+        "{problem}"
+    );
+
+    let def = client.call(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri(&path)}, "position": at(&text, "problem:", "PRB-0001", 3)}),
+    );
+    let target = def["result"]["uri"].as_str().unwrap();
+    assert!(
+        target.ends_with("problems/PRB-0001-global-config-pushes-without-staged-rollout.md"),
+        "{def}"
+    );
+    assert_eq!(def["result"]["range"]["start"]["line"], 1);
+
+    let symbols = client.call(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri(&path)}}),
+    );
+    let symbols = symbols["result"].as_array().unwrap();
+    let names: Vec<&str> = symbols
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.starts_with(&["timeline", "action_items", "Summary", "Impact"]),
+        "{names:?}"
+    );
+    let timeline = symbols[0]["children"].as_array().unwrap();
+    assert_eq!(timeline.len(), 9);
+    assert_eq!(timeline[0]["name"], "2019-07-02 13:42 UTC trigger");
+    assert_eq!(client.finish(), 0);
+}
+
+fn labels(client: &mut Client, path: &Path, position: Value) -> Vec<(String, String)> {
+    let r = client.call(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(path)}, "position": position}),
+    );
+    r["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no completion: {r}"))
+        .iter()
+        .map(|i| {
+            (
+                i["label"].as_str().unwrap().to_string(),
+                i["detail"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn completion_of_keys_names_and_workspace_values() {
+    let (dir, _, _) = workspace();
+    let path = dir.path().join(WAF);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), &[]);
+    client.open(&path, &text);
+    let has = |items: &[(String, String)], label: &str| items.iter().any(|(l, _)| l == label);
+
+    let keys = labels(&mut client, &path, at(&text, "status:", "status", 0));
+    assert!(
+        has(&keys, "started_at") && has(&keys, "action_items"),
+        "{keys:?}"
+    );
+    assert!(
+        keys.iter()
+            .any(|(l, d)| l == "detected_at" && d.contains("TTD"))
+    );
+    let severities = labels(&mut client, &path, at(&text, "severity:", "SEV1", 0));
+    assert!(
+        severities.iter().any(|(l, d)| l == "SEV1" && !d.is_empty()),
+        "{severities:?}"
+    );
+    assert!(
+        has(&severities, "P1") && has(&severities, "major"),
+        "{severities:?}"
+    );
+    let statuses = labels(&mut client, &path, at(&text, "status:", "published", 0));
+    assert!(has(&statuses, "in-review") && has(&statuses, "draft"));
+    let kinds = labels(
+        &mut client,
+        &path,
+        at(&text, "    kind: trigger", "trigger", 0),
+    );
+    assert!(
+        has(&kinds, "mitigation") && has(&kinds, "detection"),
+        "{kinds:?}"
+    );
+    let types = labels(
+        &mut client,
+        &path,
+        at(&text, "    type: prevent", "prevent", 0),
+    );
+    assert!(has(&types, "prevent"), "{types:?}");
+    let entry_keys = labels(
+        &mut client,
+        &path,
+        at(&text, "    kind: trigger", "kind", 0),
+    );
+    assert!(
+        has(&entry_keys, "source") && has(&entry_keys, "at"),
+        "{entry_keys:?}"
+    );
+    // Services of the other reviews, from the index.
+    let services = labels(&mut client, &path, at(&text, "services:", "edge-proxy", 0));
+    assert!(
+        has(&services, "public-api") && has(&services, "waf"),
+        "{services:?}"
+    );
+    let people = labels(
+        &mut client,
+        &path,
+        at(&text, "incident_commander:", "dana", 0),
+    );
+    assert!(has(&people, "maria.santos"), "{people:?}");
+    // Ids with their titles.
+    let problems = labels(&mut client, &path, at(&text, "related:", "related", 9));
+    assert!(
+        problems
+            .iter()
+            .any(|(l, d)| l == "PIR-2021-042" && d.contains("Older API clients")),
+        "{problems:?}"
+    );
+    // Nothing in the body.
+    let body = client.call(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&path)}, "position": at(&text, "## Summary", "Summary", 0)}),
+    );
+    assert_eq!(body["result"], Value::Null);
+    assert_eq!(client.finish(), 0);
+}
+
+fn actions_for(client: &mut Client, path: &Path, diags: &[Value], line: u64) -> Vec<Value> {
+    let on_line: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["range"]["start"]["line"] == line)
+        .collect();
+    let r = client.call(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri(path)},
+            "range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}},
+            "context": {"diagnostics": on_line},
+        }),
+    );
+    r["result"].as_array().cloned().unwrap_or_default()
+}
+
+fn first_edit(action: &Value) -> &Value {
+    let changes = action["edit"]["changes"].as_object().unwrap();
+    &changes.values().next().unwrap()[0]
+}
+
+#[test]
+fn code_actions_fix_rename_reword_add_and_mark_reviewed() {
+    let (dir, path, text) = workspace();
+    let text = text
+        .replace("tags: [tls", "tagz: [tls")
+        .replace("## Summary\n", "## Overview\n")
+        .replace(
+            "status: in-review",
+            "status: in-review\nmitigated_at_local: x",
+        )
+        .replace(
+            "## Impact\n",
+            "## Impact\n\nThe renewal job failed to run.\n\n<!-- pirt:draft prompt=impact -->\nDrafted text.\n<!-- /pirt:draft -->\n",
+        );
+    std::fs::write(&path, &text).unwrap();
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), &[]);
+    client.open(&path, &text);
+    let diags = client.diagnostics(&path, Some(1));
+    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() as u64;
+
+    // The severity alias: the fix of `pirt check --fix`, alone and in "Fix all".
+    let fixes = actions_for(&mut client, &path, &diags, line_of("severity: P3"));
+    let alias = fixes
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().contains("SEV3"))
+        .unwrap_or_else(|| panic!("{fixes:#?}"));
+    assert!(
+        first_edit(alias)["newText"]
+            .as_str()
+            .unwrap()
+            .contains("severity: SEV3"),
+        "{alias}"
+    );
+    assert!(
+        fixes
+            .iter()
+            .any(|a| a["title"].as_str().unwrap().starts_with("Fix all"))
+    );
+
+    let rename = actions_for(&mut client, &path, &diags, line_of("tagz:"));
+    let rename = rename
+        .iter()
+        .find(|a| a["title"] == "Rename the key to `tags`")
+        .unwrap_or_else(|| panic!("{rename:#?}"));
+    assert_eq!(first_edit(rename)["newText"], "tags");
+    assert_eq!(first_edit(rename)["range"]["end"]["character"], 4);
+
+    let reword = actions_for(&mut client, &path, &diags, line_of("failed to run"));
+    let reword = reword
+        .iter()
+        .find(|a| a["title"] == "Reword as \"did not\"")
+        .unwrap_or_else(|| panic!("{reword:#?}"));
+    assert_eq!(first_edit(reword)["newText"], "did not");
+
+    let draft = actions_for(&mut client, &path, &diags, line_of("<!-- pirt:draft"));
+    let draft = draft
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Mark as reviewed"))
+        .unwrap_or_else(|| panic!("{draft:#?}"));
+    let edits = draft["edit"]["changes"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap();
+    assert_eq!(edits.as_array().unwrap().len(), 2);
+    assert_eq!(
+        edits[1]["range"]["start"]["line"],
+        line_of("<!-- /pirt:draft")
+    );
+
+    let missing = diags
+        .iter()
+        .find(|d| {
+            d["code"] == "required-section"
+                && d["data"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("is missing")
+        })
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    let line = missing["range"]["start"]["line"].as_u64().unwrap();
+    let add = actions_for(&mut client, &path, &diags, line);
+    assert!(
+        add.iter().any(|a| a["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Add the section `## ")
+            && first_edit(a)["newText"].as_str().unwrap().contains("\n## ")),
+        "{add:#?}"
+    );
+    assert_eq!(client.finish(), 0);
+}
+
+/// A small seeded generator (no dependency): xorshift.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+fn params_for(method: &str, path: &Path, position: Value) -> Value {
+    let document = json!({"uri": uri(path)});
+    match method {
+        "textDocument/documentSymbol" => json!({"textDocument": document}),
+        "textDocument/codeAction" => json!({
+            "textDocument": document,
+            "range": {"start": position, "end": position},
+            "context": {"diagnostics": []},
+        }),
+        _ => json!({"textDocument": document, "position": position}),
+    }
+}
+
+#[test]
+fn a_session_of_random_edits_never_breaks_the_server() {
+    let (dir, path, text) = workspace();
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), &[]);
+    client.open(&path, &text);
+    let pieces = [
+        "---\n",
+        "\n",
+        ":",
+        "- ",
+        "  ",
+        "\t",
+        "{",
+        "}",
+        "[",
+        "]",
+        "&a ",
+        "*a",
+        "\"",
+        "'",
+        "😀",
+        "证书",
+        "severity: ",
+        "started_at: 2026-13-45T99:00",
+        "timeline:\n  - at: ",
+        "<!-- pirt:draft",
+        "## ",
+        "\r\n",
+        "\u{feff}",
+        "id: PIR-2099-001\n",
+        "related: [",
+        "problem: ",
+        "...\n",
+        "\0",
+        "#",
+    ];
+    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    let methods = [
+        "textDocument/hover",
+        "textDocument/completion",
+        "textDocument/definition",
+        "textDocument/documentSymbol",
+        "textDocument/codeAction",
+    ];
+    let mut lines = text.lines().count() as u64;
+    for version in 2..=300 {
+        let line = rng.below(lines + 3);
+        let character = rng.below(90);
+        let (end_line, end_character) = if rng.below(3) == 0 {
+            (line + rng.below(4), rng.below(90))
+        } else {
+            (line, character)
+        };
+        let mut insert = String::new();
+        for _ in 0..rng.below(4) {
+            insert.push_str(pieces[rng.below(pieces.len() as u64) as usize]);
+        }
+        // Now and then the whole text is replaced (a half-written file).
+        let change = if rng.below(40) == 0 {
+            let cut = rng.below(text.len() as u64) as usize;
+            let cut = (0..=cut).rev().find(|&i| text.is_char_boundary(i)).unwrap();
+            json!({"text": &text[..cut]})
+        } else {
+            json!({
+                "range": {"start": {"line": line, "character": character}, "end": {"line": end_line, "character": end_character}},
+                "text": insert,
+            })
+        };
+        lines = (lines + 2).max(1);
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri(&path), "version": version}, "contentChanges": [change]}),
+        );
+        if version % 50 == 0 {
+            // Still for a moment: the broken text is checked and published.
+            client.diagnostics(&path, Some(version));
+        }
+        if version % 7 == 0 {
+            let method = methods[rng.below(methods.len() as u64) as usize];
+            let position = json!({"line": rng.below(lines + 2), "character": rng.below(80)});
+            let params = params_for(method, &path, position);
+            let r = client.call(method, params);
+            assert!(
+                r.get("error").is_none(),
+                "{method} after version {version}: {r}"
+            );
+        }
+    }
+    // The last version was checked (waited for above); every request is still answered.
+    for method in methods {
+        let position = json!({"line": 1, "character": 1});
+        let r = client.call(method, params_for(method, &path, position));
+        assert!(r.get("error").is_none(), "{r}");
+    }
+    assert_eq!(client.finish(), 0);
+}
