@@ -890,3 +890,50 @@ fn a_session_of_random_edits_never_breaks_the_server() {
     }
     assert_eq!(client.finish(), 0);
 }
+
+/// Not a wall-clock assertion: prints how long the diagnostics of a 500-line review take
+/// after a change, beyond the debounce (`cargo test --test cli lsp_latency -- --ignored
+/// --nocapture`).
+#[test]
+#[ignore]
+fn lsp_latency_of_a_500_line_review() {
+    let (dir, _, _) = workspace();
+    let path = dir.path().join(WAF);
+    let original = std::fs::read_to_string(&path).unwrap();
+    let mut extra = String::new();
+    let mut minute = 0;
+    while original.lines().count() + extra.lines().count() < 500 {
+        minute += 1;
+        extra.push_str(&format!(
+            "  - at: 2019-07-02T14:{:02}:{:02}Z\n    kind: note\n    text: Responders watch the 502 rate on the edge dashboards (step {minute}).\n",
+            10 + minute / 60 % 40,
+            minute % 60
+        ));
+    }
+    let text = original.replace("action_items:\n", &format!("{extra}action_items:\n"));
+    assert!(text.lines().count() >= 500);
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), &[]);
+    client.open(&path, &text);
+    client.diagnostics(&path, Some(1));
+    let mut times = Vec::new();
+    for version in 2..=21 {
+        let line = 40 + version;
+        let change = json!({"range": {"start": {"line": line, "character": 10}, "end": {"line": line, "character": 10}}, "text": "x"});
+        let sent = Instant::now();
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri(&path), "version": version}, "contentChanges": [change]}),
+        );
+        client.diagnostics(&path, Some(version));
+        times.push(sent.elapsed().saturating_sub(Duration::from_millis(150)));
+    }
+    times.sort();
+    eprintln!(
+        "500-line review ({} lines): diagnostics {:?} (median) / {:?} (max) after the 150 ms debounce",
+        text.lines().count(),
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
+    assert_eq!(client.finish(), 0);
+}
