@@ -26,6 +26,7 @@ use lsp_types::Uri;
 
 use crate::check;
 use crate::config::Config;
+use crate::corpus::files::text_id;
 use crate::corpus::{Index, Need};
 use crate::env::Env;
 use text::{Encoding, Lines};
@@ -107,6 +108,8 @@ pub struct Server<W> {
     published: std::collections::HashSet<String>,
     initialized: bool,
     shutdown: bool,
+    /// The id each open document had when it was last checked.
+    ids: HashMap<String, Option<String>>,
     /// The client can be asked to watch files (`client/registerCapability`).
     watch_dynamically: bool,
     next_id: i32,
@@ -138,6 +141,7 @@ impl<W: Write> Server<W> {
             initialized: false,
             shutdown: false,
             watch_dynamically: false,
+            ids: HashMap::new(),
             next_id: 0,
         }
     }
@@ -313,6 +317,9 @@ impl<W: Write> Server<W> {
                 let key = p.text_document.uri.as_str().to_string();
                 self.docs.remove(&key);
                 self.due.remove(&key);
+                if self.ids.remove(&key).flatten().is_some() {
+                    self.recheck_all(Instant::now());
+                }
                 if self.published.remove(&key) {
                     self.publish(p.text_document.uri, Vec::new(), None)?;
                 }
@@ -436,6 +443,17 @@ impl<W: Write> Server<W> {
             if diagnostics.is_none() && !self.published.contains(&key) {
                 continue;
             }
+            // A document whose id changed may resolve (or break) the others' references.
+            let id = self.docs.get(&key).and_then(|d| text_id(d.text.as_bytes()));
+            if self.ids.get(&key) != Some(&id) {
+                let first = !self.ids.contains_key(&key);
+                self.ids.insert(key.clone(), id);
+                if !first || self.docs.len() > 1 {
+                    for other in self.docs.keys().filter(|k| **k != key) {
+                        self.due.entry(other.clone()).or_insert(now);
+                    }
+                }
+            }
             let list = diagnostics.unwrap_or_default();
             self.published.insert(key);
             self.publish(uri, list, Some(version))?;
@@ -487,13 +505,29 @@ impl<W: Write> Server<W> {
         };
         self.index();
         let doc = self.docs.get(key)?;
-        Some(check::check_text(
+        let mut report = check::check_text(
             &self.config,
             &doc.path,
             doc.text.as_bytes(),
             run,
             self.index.as_ref(),
-        ))
+        );
+        // Open documents count as they are: an id held by another open buffer (not yet
+        // saved) is no dangling reference.
+        let held: Vec<String> = self
+            .docs
+            .iter()
+            .filter(|(k, _)| k.as_str() != key)
+            .filter_map(|(_, d)| text_id(d.text.as_bytes()))
+            .map(|id| format!("names `{id}`, but no "))
+            .collect();
+        if !held.is_empty() {
+            report.diagnostics.retain(|d| {
+                d.rule != crate::rule_id::RuleId::DanglingReference
+                    || !held.iter().any(|h| d.message.contains(h.as_str()))
+            });
+        }
+        Some(report)
     }
 
     /// Whether pirt has something to say about a document: a Markdown file in the

@@ -937,3 +937,29 @@ fn lsp_latency_of_a_500_line_review() {
     );
     assert_eq!(client.finish(), 0);
 }
+
+#[test]
+fn an_unsaved_open_document_counts_for_references() {
+    let (dir, path, text) = workspace();
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), &[]);
+    client.open(&path, &text);
+    let before = client.diagnostics(&path, Some(1));
+    assert!(before.iter().any(|d| d["code"] == "dangling-reference"));
+    // A new review, open in the editor and never saved, holds the id named.
+    let other = dir.path().join("postmortems/2099-01-01-unsaved.md");
+    let new = std::fs::read_to_string(dir.path().join(WAF)).unwrap();
+    let id_line = new
+        .lines()
+        .find(|l| l.starts_with("id:"))
+        .unwrap()
+        .to_string();
+    client.open(&other, &new.replace(&id_line, "id: PIR-2099-001"));
+    client.diagnostics(&other, Some(1));
+    let after = client.diagnostics(&path, Some(1));
+    assert!(
+        !after.iter().any(|d| d["code"] == "dangling-reference"),
+        "{after:#?}"
+    );
+    assert_eq!(client.finish(), 0);
+}

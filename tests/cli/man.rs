@@ -6,7 +6,7 @@ use std::process::Command;
 
 use crate::pirt;
 
-const PAGES: [&str; 20] = [
+const PAGES: [&str; 21] = [
     "pirt-actions.1",
     "pirt-cache-clean.1",
     "pirt-cache.1",
@@ -14,6 +14,7 @@ const PAGES: [&str; 20] = [
     "pirt-completions.1",
     "pirt-draft.1",
     "pirt-init.1",
+    "pirt-lsp.1",
     "pirt-man.1",
     "pirt-new.1",
     "pirt-problem-list.1",
@@ -44,7 +45,7 @@ fn write_pages(dir: &Path) -> std::path::PathBuf {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("wrote 20 man pages into"),
+        String::from_utf8_lossy(&out.stderr).contains("wrote 21 man pages into"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
