@@ -86,6 +86,11 @@ pub fn actions<W: std::io::Write>(server: &mut Server<W>, p: &CodeActionParams) 
         let start = lines.offset(&text, diag.range.start);
         let end = lines.offset(&text, diag.range.end);
         match finding.rule.as_str() {
+            "schema" if finding.message.contains("not an RFC 3339 timestamp") => {
+                if let Some((edit, title)) = loose_time(server, &text, &path, &lines, start, end) {
+                    out.push(action(title, vec![edit], Some(diag)));
+                }
+            }
             "schema" => {
                 let Some(best) = finding
                     .hint
@@ -209,4 +214,37 @@ fn draft_markers(text: &str, lines: &Lines, offset: usize) -> Option<Vec<TextEdi
         edits.push(delete(close));
     }
     Some(edits)
+}
+
+/// A loose time (`15:20`, `yesterday 23:50`, `2026-11-20 14:32 Europe/Berlin`) written where
+/// RFC 3339 belongs, as RFC 3339 in the configured zone; a bare clock time is the
+/// occurrence nearest the incident's start.
+fn loose_time<W: std::io::Write>(
+    server: &Server<W>,
+    text: &str,
+    path: &std::path::Path,
+    lines: &Lines,
+    start: usize,
+    end: usize,
+) -> Option<(TextEdit, String)> {
+    use crate::review::time::{Reference, TimeContext, parse_loose};
+    let line_end = lines.start(lines.line_of(start) + 1).unwrap_or(text.len());
+    let raw = text.get(start..end.max(start).min(line_end))?;
+    let raw = raw.split(" #").next().unwrap_or(raw).trim_end();
+    let written = raw.trim().trim_matches(|c| c == '"' || c == '\'');
+    if written.is_empty() {
+        return None;
+    }
+    let started = crate::review::parse_review(path, text, &server.config)
+        .review
+        .started_at;
+    let mut ctx = TimeContext::new(server.config.zone, chrono::Utc::now());
+    if let Some(started) = started {
+        ctx.reference = Reference::Point(started);
+    }
+    let time = parse_loose(written, &ctx).ok()?;
+    let stored = crate::review::edit::format_timestamp(&time);
+    let edit = TextEdit::new(lines.range(text, start, start + raw.len()), stored.clone());
+    let title = format!("Write `{written}` as {stored} ({})", server.config.zone);
+    Some((edit, title))
 }

@@ -676,6 +676,7 @@ fn code_actions_fix_rename_reword_add_and_mark_reviewed() {
     let text = text
         .replace("tags: [tls", "tagz: [tls")
         .replace("## Summary\n", "## Overview\n")
+        .replace("detected_at: 2021-09-30T15:20:00Z", "detected_at: 15:20")
         .replace(
             "status: in-review",
             "status: in-review\nmitigated_at_local: x",
@@ -709,6 +710,19 @@ fn code_actions_fix_rename_reword_add_and_mark_reviewed() {
             .iter()
             .any(|a| a["title"].as_str().unwrap().starts_with("Fix all"))
     );
+
+    let loose = actions_for(&mut client, &path, &diags, line_of("detected_at: 15:20"));
+    let loose = loose
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Write `15:20` as"))
+        .unwrap_or_else(|| panic!("{loose:#?}"));
+    assert_eq!(
+        first_edit(loose)["newText"],
+        "2021-09-30T15:20:00Z",
+        "{loose}"
+    );
+    assert_eq!(first_edit(loose)["range"]["start"]["character"], 13);
+    assert_eq!(first_edit(loose)["range"]["end"]["character"], 18);
 
     let rename = actions_for(&mut client, &path, &diags, line_of("tagz:"));
     let rename = rename
