@@ -199,6 +199,11 @@ enum Command {
         #[command(subcommand)]
         action: Option<CacheCommand>,
     },
+    /// Serve reviews and problem records to an editor: the Language Server Protocol on stdio
+    #[command(
+        after_help = "Diagnostics (every check rule) as you type, hover, go to definition, symbols, completion\nand quick fixes, for Markdown files in the configured folders or with a review's front matter.\nThe editor starts it; see the README's \"Editor setup\".\n\nExample:\n  pirt lsp"
+    )]
+    Lsp,
     /// Print the JSON Schema (draft 2020-12) of the front matter, for editors and tools
     #[command(
         after_help = "Examples:\n  pirt schema -o .pirt/review.schema.json\n  pirt schema --problem -o .pirt/problem.schema.json\n\nThen start each review with a modeline for the YAML language server:\n  # yaml-language-server: $schema=../.pirt/review.schema.json"
@@ -585,6 +590,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
             clap_complete::generate(*shell, &mut Cli::command(), "pirt", &mut script);
             return cmd::completions::run(&script);
         }
+        // The server finds the config from the editor's workspace folder, and reloads it.
+        Command::Lsp => return cmd::lsp::run(&env),
         // `init` creates the config, so it must not require one to exist.
         Command::Init { eject } => {
             let explicit = env.config_file(cli.config.as_deref());
@@ -607,7 +614,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
     config.no_cache = cli.no_cache;
     let today = || env.today(config.zone);
     match cli.command {
-        Command::Init { .. } | Command::Completions { .. } | Command::Man { .. } => {
+        Command::Init { .. } | Command::Completions { .. } | Command::Man { .. } | Command::Lsp => {
             unreachable!("handled above")
         }
         Command::New(args) => cmd::new::run(&config, new_options(*args), &env, &out),

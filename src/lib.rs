@@ -25,6 +25,7 @@ pub mod fsutil;
 pub mod http;
 pub mod insights;
 pub mod llm;
+pub mod lsp;
 pub mod pos;
 pub mod problem_record;
 pub mod redact;

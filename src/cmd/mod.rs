@@ -7,6 +7,7 @@ pub mod completions;
 pub mod draft;
 pub mod import;
 pub mod init;
+pub mod lsp;
 pub mod man;
 pub mod new;
 pub mod problem;

@@ -12,6 +12,7 @@ const FLOORS: &[(&str, u32)] = &[
     ("problem_record", 9),
     ("ui", 9),
     ("insights", 8),
+    ("lsp", 8),
     ("draft", 8),
     ("scaffold", 8),
     ("render", 7),

@@ -10,6 +10,7 @@ mod import;
 mod init;
 mod insights;
 mod layers;
+mod lsp;
 mod man;
 mod new;
 mod pipes;

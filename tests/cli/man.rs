@@ -6,7 +6,7 @@ use std::process::Command;
 
 use crate::pirt;
 
-const PAGES: [&str; 21] = [
+const PAGES: [&str; 22] = [
     "pirt-actions-sync.1",
     "pirt-actions.1",
     "pirt-cache-clean.1",
@@ -15,6 +15,7 @@ const PAGES: [&str; 21] = [
     "pirt-completions.1",
     "pirt-draft.1",
     "pirt-init.1",
+    "pirt-lsp.1",
     "pirt-man.1",
     "pirt-new.1",
     "pirt-problem-list.1",
@@ -45,7 +46,7 @@ fn write_pages(dir: &Path) -> std::path::PathBuf {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("wrote 21 man pages into"),
+        String::from_utf8_lossy(&out.stderr).contains("wrote 22 man pages into"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
