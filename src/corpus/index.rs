@@ -1228,3 +1228,71 @@ mod stamp {
             .ok_or_else(|| serde::de::Error::custom("time out of range"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The borrowed view reads the bytes the owned facts were stored as, field for field;
+    /// problem records and unreadable files decode as themselves, not as reviews.
+    #[test]
+    fn borrowed_facts_read_what_owned_facts_stored() {
+        let facts = ReviewFacts {
+            path: PathBuf::from("postmortems/a.md"),
+            id: "PIR-2026-014".into(),
+            title: "Checkout errors — pool".into(),
+            severity: "SEV2".into(),
+            services: vec!["checkout-api".into(), "orders-db".into()],
+            tags: vec!["database".into()],
+            words: vec!["checkout".into(), "errors".into(), "pool".into()],
+            started_at: crate::review::time::parse_rfc3339("2026-11-20T14:02:00+01:00").ok(),
+            problem: Some("PRB-0007".into()),
+            error: None,
+        };
+        let bytes = postcard::to_allocvec(&Facts::Review(facts.clone())).unwrap();
+        let Ok(FactsRef::Review(view)) = postcard::from_bytes::<FactsRef>(&bytes) else {
+            panic!("not read back as a review");
+        };
+        let owned = ReviewRef::of(&facts);
+        assert_eq!(
+            (
+                view.id,
+                view.title,
+                view.severity,
+                &view.services,
+                &view.tags
+            ),
+            (
+                owned.id,
+                owned.title,
+                owned.severity,
+                &owned.services,
+                &owned.tags
+            )
+        );
+        assert_eq!(
+            (&view.words, view.started_at, view.problem, view.error),
+            (&owned.words, owned.started_at, owned.problem, owned.error)
+        );
+        assert_eq!(
+            view.started_at.map(|t| t.offset().local_minus_utc()),
+            Some(3600)
+        );
+        let problem = Facts::Problem(ProblemFacts {
+            id: "PRB-1".into(),
+            owner: Some("li.wei".into()),
+            error: Some("x".into()),
+            ..ProblemFacts::default()
+        });
+        let bytes = postcard::to_allocvec(&problem).unwrap();
+        assert!(matches!(
+            postcard::from_bytes::<FactsRef>(&bytes),
+            Ok(FactsRef::Problem(_))
+        ));
+        let bytes = postcard::to_allocvec(&Facts::Unreadable("too large".into())).unwrap();
+        assert!(matches!(
+            postcard::from_bytes::<FactsRef>(&bytes),
+            Ok(FactsRef::Unreadable("too large"))
+        ));
+    }
+}

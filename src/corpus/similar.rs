@@ -529,7 +529,7 @@ mod tests {
             .iter()
             .map(|e| ReviewFacts::of(&e.path, &e.review))
             .collect();
-        let candidates: Vec<&ReviewFacts> = facts.iter().collect();
+        let candidates: Vec<ReviewRef> = facts.iter().map(ReviewRef::of).collect();
         let (plain, fast) = (
             Finder::plain(candidates.clone()),
             Finder::indexed(candidates.clone()),
