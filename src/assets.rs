@@ -76,6 +76,7 @@ const BUILT_INS: &[BuiltIn] = &[
     built_in!(Prompt, "prompts", "impact.md"),
     built_in!(Prompt, "prompts", "root-cause.md"),
     built_in!(Prompt, "prompts", "action-items.md"),
+    built_in!(Prompt, "prompts", "timeline.md"),
     built_in!(Prompt, "prompts", "lessons.md"),
     built_in!(Prompt, "prompts", "problem-handoff.md"),
     built_in!(Prompt, "prompts", "status-update.md"),

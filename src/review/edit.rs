@@ -90,10 +90,6 @@ pub(crate) fn newline_of(text: &str) -> &'static str {
     if text.contains("\r\n") { "\r\n" } else { "\n" }
 }
 
-fn entry_text(entry: &TimelineEntry, indent: &str, nl: &str) -> String {
-    noted_entry_text(entry, None, indent, nl)
-}
-
 /// An entry, under a `# comment` line when one is given (a comment cannot end early: line
 /// breaks in it become spaces).
 fn noted_entry_text(
@@ -789,8 +785,16 @@ mod tests {
         );
         let out = noted(&block, std::slice::from_ref(&drafted));
         assert!(out.contains("text: a\n  # drafted by pirt from chat.txt\n  - at: 2026-11-20T14:10:00Z\n    kind: note\n    text: new\n    source: transcript:12\n  # about b\n"), "{out}");
-        let out = noted(&format!("{HEAD}---\nbody\n"), std::slice::from_ref(&drafted));
-        assert!(out.contains("timeline:\n  # drafted by pirt from chat.txt\n  - at: 2026-11-20T14:10:00Z\n"), "{out}");
+        let out = noted(
+            &format!("{HEAD}---\nbody\n"),
+            std::slice::from_ref(&drafted),
+        );
+        assert!(
+            out.contains(
+                "timeline:\n  # drafted by pirt from chat.txt\n  - at: 2026-11-20T14:10:00Z\n"
+            ),
+            "{out}"
+        );
         let flow = format!("{HEAD}timeline: [{{at: 2026-11-20T14:30:00Z, text: b}}]\n---\n");
         let out = noted(&flow, &[drafted]);
         assert!(out.contains("timeline:\n  # drafted by pirt from chat.txt\n  - at: 2026-11-20T14:10:00Z\n    kind: note\n    text: new\n    source: transcript:12\n  - at: 2026-11-20T14:30:00Z\n    kind: note\n    text: b\n---"), "{out}");
