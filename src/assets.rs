@@ -229,7 +229,7 @@ mod tests {
         std::fs::write(user_path(&config, Kind::Prompt, "summary.md"), "p").unwrap();
         let added = additions(&config, Kind::Prompt, ".md").unwrap();
         assert_eq!(added, vec![("x".to_string(), prompts)]);
-        assert_eq!(ejected(&config).len(), 20);
+        assert_eq!(ejected(&config).len(), 21);
         assert_eq!(
             built_in(Kind::Prompt, "summary").unwrap().file,
             "summary.md"

@@ -166,9 +166,15 @@ async fn openai_stream_fills_an_empty_section_and_keeps_the_rest_byte_for_byte()
     assert!(!user.contains("10.20.0.7"));
     assert!(user.contains("<PASSWORD_1>") && user.contains("<EMAIL_1>"));
 
-    // The draft passes check in a draft review, and check reports the marker once past draft.
+    // The draft passes check in a draft review: the one error is the password the
+    // fixture pasted on purpose (secret-in-review), not the draft.
     let check = run(dir.path(), &["check", REVIEW], &[]).await;
-    assert!(check.status.success(), "{}", stdout(&check));
+    let shown = stdout(&check);
+    assert_eq!(check.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("1 error, ") && shown.contains("error[secret-in-review]"),
+        "{shown}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
