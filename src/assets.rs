@@ -76,6 +76,7 @@ const BUILT_INS: &[BuiltIn] = &[
     built_in!(Prompt, "prompts", "impact.md"),
     built_in!(Prompt, "prompts", "root-cause.md"),
     built_in!(Prompt, "prompts", "action-items.md"),
+    built_in!(Prompt, "prompts", "timeline.md"),
     built_in!(Prompt, "prompts", "lessons.md"),
     built_in!(Prompt, "prompts", "problem-handoff.md"),
     built_in!(Prompt, "prompts", "status-update.md"),
@@ -228,7 +229,7 @@ mod tests {
         std::fs::write(user_path(&config, Kind::Prompt, "summary.md"), "p").unwrap();
         let added = additions(&config, Kind::Prompt, ".md").unwrap();
         assert_eq!(added, vec![("x".to_string(), prompts)]);
-        assert_eq!(ejected(&config).len(), 20);
+        assert_eq!(ejected(&config).len(), 21);
         assert_eq!(
             built_in(Kind::Prompt, "summary").unwrap().file,
             "summary.md"

@@ -248,6 +248,7 @@ Examples:
   pirt draft postmortems/2026-11-20-checkout.md --all
   pirt draft postmortems/2026-11-20-checkout.md --prompt root-cause --stdout
   pirt draft postmortems/2026-11-20-checkout.md --prompt status-update -o status.txt
+  pirt draft postmortems/2026-11-20-checkout.md --prompt timeline --from incident-chat.txt
   PIRT_LLM_BASE_URL=http://localhost:11434/v1 pirt draft review.md --prompt summary --model llama3.2";
 
 #[derive(Args, Debug)]
@@ -258,7 +259,7 @@ struct DraftArgs {
     /// A prompt to run (repeat for several; they run concurrently)
     #[arg(short, long = "prompt", value_name = "NAME")]
     prompts: Vec<String>,
-    /// Every prompt that drafts into the review (all but the artefacts)
+    /// Every prompt that drafts into the review (all but the artefacts and the timeline, which needs --from)
     #[arg(long)]
     all: bool,
     /// List the prompts and where each comes from
@@ -276,6 +277,9 @@ struct DraftArgs {
     /// Write an artefact's answer to this file instead of standard output
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// The transcript (chat log, meeting notes) a timeline prompt reads entries from
+    #[arg(long, value_name = "PATH")]
+    from: Option<PathBuf>,
     /// openai (any OpenAI-compatible server) or anthropic
     #[arg(long, value_name = "P")]
     provider: Option<String>,
@@ -697,6 +701,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> anyhow::Result<ExitCode>
                 stdout: args.stdout,
                 force: args.force,
                 output: args.output,
+                from: args.from,
                 max_tokens: args.max_tokens,
                 overrides: crate::llm::Overrides {
                     provider: args.provider,

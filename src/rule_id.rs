@@ -21,6 +21,7 @@ named_enum! {
         UnreviewedDraft = "unreviewed-draft",
         ImplausibleTime = "implausible-time",
         BlamelessLanguage = "blameless-language",
+        SecretInReview = "secret-in-review",
     }
 }
 

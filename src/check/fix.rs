@@ -482,7 +482,12 @@ pub fn fix_files(
         let diff = if diff_only {
             let shown = path.display().to_string();
             let shown = shown.trim_start_matches('/');
-            let diff = similar::TextDiff::from_lines(&text, &fixed.text);
+            // Neither side shows a secret: both are masked in place (same lines).
+            let (before, after) = (
+                super::secrets::mask_text(&text),
+                super::secrets::mask_text(&fixed.text),
+            );
+            let diff = similar::TextDiff::from_lines(&before, &after);
             Some(
                 diff.unified_diff()
                     .context_radius(2)
@@ -496,9 +501,13 @@ pub fn fix_files(
             None
         };
         drop(lock);
+        let mut applied = fixed.applied;
+        for a in &mut applied {
+            a.what = super::secrets::mask_text(&a.what);
+        }
         changed.push(FixedFile {
             path: path.clone(),
-            applied: fixed.applied,
+            applied,
             diff,
         });
     }

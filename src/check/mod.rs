@@ -1,4 +1,4 @@
-//! `pirt check`: sixteen rules over a set of review and problem files.
+//! `pirt check`: seventeen rules over a set of review and problem files.
 //!
 //! Files are checked in parallel and dropped as soon as their findings are known; only
 //! a small summary per file (ids and references) is kept for the cross-file rules.
@@ -8,6 +8,7 @@ mod cross;
 pub mod fix;
 pub mod output;
 mod rules;
+pub mod secrets;
 pub mod select;
 mod view;
 
@@ -160,6 +161,13 @@ pub const RULES: &[Rule] = &[
         summary: "blame or counterfactual wording, with a suggestion",
         description: "Blame and counterfactual wording (human error, should have, failed to, careless, a person named as the cause) judges people with hindsight; a review describes what happened and why it made sense at the time.",
         help: "Reword as the hint suggests: describe the system, the information people had, and the conditions that made the action reasonable.",
+    },
+    Rule {
+        id: RuleId::SecretInReview,
+        default: DefaultLevel::Error,
+        summary: "a key, token, private key, password in a URL or webhook in the file",
+        description: "Anything `pirt draft` would redact as a secret (cloud and API keys, tokens, private keys, passwords in URLs, chat webhooks, JWTs, credentials after a key name) found anywhere in a review or problem record, front matter and body. E-mail and IP addresses are not reported. The finding shows a masked form, never the secret.",
+        help: "Rotate the secret first (it is in the repository's history), then remove it from the file and from git history. `pirt check --fix` does not remove it.",
     },
 ];
 

@@ -108,6 +108,8 @@ pub(super) fn check_bytes(
             };
         }
     };
+    // Found once: reported, and hidden in every finding's source line.
+    let secrets = crate::check::secrets::find_unless_off(config, text);
     let (summary, escalating) = match kind {
         Kind::Review => check_review(&mut findings, blameless, text, run),
         Kind::Problem => {
@@ -130,12 +132,16 @@ pub(super) fn check_bytes(
         as_status: run.as_status.or(findings.status),
         ..*run
     };
+    crate::check::secrets::report(&mut findings, text, &secrets);
     let mut out = findings.out;
     let fixable = match kind {
         Kind::Review => fixable(config, blameless, path, text, &judged, &out),
         Kind::Problem => 0,
     };
-    out.iter_mut().for_each(|d| d.attach_snippet(text));
+    for d in &mut out {
+        d.attach_snippet(text);
+        crate::check::secrets::hide_in(d, text, &secrets);
+    }
     Checked {
         diagnostics: out,
         summary,

@@ -5,7 +5,7 @@
 //! edit made meanwhile is kept), changed in memory (`draft::apply`), proven to parse, and
 //! written atomically once. An interrupted or failed run leaves the file as it was.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::bail;
@@ -31,6 +31,7 @@ pub struct Options {
     pub stdout: bool,
     pub force: bool,
     pub output: Option<PathBuf>,
+    pub from: Option<PathBuf>,
     pub max_tokens: Option<u32>,
     pub overrides: Overrides,
 }
@@ -53,13 +54,15 @@ pub fn run(config: &Config, options: Options, env: &Env, out: &Output) -> anyhow
     if let Some(file) = &options.output {
         draft::check_output(file, &chosen, options.stdout)?;
     }
+    let transcript = draft::transcript(options.from.as_deref(), &chosen, config)?;
     let file = ReviewFile::load(path, config)?;
     out.warnings(&file);
     let review = file.review();
     let settings = Settings::resolve(&config.llm, &options.overrides, |name| env.var(name))?;
     let redactor = Redactor::new(&config.llm.redact)?;
     let redact = |text: &str| draft::redacted(redactor.as_ref(), text);
-    let mut jobs = draft::jobs(&chosen, review, config, options.max_tokens, redact)?;
+    let limits = (options.max_tokens, transcript.as_ref());
+    let mut jobs = draft::jobs(&chosen, review, config, limits, redact)?;
     if options.dry_run {
         crate::ui::draft::dry_run(&settings, &jobs, redactor.as_ref())?;
         return Ok(ExitCode::SUCCESS);
@@ -98,7 +101,17 @@ pub fn run(config: &Config, options: Options, env: &Env, out: &Output) -> anyhow
     }
     refused += sorted.cut_off;
     if !to_review.is_empty() {
-        refused += write_back(config, path, &to_review, options.force, out)?;
+        let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let (transcript, now) = (transcript.as_ref(), env.clock()?.now());
+        let how = Apply {
+            path,
+            config,
+            force: options.force,
+            at,
+            transcript,
+            now,
+        };
+        refused += write_back(&how, &to_review, out)?;
     }
     if let Some(failures) = failures {
         out.note(failures);
@@ -108,24 +121,12 @@ pub fn run(config: &Config, options: Options, env: &Env, out: &Output) -> anyhow
 }
 
 /// Applies the answers to the review under its lock; returns how many were refused.
-fn write_back(
-    config: &Config,
-    path: &Path,
-    answers: &[Answer],
-    force: bool,
-    out: &Output,
-) -> anyhow::Result<usize> {
+fn write_back(how: &Apply, answers: &[Answer], out: &Output) -> anyhow::Result<usize> {
+    let (config, path) = (how.config, how.path);
     let _lock = EditLock::acquire(path)?;
     // Read again: the file may have changed while the model was writing.
     let original = ReviewFile::load(path, config)?;
-    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let how = Apply {
-        path,
-        config,
-        force,
-        at,
-    };
-    let (text, outcomes) = apply(&original.text, answers, &how);
+    let (text, outcomes) = apply(&original.text, answers, how);
     for problem in outcomes.iter().filter(|o| !o.is_note()) {
         errln!("{problem}");
     }

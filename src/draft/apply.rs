@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::draft::prompt::{self, Prompt, Target};
+use crate::draft::timeline::{self as entries, Judge, Transcript};
 use crate::draft::write::{self, Checked, SectionOutcome, WriteError};
 use crate::review::{Review, ReviewFile, parse_review};
 
@@ -29,6 +30,10 @@ pub struct Apply<'a> {
     pub force: bool,
     /// When the drafts were made (RFC 3339), written into their markers.
     pub at: String,
+    /// The transcript of `--from`, for the timeline prompts.
+    pub transcript: Option<&'a Transcript>,
+    /// What "now" is for the times of drafted entries (none may lie ahead of it).
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 /// What happened to one section or item of an answer.
@@ -60,6 +65,12 @@ pub enum Outcome {
     OverLimit { prompt: String, count: usize },
     /// Nothing usable was left of an action-item answer.
     NoValidItem { prompt: String },
+    /// New timeline entries were added, from these transcript lines.
+    EntriesAdded { prompt: String, lines: Vec<usize> },
+    /// Every valid entry of a timeline answer is in the timeline already (a re-run).
+    NothingNew { prompt: String, count: usize },
+    /// Nothing usable was left of a timeline answer.
+    NoValidEntry { prompt: String },
 }
 
 impl Outcome {
@@ -68,7 +79,11 @@ impl Outcome {
     pub fn is_note(&self) -> bool {
         matches!(
             self,
-            Outcome::Section { .. } | Outcome::Unsplit { .. } | Outcome::ItemsAdded { .. }
+            Outcome::Section { .. }
+                | Outcome::Unsplit { .. }
+                | Outcome::ItemsAdded { .. }
+                | Outcome::EntriesAdded { .. }
+                | Outcome::NothingNew { .. }
         )
     }
 
@@ -76,7 +91,10 @@ impl Outcome {
     pub fn is_refusal(&self) -> bool {
         matches!(
             self,
-            Outcome::Refused { .. } | Outcome::NoItemList { .. } | Outcome::NoValidItem { .. }
+            Outcome::Refused { .. }
+                | Outcome::NoItemList { .. }
+                | Outcome::NoValidItem { .. }
+                | Outcome::NoValidEntry { .. }
         )
     }
 
@@ -147,6 +165,28 @@ impl std::fmt::Display for Outcome {
                 f,
                 "{prompt}: no valid action item in the answer; nothing was added"
             ),
+            Outcome::EntriesAdded { prompt, lines } => write!(
+                f,
+                "{prompt}: added {} timeline entr{} from transcript line{} {}",
+                lines.len(),
+                if lines.len() == 1 { "y" } else { "ies" },
+                plural(lines.len()),
+                lines
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Outcome::NothingNew { prompt, count } => write!(
+                f,
+                "{prompt}: the {count} entr{} of the answer {} in the timeline already; nothing was added",
+                if *count == 1 { "y" } else { "ies" },
+                if *count == 1 { "is" } else { "are" }
+            ),
+            Outcome::NoValidEntry { prompt } => write!(
+                f,
+                "{prompt}: no valid timeline entry in the answer; nothing was added"
+            ),
         }
     }
 }
@@ -160,6 +200,7 @@ pub fn apply(text: &str, answers: &[Answer], how: &Apply) -> (String, Vec<Outcom
         match &answer.prompt.target {
             Target::Section(_) => sections(&mut text, answer, how, &mut outcomes),
             Target::ActionItems => action_items(&mut text, answer, how, &mut outcomes),
+            Target::Timeline => timeline(&mut text, answer, how, &mut outcomes),
             Target::Artefact => {}
         }
     }
@@ -299,6 +340,107 @@ fn action_items(text: &mut String, answer: &Answer, how: &Apply, outcomes: &mut 
     }
 }
 
+/// A timeline answer: the valid entries whose transcript line is not a source in the
+/// timeline yet, at most [`entries::MAX_NEW_ENTRIES`], each under a provenance comment.
+fn timeline(text: &mut String, answer: &Answer, how: &Apply, outcomes: &mut Vec<Outcome>) {
+    let name = || answer.prompt.name.clone();
+    let Some(transcript) = how.transcript else {
+        let error = "no transcript to check the entries against (--from PATH)".to_string();
+        outcomes.push(Outcome::NoItemList {
+            prompt: name(),
+            error,
+        });
+        return;
+    };
+    let proposals = match entries::proposals(&answer.text) {
+        Ok(list) => list,
+        Err(error) => {
+            outcomes.push(Outcome::NoItemList {
+                prompt: name(),
+                error,
+            });
+            return;
+        }
+    };
+    let parsed = parse_review(how.path, text, how.config);
+    let mut judge = Judge::new(transcript, &parsed.review, how.config.zone, how.now);
+    let known: Vec<&str> = parsed
+        .review
+        .timeline
+        .iter()
+        .filter_map(|e| e.source.as_deref())
+        .collect();
+    let (mut valid, mut there, mut over) = (Vec::new(), 0, 0);
+    for proposal in &proposals {
+        match judge.check(proposal) {
+            entries::Checked::Valid(e) if known.contains(&e.source.as_deref().unwrap_or("")) => {
+                there += 1
+            }
+            entries::Checked::Valid(_) if valid.len() == entries::MAX_NEW_ENTRIES => over += 1,
+            entries::Checked::Valid(e) => valid.push(e),
+            entries::Checked::Rejected { item, reason } => outcomes.push(Outcome::Rejected {
+                prompt: name(),
+                item,
+                reason,
+            }),
+        }
+    }
+    if over > 0 {
+        outcomes.push(Outcome::OverLimit {
+            prompt: name(),
+            count: over,
+        });
+    }
+    if valid.is_empty() {
+        outcomes.push(if there > 0 {
+            Outcome::NothingNew {
+                prompt: name(),
+                count: there,
+            }
+        } else {
+            Outcome::NoValidEntry { prompt: name() }
+        });
+        return;
+    }
+    let comment = format!(
+        "drafted by pirt (prompt {}, model {}, {}) from {}: check it against the transcript",
+        answer.prompt.name,
+        answer.model,
+        how.at,
+        transcript.path.display()
+    );
+    let lines = valid
+        .iter()
+        .filter_map(|e| {
+            e.source
+                .as_deref()?
+                .strip_prefix(entries::SOURCE)?
+                .parse()
+                .ok()
+        })
+        .collect();
+    match crate::review::edit::add_noted_timeline_entries(
+        how.path,
+        text,
+        &parsed,
+        &valid,
+        Some(&comment),
+        how.config,
+    ) {
+        Ok(updated) => {
+            outcomes.push(Outcome::EntriesAdded {
+                prompt: name(),
+                lines,
+            });
+            *text = updated;
+        }
+        Err(e) => outcomes.push(Outcome::Refused {
+            prompt: name(),
+            error: e.into(),
+        }),
+    }
+}
+
 /// Before sending: the section a person wrote that `prompt` would draft over (refused
 /// without `--force`).
 pub fn human_text(prompt: &Prompt, review: &Review) -> Option<WriteError> {
@@ -363,6 +505,8 @@ mod tests {
             config,
             force: false,
             at: "2026-11-21T09:00:00Z".into(),
+            transcript: None,
+            now: "2026-11-25T10:00:00Z".parse().unwrap(),
         }
     }
 

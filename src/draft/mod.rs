@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod history;
 pub mod prompt;
+pub mod timeline;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -146,6 +147,18 @@ pub fn sort<'p>(
 
 /// What to tell once the drafts are written to `path`.
 pub fn written(path: &Path, outcomes: &[Outcome]) -> String {
+    let items = outcomes
+        .iter()
+        .any(|o| matches!(o, Outcome::ItemsAdded { .. }));
+    let entries = outcomes
+        .iter()
+        .any(|o| matches!(o, Outcome::EntriesAdded { .. }));
+    if entries && !items && !outcomes.iter().any(Outcome::is_marked) {
+        return format!(
+            "wrote {}; check the new timeline entries against the transcript, then delete their `# drafted by pirt` comments",
+            path.display()
+        );
+    }
     if outcomes.iter().any(Outcome::is_marked) {
         format!(
             "wrote {}; read the drafts and remove the <!-- pirt:draft --> markers before review (pirt check reports them)",
@@ -196,10 +209,11 @@ pub fn choose<'p>(
     all: bool,
 ) -> anyhow::Result<Vec<&'p Prompt>> {
     if all {
+        // The timeline prompts read a transcript: they run only when named.
         let mut chosen: Vec<&Prompt> = loaded
             .prompts
             .iter()
-            .filter(|p| p.target != Target::Artefact)
+            .filter(|p| !matches!(p.target, Target::Artefact | Target::Timeline))
             .collect();
         for extra in prompt::select(loaded, names)? {
             if !chosen.iter().any(|c| c.name == extra.name) {
@@ -214,6 +228,30 @@ pub fn choose<'p>(
         );
     }
     prompt::select(loaded, names)
+}
+
+/// `--from PATH` goes with a timeline prompt, and a timeline prompt needs it; the
+/// transcript, read (bounded by `[check] max_file_mb`).
+pub fn transcript(
+    from: Option<&Path>,
+    chosen: &[&Prompt],
+    config: &Config,
+) -> anyhow::Result<Option<timeline::Transcript>> {
+    let reads = chosen.iter().find(|p| p.target == Target::Timeline);
+    match (from, reads) {
+        (Some(path), Some(_)) => Ok(Some(timeline::Transcript::load(
+            path,
+            config.check.max_file_mb,
+        )?)),
+        (None, Some(p)) => bail!(
+            "prompt `{}` reads a transcript: name it with --from PATH (a chat log or meeting notes as text)",
+            p.name
+        ),
+        (Some(_), None) => {
+            bail!("--from PATH is read by a timeline prompt only: add --prompt timeline")
+        }
+        (None, None) => Ok(None),
+    }
 }
 
 /// `-o FILE` takes the answer of one artefact (or, with `--stdout`, of one prompt), into a
@@ -241,20 +279,24 @@ pub fn jobs<'p>(
     chosen: &[&'p Prompt],
     review: &Review,
     config: &Config,
-    max_tokens: Option<u32>,
+    (max_tokens, transcript): (Option<u32>, Option<&timeline::Transcript>),
     redact: impl Fn(&str) -> String,
 ) -> anyhow::Result<Vec<Job<'p>>> {
     chosen
         .iter()
         .map(|p| {
-            let user = prompt::render(p, review, config)?;
+            let user = prompt::render_with(p, review, config, transcript)?;
             let limit = p.token_limit(max_tokens, config.llm.max_tokens);
             let request = Request {
                 system: p.system.as_deref().map(&redact),
                 user: redact(&user),
                 temperature: p.temperature,
                 max_tokens: Some(limit.tokens),
-                json_schema: (p.target == Target::ActionItems).then(write::action_items_schema),
+                json_schema: match p.target {
+                    Target::ActionItems => Some(write::action_items_schema()),
+                    Target::Timeline => Some(timeline::schema()),
+                    _ => None,
+                },
                 model: p.model.clone(),
             };
             Ok(Job {

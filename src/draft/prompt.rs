@@ -21,6 +21,8 @@ pub enum Target {
     Section(Vec<String>),
     /// New entries of the front matter's `action_items`.
     ActionItems,
+    /// New timeline entries read from a transcript (`--from PATH`).
+    Timeline,
     /// Printed (or written with `-o`), never inserted into the review.
     Artefact,
 }
@@ -41,9 +43,10 @@ impl Target {
         }
         match text {
             "action_items" => Ok(Target::ActionItems),
+            "timeline" => Ok(Target::Timeline),
             "artefact" | "artifact" => Ok(Target::Artefact),
             _ => Err(format!(
-                "unknown target `{text}`; use section:<Heading>, action_items or artefact"
+                "unknown target `{text}`; use section:<Heading>, action_items, timeline or artefact"
             )),
         }
     }
@@ -52,6 +55,7 @@ impl Target {
         match self {
             Target::Section(h) => format!("section:{}", h.join("|")),
             Target::ActionItems => "action_items".into(),
+            Target::Timeline => "timeline".into(),
             Target::Artefact => "artefact".into(),
         }
     }
@@ -274,6 +278,17 @@ pub fn select<'p>(all: &'p Prompts, names: &[String]) -> anyhow::Result<Vec<&'p 
 /// Renders a prompt's body with the review. Values from the review are data: they are
 /// inserted as text and never evaluated as template code.
 pub fn render(prompt: &Prompt, review: &Review, config: &Config) -> anyhow::Result<String> {
+    render_with(prompt, review, config, None)
+}
+
+/// [`render`], with the transcript of `--from` as `transcript` (its lines numbered) and
+/// its file name as `transcript_name`.
+pub fn render_with(
+    prompt: &Prompt,
+    review: &Review,
+    config: &Config,
+    transcript: Option<&crate::draft::timeline::Transcript>,
+) -> anyhow::Result<String> {
     let asset = prompt.asset();
     let env = crate::render::environment_with(config, false, &asset)
         .with_context(|| format!("prompt {} is not a valid template", asset.shown()))?;
@@ -309,6 +324,8 @@ pub fn render(prompt: &Prompt, review: &Review, config: &Config) -> anyhow::Resu
         guide => guide,
         target => prompt.target.describe(),
         timezone => config.timezone.clone(),
+        transcript => transcript.map(|t| t.numbered()),
+        transcript_name => transcript.map(|t| t.path.file_name().map_or_else(|| t.path.display().to_string(), |n| n.to_string_lossy().into_owned())),
     };
     let text = template
         .render(ctx)

@@ -41,6 +41,9 @@ pub enum WriteError {
     NotPreserved,
     #[error("the timeline of action items is a YAML alias or flow list pirt cannot extend: {0}")]
     Unsupported(String),
+    /// The new timeline entries could not be added (an alias, a lossy flow list, no proof).
+    #[error("{0}")]
+    Timeline(#[from] crate::review::edit::EditError),
 }
 
 /// The marked block for an answer.
@@ -386,7 +389,7 @@ fn one_line(text: &str) -> String {
 
 /// The first JSON object or array in a text: the whole text, a ```json fence, or the span
 /// from the first `{`/`[` to its matching bracket.
-fn find_json(text: &str) -> Option<serde_json::Value> {
+pub(super) fn find_json(text: &str) -> Option<serde_json::Value> {
     let text = text.trim();
     if let Ok(v) = serde_json::from_str(text) {
         return Some(v);
@@ -414,6 +417,11 @@ fn find_json(text: &str) -> Option<serde_json::Value> {
 
 /// Every complete JSON object with a `title` in a text, innermost lists included.
 fn complete_objects(text: &str) -> Vec<serde_json::Value> {
+    complete_objects_with(text, "title")
+}
+
+/// Every complete JSON object with the key `key` in a text, innermost lists included.
+pub(super) fn complete_objects_with(text: &str, key: &str) -> Vec<serde_json::Value> {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(found) = text[i..].find('{') {
@@ -421,7 +429,7 @@ fn complete_objects(text: &str) -> Vec<serde_json::Value> {
         let mut stream =
             serde_json::Deserializer::from_str(&text[start..]).into_iter::<serde_json::Value>();
         match stream.next() {
-            Some(Ok(v)) if v.get("title").is_some() => {
+            Some(Ok(v)) if v.get(key).is_some() => {
                 out.push(v);
                 i = start + stream.byte_offset();
             }

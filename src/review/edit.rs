@@ -90,13 +90,24 @@ pub(crate) fn newline_of(text: &str) -> &'static str {
     if text.contains("\r\n") { "\r\n" } else { "\n" }
 }
 
-fn entry_text(entry: &TimelineEntry, indent: &str, nl: &str) -> String {
-    let mut out = format!(
+/// An entry, under a `# comment` line when one is given (a comment cannot end early: line
+/// breaks in it become spaces).
+fn noted_entry_text(
+    entry: &TimelineEntry,
+    comment: Option<&str>,
+    indent: &str,
+    nl: &str,
+) -> String {
+    let note = comment.map_or(String::new(), |c| {
+        format!("{indent}# {}{nl}", c.replace(['\r', '\n'], " "))
+    });
+    let mut out = note;
+    out.push_str(&format!(
         "{indent}- at: {}{nl}{indent}  kind: {}{nl}{indent}  text: {}{nl}",
         format_timestamp(&entry.at),
         yaml_scalar(entry.kind.as_str()),
         yaml_scalar(&entry.text)
-    );
+    ));
     if let Some(source) = &entry.source {
         out.push_str(&format!("{indent}  source: {}{nl}", yaml_scalar(source)));
     }
@@ -112,11 +123,27 @@ pub fn insert_timeline_entries(
     existing: &[TimelineEntry],
     new: &[TimelineEntry],
 ) -> String {
+    insert_noted_timeline_entries(text, layout, root, existing, new, None)
+}
+
+/// [`insert_timeline_entries`], each new entry under a `# comment` line when `comment` is
+/// given (where it came from; the existing entries are left as they are).
+pub fn insert_noted_timeline_entries(
+    text: &str,
+    layout: &Layout,
+    root: &Node,
+    existing: &[TimelineEntry],
+    new: &[TimelineEntry],
+    comment: Option<&str>,
+) -> String {
     let nl = newline_of(&text[layout.yaml.clone()]);
     let mut new: Vec<&TimelineEntry> = new.iter().collect();
     new.sort_by_key(|e| e.at);
     let block = |entries: &[&TimelineEntry], indent: &str| -> String {
-        entries.iter().map(|e| entry_text(e, indent, nl)).collect()
+        entries
+            .iter()
+            .map(|e| noted_entry_text(e, comment, indent, nl))
+            .collect()
     };
 
     let Some((key, value)) = root.entry("timeline") else {
@@ -163,7 +190,7 @@ pub fn insert_timeline_entries(
                     .map_or(end, |i| {
                         above_comments(text, line_start_of(text, dashes[i]), indent)
                     });
-                let piece = entry_text(entry, indent, nl);
+                let piece = noted_entry_text(entry, comment, indent, nl);
                 match inserts.iter_mut().find(|(pos, _)| *pos == at) {
                     Some((_, acc)) => acc.push_str(&piece),
                     None => inserts.push((at, piece)),
@@ -202,13 +229,18 @@ pub fn insert_timeline_entries(
             let start = value.pos.offset;
             let next_key = next_root_key_offset(root, key.pos.offset).unwrap_or(layout.yaml.end);
             let (end, _) = flow_end(text, start, next_key);
-            let mut all: Vec<&TimelineEntry> = existing.iter().collect();
-            all.extend(new);
-            all.sort_by_key(|e| e.at);
+            let mut all: Vec<(&TimelineEntry, Option<&str>)> =
+                existing.iter().map(|e| (e, None)).collect();
+            all.extend(new.iter().map(|e| (*e, comment)));
+            all.sort_by_key(|(e, _)| e.at);
             let rest_of_line = &text[end..];
             let comment_len = rest_of_line.find('\n').unwrap_or(rest_of_line.len());
-            let comment = rest_of_line[..comment_len].trim_end_matches('\r');
-            let replacement = format!("{}{nl}{}", comment.trim_end(), block(&all, "  "));
+            let trailing = rest_of_line[..comment_len].trim_end_matches('\r');
+            let entries: String = all
+                .iter()
+                .map(|(e, note)| noted_entry_text(e, *note, "  ", nl))
+                .collect();
+            let replacement = format!("{}{nl}{entries}", trailing.trim_end());
             let mut out = String::with_capacity(text.len() + replacement.len());
             // Remove the space between `timeline:` and `[`.
             let value_start = text[..start].trim_end_matches([' ', '\t']).len();
@@ -425,6 +457,19 @@ pub fn add_timeline_entries(
     entries: &[TimelineEntry],
     scale: &(impl AsRef<crate::review::Scale> + ?Sized),
 ) -> Result<String, EditError> {
+    add_noted_timeline_entries(path, text, parsed, entries, None, scale)
+}
+
+/// [`add_timeline_entries`], each new entry under a `# comment` line when `comment` is
+/// given (drafted entries say where they came from). Proven the same way.
+pub fn add_noted_timeline_entries(
+    path: &std::path::Path,
+    text: &str,
+    parsed: &crate::review::ParsedFile,
+    entries: &[TimelineEntry],
+    comment: Option<&str>,
+    scale: &(impl AsRef<crate::review::Scale> + ?Sized),
+) -> Result<String, EditError> {
     let (Some(layout), Some(root)) = (&parsed.layout, &parsed.front_matter) else {
         return Err(EditError::NotPreserved);
     };
@@ -440,7 +485,14 @@ pub fn add_timeline_entries(
     {
         refuse_lossy_flow_rewrite(text, layout, root, value)?;
     }
-    let updated = insert_timeline_entries(text, layout, root, &parsed.review.timeline, entries);
+    let updated = insert_noted_timeline_entries(
+        text,
+        layout,
+        root,
+        &parsed.review.timeline,
+        entries,
+        comment,
+    );
     let again = crate::review::parse_review(path, &updated, scale);
     let key = |e: &TimelineEntry| {
         (
@@ -818,6 +870,43 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("text: \"a]b\"\nproblem: PRB-1"), "{out}");
+    }
+
+    #[test]
+    fn new_entries_can_come_under_a_comment() {
+        let config = Config::default();
+        let noted = |text: &str, entries: &[TimelineEntry]| {
+            let parsed = parse_review(Path::new("t.md"), text, &config);
+            add_noted_timeline_entries(
+                Path::new("t.md"),
+                text,
+                &parsed,
+                entries,
+                Some("drafted by pirt\nfrom chat.txt"),
+                &config,
+            )
+            .unwrap()
+        };
+        let mut drafted = entry("2026-11-20T14:10:00Z", "new");
+        drafted.source = Some("transcript:12".into());
+        let block = format!(
+            "{HEAD}timeline:\n  - at: 2026-11-20T14:02:00Z\n    text: a\n  # about b\n  - at: 2026-11-20T14:30:00Z\n    text: b\n---\n"
+        );
+        let out = noted(&block, std::slice::from_ref(&drafted));
+        assert!(out.contains("text: a\n  # drafted by pirt from chat.txt\n  - at: 2026-11-20T14:10:00Z\n    kind: note\n    text: new\n    source: transcript:12\n  # about b\n"), "{out}");
+        let out = noted(
+            &format!("{HEAD}---\nbody\n"),
+            std::slice::from_ref(&drafted),
+        );
+        assert!(
+            out.contains(
+                "timeline:\n  # drafted by pirt from chat.txt\n  - at: 2026-11-20T14:10:00Z\n"
+            ),
+            "{out}"
+        );
+        let flow = format!("{HEAD}timeline: [{{at: 2026-11-20T14:30:00Z, text: b}}]\n---\n");
+        let out = noted(&flow, &[drafted]);
+        assert!(out.contains("timeline:\n  # drafted by pirt from chat.txt\n  - at: 2026-11-20T14:10:00Z\n    kind: note\n    text: new\n    source: transcript:12\n  - at: 2026-11-20T14:30:00Z\n    kind: note\n    text: b\n---"), "{out}");
     }
 
     #[test]

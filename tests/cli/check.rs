@@ -51,6 +51,7 @@ const RULES: &[&str] = &[
     "unreviewed-draft",
     "implausible-time",
     "blameless-language",
+    "secret-in-review",
 ];
 
 fn case(rule: &str, which: &str) -> String {
@@ -118,7 +119,7 @@ fn sarif_is_structurally_valid() {
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 16);
+    assert_eq!(rules.len(), 17);
     let results = run["results"].as_array().unwrap();
     assert!(!results.is_empty());
     for result in results {
@@ -252,4 +253,94 @@ fn hostile_files_are_findings_not_crashes() {
             "{name} has no finding"
         );
     }
+}
+
+/// Real-shaped secrets: none may appear in any output of `pirt check`, whatever the format,
+/// and `--fix` / `--diff` leave them alone (a secret is rotated, not hidden).
+const SECRETS: &[&str] = &[
+    "AKIAIOSFODNN7EXAMPLE",
+    "ghp_R8sXk2LmQ4vNw7ZpT1yBc9HdJ3fGa6KeU0oI",
+    "xoxb-2741653096-5829174630481-Tq8vLm3XnR7bKw2ZpY9cJd4F",
+    "T04ABCD1E/B06FGH2IJ/q7LwXn3RbT9mVk2sZp5YcD8e",
+    "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
+    "Vx9-qL2mR7tZ",
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ",
+];
+
+#[test]
+fn no_output_shows_a_secret() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::copy(dir().join("pirt.toml"), root.join("pirt.toml")).unwrap();
+    std::fs::create_dir_all(root.join("reviews")).unwrap();
+    std::fs::create_dir_all(root.join("problems")).unwrap();
+    let review = std::fs::read_to_string(dir().join("rules/secret-in-review/fail.md")).unwrap();
+    // Fixable too (an entry out of order, a severity alias, an offset-less time), so that
+    // --diff and --fix have something to show; the moved entry and the fixed time's
+    // line hold secrets. A schema finding quotes an unknown key's line.
+    let review = review
+        .replace("severity: SEV3", "severity: sev3")
+        .replace(
+            "  - at: 2026-11-02T09:40:00Z\n",
+            "  - at: \"2026-11-02 09:40\" # xoxb-2741653096-5829174630481-Tq8vLm3XnR7bKw2ZpY9cJd4F\n",
+        )
+        .replace(
+            "  - at: 2026-11-02T09:00:00Z\n    kind: trigger\n",
+            "  - at: 2026-11-02T09:07:00Z\n    kind: trigger\n",
+        )
+        .replace(
+            "problem: PRB-0001\n",
+            "problem: PRB-0001\nslack_hook: https://hooks.slack.com/services/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\n",
+        );
+    std::fs::write(root.join("reviews/r.md"), &review).unwrap();
+    std::fs::write(
+        root.join("problems/PRB-0001-index.md"),
+        "---\nid: PRB-0001\ntitle: Index rebuilds compete with live traffic\nstatus: open\nowner: li.wei\n---\n\n## Problem statement\n\nThe rebuild host is reached with AKIAIOSFODNN7EXAMPLE and\npostgres://search:Vx9-qL2mR7tZ@db-search-1:5432/index.\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = pirt(root)
+            .env("PIRT_TODAY", "2026-11-26")
+            .args(args)
+            .output()
+            .unwrap();
+        let shown = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for secret in SECRETS {
+            assert!(!shown.contains(secret), "{args:?} shows {secret}:\n{shown}");
+        }
+        (out.status.code(), shown, out.stdout)
+    };
+    for format in ["human", "json", "github", "sarif"] {
+        let (code, shown, _) = run(&["check", "--format", format]);
+        assert_eq!(code, Some(1), "{shown}");
+        assert!(shown.contains("secret-in-review"), "{format}: {shown}");
+        assert!(shown.contains("problems/PRB-0001-index.md"), "{format}");
+        assert!(shown.contains("AKIA"), "{format}: the masked form is shown");
+    }
+    let (code, diff, _) = run(&["check", "--diff"]);
+    assert_eq!(code, Some(1), "{diff}");
+    assert!(diff.contains("+    kind: detection"), "{diff}");
+    assert!(diff.contains("xoxb****"), "{diff}");
+    let (code, fixed, _) = run(&["check", "--fix"]);
+    assert_eq!(code, Some(1), "{fixed}");
+    assert!(fixed.contains("rotate it, then remove it from the file and from git history"));
+    // The fixes were made; every secret is still in the files.
+    let after = std::fs::read_to_string(root.join("reviews/r.md")).unwrap();
+    assert!(after.contains("severity: SEV3"), "{after}");
+    for secret in SECRETS {
+        assert!(after.contains(secret), "--fix removed {secret}");
+    }
+    let (_, again, stdout) = run(&["check", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
+    let secrets = value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "secret-in-review")
+        .count();
+    assert_eq!(secrets, 11, "{again}");
 }

@@ -166,9 +166,15 @@ async fn openai_stream_fills_an_empty_section_and_keeps_the_rest_byte_for_byte()
     assert!(!user.contains("10.20.0.7"));
     assert!(user.contains("<PASSWORD_1>") && user.contains("<EMAIL_1>"));
 
-    // The draft passes check in a draft review, and check reports the marker once past draft.
+    // The draft passes check in a draft review: the one error is the password the
+    // fixture pasted on purpose (secret-in-review), not the draft.
     let check = run(dir.path(), &["check", REVIEW], &[]).await;
-    assert!(check.status.success(), "{}", stdout(&check));
+    let shown = stdout(&check);
+    assert_eq!(check.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("1 error, ") && shown.contains("error[secret-in-review]"),
+        "{shown}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1200,4 +1206,325 @@ async fn an_empty_answer_names_what_is_configured() {
         assert!(err.contains("context window"), "{err}");
         assert_eq!(read(dir.path()), original());
     }
+}
+
+const TRANSCRIPT: &str = "transcript.txt";
+
+/// A scratch repository (as `serve` makes it) with the transcript beside the review.
+async fn serve_with_transcript(mock: Mock, extra: &str) -> (MockServer, tempfile::TempDir) {
+    let (server, dir) = serve(mock, extra).await;
+    std::fs::copy(
+        fixtures().join("draft/transcript.txt"),
+        dir.path().join(TRANSCRIPT),
+    )
+    .unwrap();
+    (server, dir)
+}
+
+/// What the model answers to the timeline prompt: three entries that hold, and five that
+/// do not (a time that does not parse, a time outside the incident window, an unknown
+/// kind, a text of two lines, a quote that is not in the transcript).
+const TIMELINE_ANSWER: &str = r#"{"timeline": [
+  {"at": "14:12", "kind": "diagnosis", "text": "Disk I/O errors found on orders-db-1; the primary is down.", "quote": "orders-db-1 disk I/O errors in dmesg, primary looks dead"},
+  {"at": "14:30", "kind": "communication", "text": "Status page updated: investigating elevated order errors.", "quote": "posted to status page: investigating elevated errors on orders"},
+  {"at": "2026-11-24 14:45", "kind": "mitigation", "text": "Order error rate back under 1%.", "quote": "11: [14:45] li.wei: error rate back under 1%"},
+  {"at": "14:99", "kind": "note", "text": "Bad time.", "quote": "why hasn't failover kicked in?"},
+  {"at": "09:00", "kind": "note", "text": "Too early.", "quote": "why hasn't failover kicked in?"},
+  {"at": "14:15", "kind": "outage", "text": "Unknown kind.", "quote": "why hasn't failover kicked in?"},
+  {"at": "14:15", "kind": "note", "text": "Two\nlines.", "quote": "why hasn't failover kicked in?"},
+  {"at": "14:50", "kind": "resolution", "text": "The CEO called.", "quote": "the CEO called the on-call"}
+]}"#;
+
+/// `text` as an OpenAI stream (chat.completion.chunk events, as the recorded stream has
+/// them), cut into pieces of 24 characters; `finish` is the last chunk's finish_reason.
+fn openai_stream(text: &str, finish: &str) -> ResponseTemplate {
+    let chunk = |delta: serde_json::Value, finish: serde_json::Value| {
+        let event = serde_json::json!({"id": "chatcmpl-1", "model": "smollm2", "created": 1795709024, "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": delta, "logprobs": null, "finish_reason": finish}]});
+        format!("data: {event}\n\n")
+    };
+    let mut body = chunk(
+        serde_json::json!({"role": "assistant"}),
+        serde_json::Value::Null,
+    );
+    let chars: Vec<char> = text.chars().collect();
+    for piece in chars.chunks(24) {
+        let piece: String = piece.iter().collect();
+        body.push_str(&chunk(
+            serde_json::json!({"content": piece}),
+            serde_json::Value::Null,
+        ));
+    }
+    body.push_str(&chunk(serde_json::json!({}), serde_json::json!(finish)));
+    body.push_str("data: [DONE]\n\n");
+    sse(body.into_bytes())
+}
+
+/// `text` as a whole OpenAI chat completion.
+fn openai_whole(text: &str) -> ResponseTemplate {
+    let body = serde_json::json!({"id": "chatcmpl-2", "object": "chat.completion", "created": 1795709024, "model": "smollm2", "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "logprobs": null, "finish_reason": "stop"}], "usage": {"prompt_tokens": 900, "completion_tokens": 300, "total_tokens": 1200}});
+    json(body.to_string().into_bytes())
+}
+
+/// `text` as an Anthropic Messages stream, in a ```json fence (Anthropic has no JSON
+/// mode: the prompt asks for a fence).
+fn anthropic_stream(text: &str) -> ResponseTemplate {
+    let event = |name: &str, data: serde_json::Value| format!("event: {name}\ndata: {data}\n\n");
+    let mut body = event(
+        "message_start",
+        serde_json::json!({"type": "message_start", "message": {"id": "msg_1", "type": "message", "role": "assistant", "content": [], "model": "claude-sonnet-4-5", "stop_reason": null, "stop_sequence": null, "usage": {"input_tokens": 900, "output_tokens": 1}}}),
+    );
+    body.push_str(&event("content_block_start", serde_json::json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})));
+    body.push_str(&event("ping", serde_json::json!({"type": "ping"})));
+    let fenced = format!("```json\n{text}\n```");
+    let chars: Vec<char> = fenced.chars().collect();
+    for piece in chars.chunks(24) {
+        let piece: String = piece.iter().collect();
+        body.push_str(&event("content_block_delta", serde_json::json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}})));
+    }
+    body.push_str(&event(
+        "content_block_stop",
+        serde_json::json!({"type": "content_block_stop", "index": 0}),
+    ));
+    body.push_str(&event("message_delta", serde_json::json!({"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": null}, "usage": {"output_tokens": 300}})));
+    body.push_str(&event(
+        "message_stop",
+        serde_json::json!({"type": "message_stop"}),
+    ));
+    sse(body.into_bytes())
+}
+
+/// The timeline of a review file, with the drafting time of its comments replaced.
+fn timeline_block(text: &str) -> String {
+    let start = text.find("timeline:\n").unwrap();
+    let end = start + text[start..].find("action_items:").unwrap();
+    without_times(&text[start..end])
+}
+
+/// `, 2026-12-02T07:12:09Z)` → `, [at])` in the provenance comments.
+fn without_times(text: &str) -> String {
+    text.lines()
+        .map(|l| match (l.find("smollm2, "), l.find(") from ")) {
+            (Some(a), Some(b)) if a < b => format!("{}[at]{}", &l[..a + 9], &l[b..]),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn timeline_entries_from_a_transcript_are_validated_and_appended() {
+    let (server, dir) = serve_with_transcript(
+        post()
+            .and(path("/v1/chat/completions"))
+            .respond_with(openai_stream(TIMELINE_ANSWER, "stop"))
+            .expect(2),
+        "",
+    )
+    .await;
+    let args = ["draft", REVIEW, "-p", "timeline", "--from", TRANSCRIPT];
+    let out = run(dir.path(), &args, &[]).await;
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    for reason in [
+        "timeline: rejected {\"at\":\"14:99\"",
+        "outside the incident window (2026-11-24 13:02 UTC to 2026-11-24 16:30 UTC)",
+        "unknown kind `outage`",
+        "the text is more than one line",
+        "the quote is not a line of transcript.txt",
+        "timeline: added 3 timeline entries from transcript lines 5, 9, 11",
+        "check the new timeline entries against the transcript",
+    ] {
+        assert!(err.contains(reason), "{reason}: {err}");
+    }
+    let after = read(dir.path());
+    // Only the timeline changed; the rest of the file is byte for byte the same.
+    let (before, now) = (original(), after.clone());
+    let cut = |t: &str| t[t.find("action_items:").unwrap()..].to_string();
+    assert_eq!(cut(&before), cut(&now));
+    insta::assert_snapshot!(timeline_block(&after));
+    for rejected in [
+        "Bad time",
+        "Too early",
+        "Unknown kind",
+        "Two lines",
+        "The CEO",
+    ] {
+        assert!(!after.contains(rejected), "{rejected}");
+    }
+    // What the server received: the numbered transcript, redacted, and the schema.
+    let requests = server.received_requests().await.unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+    let user = body["messages"][1]["content"].as_str().unwrap();
+    assert!(
+        user.contains("5: [14:12] ana.lopez: orders-db-1 disk I/O errors"),
+        "{user}"
+    );
+    assert!(!user.contains("xoxb-"), "{user}");
+    assert!(!user.contains("li.wei@example.com"), "{user}");
+    assert!(user.contains("admin bot token is <TOKEN_"), "{user}");
+    assert_eq!(body["response_format"]["type"], "json_schema");
+    let schema = &body["response_format"]["json_schema"]["schema"];
+    assert_eq!(
+        schema["properties"]["timeline"]["items"]["required"],
+        serde_json::json!(["at", "kind", "text", "quote"])
+    );
+    // A re-run adds nothing: the lines are sources of the timeline already.
+    let again = run(dir.path(), &args, &[]).await;
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stderr(&again)
+            .contains("the 3 entries of the answer are in the timeline already; nothing was added"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(read(dir.path()), after);
+    // The drafted file passes check's timeline rules and schema.
+    let check = run(dir.path(), &["check", REVIEW, "--format", "json"], &[]).await;
+    let found: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    for d in found["diagnostics"].as_array().unwrap() {
+        assert!(
+            !["schema", "timeline-order", "yaml-syntax"].contains(&d["rule"].as_str().unwrap()),
+            "{d}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn timeline_entries_from_whole_and_anthropic_answers() {
+    for (answer, config) in [
+        (openai_whole(TIMELINE_ANSWER), "stream = false\n"),
+        (
+            anthropic_stream(TIMELINE_ANSWER),
+            "provider = \"anthropic\"\n",
+        ),
+    ] {
+        let (server, dir) =
+            serve_with_transcript(post().respond_with(answer).expect(1), config).await;
+        let out = run(
+            dir.path(),
+            &["draft", REVIEW, "-p", "timeline", "--from", TRANSCRIPT],
+            &[("ANTHROPIC_API_KEY", "sk-ant-test")],
+        )
+        .await;
+        assert!(out.status.success(), "{config}: {}", stderr(&out));
+        let after = read(dir.path());
+        assert_eq!(after.matches("source: transcript:").count(), 3, "{after}");
+        assert_eq!(
+            after.matches("# drafted by pirt (prompt timeline").count(),
+            3
+        );
+        let requests = server.received_requests().await.unwrap();
+        let sent = String::from_utf8_lossy(&requests[0].body).into_owned();
+        assert!(!sent.contains("Tq8vLm3XnR7bKw2ZpY9cJd4F"), "{config}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn timeline_answers_that_are_cut_or_empty_write_nothing() {
+    let (_server, dir) = serve_with_transcript(
+        post().respond_with(openai_stream(TIMELINE_ANSWER, "length")),
+        "",
+    )
+    .await;
+    let args = ["draft", REVIEW, "-p", "timeline", "--from", TRANSCRIPT];
+    let out = run(dir.path(), &args, &[]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("timeline: the answer stopped at the token limit"));
+    assert_eq!(read(dir.path()), original());
+    let nothing = r#"{"timeline": [{"at": "14:15", "kind": "note", "text": "x", "quote": "not there at all"}]}"#;
+    let (_server, dir) =
+        serve_with_transcript(post().respond_with(openai_stream(nothing, "stop")), "").await;
+    let out = run(dir.path(), &args, &[]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("timeline: no valid timeline entry in the answer; nothing was added")
+    );
+    assert_eq!(read(dir.path()), original());
+    let (_server, dir) = serve_with_transcript(
+        post().respond_with(openai_stream("No events found.", "stop")),
+        "",
+    )
+    .await;
+    let out = run(dir.path(), &args, &[]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no JSON list of timeline entries"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(read(dir.path()), original());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_timeline_prompt_needs_from_and_is_left_out_of_all() {
+    let (server, dir) = serve_with_transcript(
+        post().respond_with(ResponseTemplate::new(500)).expect(0),
+        "",
+    )
+    .await;
+    let out = run(dir.path(), &["draft", REVIEW, "-p", "timeline"], &[]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("prompt `timeline` reads a transcript: name it with --from PATH"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(
+        dir.path(),
+        &["draft", REVIEW, "-p", "summary", "--from", TRANSCRIPT],
+        &[],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--from PATH is read by a timeline prompt only"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(
+        dir.path(),
+        &["draft", REVIEW, "-p", "timeline", "--from", "missing.txt"],
+        &[],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot read missing.txt"),
+        "{}",
+        stderr(&out)
+    );
+    // --all drafts every section and the action items, never the timeline.
+    let out = run(dir.path(), &["draft", REVIEW, "--all", "--dry-run"], &[]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("Transcript ("), "{}", stdout(&out));
+    let list = run(dir.path(), &["draft", "--list"], &[]).await;
+    assert!(stdout(&list).contains("timeline"), "{}", stdout(&list));
+    // --dry-run shows the redacted, numbered transcript and sends nothing.
+    let out = run(
+        dir.path(),
+        &[
+            "draft",
+            REVIEW,
+            "-p",
+            "timeline",
+            "--from",
+            TRANSCRIPT,
+            "--dry-run",
+        ],
+        &[],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(
+        shown.contains("Transcript (transcript.txt), one line per row after its line number:"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("8: [14:22] ana.lopez: admin bot token is <TOKEN_"),
+        "{shown}"
+    );
+    assert!(!shown.contains("xoxb-"), "{shown}");
+    drop(server);
+    assert_eq!(read(dir.path()), original());
 }
