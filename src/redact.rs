@@ -489,6 +489,10 @@ static PERSONAL: LazyLock<[Rule; 3]> = LazyLock::new(|| {
 #[derive(Clone)]
 pub struct Detector {
     rules: Vec<Rule>,
+    /// Every rule's pattern in one automaton: one pass over a text tells which rules can
+    /// match at all, so a text without secrets costs one scan, not one per rule (`None`
+    /// if the set is too large to build: every rule is then run).
+    set: Option<regex::RegexSet>,
 }
 
 impl Detector {
@@ -512,13 +516,18 @@ impl Detector {
                 check: None,
             });
         }
-        Ok(Detector { rules })
+        let set = regex::RegexSet::new(rules.iter().map(|r| r.regex.as_str())).ok();
+        Ok(Detector { rules, set })
     }
 
     /// Every value a redactor would replace, in text order, never overlapping.
     pub fn find(&self, text: &str) -> Vec<Found> {
         let mut found: Vec<Found> = Vec::new();
-        for rule in &self.rules {
+        let may_match = self.set.as_ref().map(|set| set.matches(text));
+        for (i, rule) in self.rules.iter().enumerate() {
+            if may_match.as_ref().is_some_and(|m| !m.matched(i)) {
+                continue;
+            }
             let mut at = 0;
             while at <= text.len() {
                 let Some(caps) = rule.regex.captures_at(text, at) else {

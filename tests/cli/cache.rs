@@ -405,22 +405,28 @@ fn facts_survive_a_command_that_saves_the_index_without_reading_them() {
         )
     };
     ran(&render(&[]));
-    // check reads ids only; a changed file makes it save the index, facts copied over.
-    let other = dir
-        .path()
-        .join("postmortems/2026-01-20-checkout-latency.md");
-    let before = std::fs::read_to_string(&other).unwrap();
-    std::fs::write(
-        &other,
-        before.replace("Checkout latency", "Checkout slowness"),
+    // check reads ids only; a file added makes it save the index, facts copied over.
+    let before = std::fs::read_to_string(
+        dir.path()
+            .join("postmortems/2026-01-20-checkout-latency.md"),
     )
     .unwrap();
-    set_mtime(&other, 600);
+    let added = dir
+        .path()
+        .join("postmortems/2026-03-01-checkout-slowness.md");
+    std::fs::write(
+        &added,
+        before
+            .replace("Checkout latency", "Checkout slowness")
+            .replace("id: PIR-2026-002", "id: PIR-2026-009"),
+    )
+    .unwrap();
+    set_mtime(&added, 600);
     ran(&run(dir.path(), &["check", REVIEW]));
     let warm = run(dir.path(), &["-v", "render", LATER, "--format", "md"]);
-    // Only the changed file is parsed again for its facts.
+    // Only the added file is parsed for its facts.
     assert!(
-        text(&warm.stderr).contains("corpus index: read 1 of 6 files"),
+        text(&warm.stderr).contains("corpus index: read 1 of 7 files"),
         "{}",
         text(&warm.stderr)
     );
