@@ -229,7 +229,7 @@ impl<'a> Finder<'a> {
     fn rank(&self, a: &Scored, b: &Scored) -> std::cmp::Ordering {
         b.0.total_cmp(&a.0)
             .then_with(|| b.1.cmp(&a.1))
-            .then_with(|| self.candidates[a.2].id.cmp(&self.candidates[b.2].id))
+            .then_with(|| self.candidates[a.2].id.cmp(self.candidates[b.2].id))
             .then_with(|| a.2.cmp(&b.2))
     }
 
