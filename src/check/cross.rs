@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-use crate::check::{Kind, RuleId, Summary, level_for};
+use crate::check::{Kind, OpenFile, RuleId, Summary, level_for};
 use crate::config::Config;
 use crate::corpus::Index;
 use crate::diagnostic::{Diagnostic, Level};
@@ -233,12 +233,16 @@ impl<'h, 'a> Known<'h, 'a> {
 ///
 /// `held`: a file whose text is in memory (standard input) rather than on disk; its source
 /// lines are taken from that text.
+///
+/// `open`: other files held in memory (an editor's open buffers): their ids count as the
+/// buffers hold them, in place of what the index says of those files.
 pub(super) fn check(
     config: &Config,
     paths: &[PathBuf],
     kept: &Kept,
     others: Option<&Index>,
     held: Option<(&Path, &str)>,
+    open: &[OpenFile],
 ) -> Vec<Diagnostic> {
     let path_of = |i: usize| paths[kept.files[i].path as usize].as_path();
     // The ids the checked files hold or name: only the files holding them are asked about
@@ -273,10 +277,20 @@ pub(super) fn check(
                 || (checked_ids.contains(id)
                     && path.canonicalize().is_ok_and(|p| real.contains(&p)))
         };
+        let open_names: HashSet<&OsStr> = open.iter().filter_map(|o| o.path.file_name()).collect();
+        let open_paths: HashSet<PathBuf> = open.iter().map(|o| absolute(&o.path)).collect();
+        let reopened = |path: &Path| {
+            path.file_name().is_some_and(|n| open_names.contains(n))
+                && open_paths.contains(&absolute(path))
+        };
         holders.others = fetched
             .iter()
             .map(|(kind, id, path)| (*kind, id.as_ref(), *path))
-            .filter(|(_, id, path)| !itself(id, path))
+            .filter(|(_, id, path)| !itself(id, path) && !reopened(path))
+            .chain(open.iter().filter_map(|o| {
+                let id = o.id.as_deref()?;
+                (!itself(id, &o.path)).then_some((o.kind, id, o.path.as_path()))
+            }))
             .collect();
     }
     let reviews = Known::new(&holders, Kind::Review);
@@ -356,7 +370,7 @@ pub(super) fn check(
         && out.iter().any(|d| d.rule == RuleId::DanglingReference)
     {
         let every = Index::open(config, crate::corpus::Need::Ids);
-        return check(config, paths, kept, Some(&every), held);
+        return check(config, paths, kept, Some(&every), held, open);
     }
     out
 }
@@ -447,7 +461,7 @@ mod tests {
         kept.push(summary(Kind::Review, Some("PIR-3"), &[], None), 2);
         kept.push(summary(Kind::Problem, Some("PRB-1"), &[], None), 3);
         let found: Vec<(String, usize, RuleId, String, Option<String>)> =
-            check(&config, &paths, &kept, None, None)
+            check(&config, &paths, &kept, None, None, &[])
                 .into_iter()
                 .map(|d| {
                     (

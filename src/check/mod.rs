@@ -320,7 +320,7 @@ pub fn check_paths(config: &Config, paths: &[PathBuf], run: Run, others: Option<
             }
         }
     }
-    let cross = cross::check(config, &files, &kept, others, None);
+    let cross = cross::check(config, &files, &kept, others, None, &[]);
     drop(kept);
     drop(files);
     report.diagnostics.extend(cross);
@@ -342,6 +342,27 @@ pub fn check_text(
     run: Run,
     others: Option<&Index>,
 ) -> Report {
+    check_text_among(config, path, bytes, run, others, &[])
+}
+
+/// A file held in memory beside the one checked (an editor's other open buffer): its id
+/// as the buffer holds it counts for the cross-file rules, not the one on disk.
+pub struct OpenFile {
+    pub path: PathBuf,
+    pub kind: Kind,
+    pub id: Option<String>,
+}
+
+/// As [`check_text`], with other files held in memory: their ids count as `open` holds
+/// them (a duplicate of an unsaved buffer's id is found, a reference to it resolves).
+pub fn check_text_among(
+    config: &Config,
+    path: &Path,
+    bytes: &[u8],
+    run: Run,
+    others: Option<&Index>,
+    open: &[OpenFile],
+) -> Report {
     let blameless = blameless::Matcher::new(&config.check.blameless);
     let kind = kind_of(config, path);
     let checked = rules::check_bytes(config, &blameless, path, bytes, kind, &run);
@@ -353,7 +374,7 @@ pub fn check_text(
     // Source lines come from the text given, not from the file on disk.
     let held = std::str::from_utf8(bytes).ok().map(|text| (path, text));
     let paths = [path.to_path_buf()];
-    diagnostics.extend(cross::check(config, &paths, &kept, others, held));
+    diagnostics.extend(cross::check(config, &paths, &kept, others, held, open));
     diagnostics.sort_by_key(|d| (d.line, d.column, d.rule));
     Report {
         files: 1,
@@ -395,7 +416,7 @@ impl<'c> MemoryChecker<'c> {
             kept.push(summary, 0);
         }
         let paths = [path.to_path_buf()];
-        diagnostics.extend(cross::check(self.config, &paths, &kept, None, None));
+        diagnostics.extend(cross::check(self.config, &paths, &kept, None, None, &[]));
         Report {
             files: 1,
             escalating: checked.escalating,

@@ -46,9 +46,7 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     // As listings, similar incidents leave out reviews with errors.
-    let candidates = index.review_refs();
-    let candidates = candidates.into_iter().filter(|r| r.error.is_none());
-    let finder = similar::Finder::of_refs(candidates.collect(), files.len());
+    let finder = similar::Finder::of_index(&index, files.len());
     // Pages are rendered in parallel (in chunks, to bound memory) and written in order.
     let mut stdout = crate::ui::stdio::stdout();
     let mut failed = 0;

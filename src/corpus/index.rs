@@ -448,21 +448,30 @@ impl Index {
     pub fn review_refs(&self) -> Vec<ReviewRef<'_>> {
         self.entries
             .par_iter()
-            .filter_map(|e| match &e.facts {
-                Slot::Read(f) => match f.as_ref() {
-                    Facts::Review(r) => Some(ReviewRef::of(r)),
-                    _ => None,
-                },
-                Slot::Stored(range) => match postcard::from_bytes(self.facts.get(range.clone())?) {
-                    Ok(FactsRef::Review(mut r)) => {
-                        r.path = &e.path;
-                        Some(r)
-                    }
-                    _ => None,
-                },
-                Slot::None => None,
-            })
+            .filter_map(|e| self.review_ref(e))
             .collect()
+    }
+
+    /// As [`Index::review_refs`], one at a time: nothing is held but the one looked at.
+    pub fn review_refs_iter(&self) -> impl Iterator<Item = ReviewRef<'_>> {
+        self.entries.iter().filter_map(|e| self.review_ref(e))
+    }
+
+    fn review_ref<'s>(&'s self, e: &'s Entry) -> Option<ReviewRef<'s>> {
+        match &e.facts {
+            Slot::Read(f) => match f.as_ref() {
+                Facts::Review(r) => Some(ReviewRef::of(r)),
+                _ => None,
+            },
+            Slot::Stored(range) => match postcard::from_bytes(self.facts.get(range.clone())?) {
+                Ok(FactsRef::Review(mut r)) => {
+                    r.path = &e.path;
+                    Some(r)
+                }
+                _ => None,
+            },
+            Slot::None => None,
+        }
     }
 
     /// As [`Index::reviews`], for problem records.

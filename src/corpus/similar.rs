@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::corpus::{ReviewFacts, ReviewRef};
+use crate::corpus::{Index, ReviewFacts, ReviewRef};
 use crate::review::{Review, Timestamp};
 /// Most similar incidents shown.
 pub const LIMIT: usize = 5;
@@ -99,6 +99,9 @@ pub fn find(review: &Review, candidates: &[&ReviewFacts], config: &Config) -> Ve
 pub struct Finder<'a> {
     candidates: Vec<ReviewRef<'a>>,
     postings: Option<Postings<'a>>,
+    /// Candidates read from the index as each lookup goes (none is held but the best):
+    /// what a few lookups need.
+    streamed: Option<&'a Index>,
 }
 
 /// Who has each service, tag and word, by position among the candidates.
@@ -133,6 +136,23 @@ impl<'a> Finder<'a> {
         Finder {
             candidates,
             postings: None,
+            streamed: None,
+        }
+    }
+
+    /// The reviews of `index` without errors, for about `lookups` lookups: from a few on
+    /// they are listed once with postings; for fewer each lookup reads them from the index
+    /// as it goes, so that rendering one review holds no list of every other.
+    pub fn of_index(index: &'a Index, lookups: usize) -> Self {
+        if lookups > 4 {
+            let refs = index.review_refs();
+            Self::indexed(refs.into_iter().filter(|r| r.error.is_none()).collect())
+        } else {
+            Finder {
+                candidates: Vec::new(),
+                postings: None,
+                streamed: Some(index),
+            }
         }
     }
 
@@ -171,11 +191,16 @@ impl<'a> Finder<'a> {
         Finder {
             candidates,
             postings: Some(p),
+            streamed: None,
         }
     }
 
     /// See [`find`].
     pub fn find(&self, review: &Review, config: &Config) -> Vec<Similar> {
+        if let Some(index) = self.streamed {
+            let candidates = index.review_refs_iter().filter(|r| r.error.is_none());
+            return find_streamed(candidates, review, config);
+        }
         let services: BTreeSet<&str> = review.services.iter().map(String::as_str).collect();
         let tags: BTreeSet<&str> = review.tags.iter().map(String::as_str).collect();
         let mine = words_of(review);
@@ -185,18 +210,8 @@ impl<'a> Finder<'a> {
             Some(p) => self.search(p, review, &services, &tags, &mine),
         };
         best.into_iter()
-            .map(|(score, _, i)| {
-                self.shown(&self.candidates[i], score, &services, &tags, &mine, config)
-            })
+            .map(|(score, _, i)| shown(&self.candidates[i], score, &services, &tags, &mine, config))
             .collect()
-    }
-
-    /// Whether a candidate may be shown at all: another review, not a later one.
-    fn eligible(&self, c: &ReviewRef, review: &Review) -> bool {
-        if c.id == review.id {
-            return false;
-        }
-        !matches!((c.started_at, review.started_at), (Some(theirs), Some(ours)) if theirs > ours)
     }
 
     /// The plain scan: every candidate scored, ranked, the best kept.
@@ -209,7 +224,7 @@ impl<'a> Finder<'a> {
     ) -> Vec<Scored> {
         let mut scored: Vec<Scored> = Vec::new();
         for (i, c) in self.candidates.iter().enumerate() {
-            if !self.eligible(c, review) {
+            if !eligible(c, review) {
                 continue;
             }
             let s = c.services.iter().filter(|x| services.contains(**x)).count();
@@ -225,12 +240,8 @@ impl<'a> Finder<'a> {
         scored
     }
 
-    /// Best first: score, then the later start, then the id, then the candidates' order.
     fn rank(&self, a: &Scored, b: &Scored) -> std::cmp::Ordering {
-        b.0.total_cmp(&a.0)
-            .then_with(|| b.1.cmp(&a.1))
-            .then_with(|| self.candidates[a.2].id.cmp(self.candidates[b.2].id))
-            .then_with(|| a.2.cmp(&b.2))
+        rank((a, self.candidates[a.2].id), (b, self.candidates[b.2].id))
     }
 
     /// Keeps `candidate` if it belongs among the best [`LIMIT`] (kept sorted).
@@ -288,7 +299,7 @@ impl<'a> Finder<'a> {
                 break;
             }
             let c = &self.candidates[i as usize];
-            if !self.eligible(c, review) {
+            if !eligible(c, review) {
                 continue;
             }
             let (s, t) = shared[i as usize];
@@ -315,7 +326,7 @@ impl<'a> Finder<'a> {
                 }
                 *counts = (u32::MAX, 0);
                 let c = &self.candidates[i as usize];
-                if !self.eligible(c, review) {
+                if !eligible(c, review) {
                     continue;
                 }
                 let overlap = jaccard(&ids, mine.len(), &p.words[i as usize]);
@@ -326,46 +337,97 @@ impl<'a> Finder<'a> {
         }
         best
     }
+}
 
-    /// A candidate as the reader sees it, with why it is similar.
-    fn shown(
-        &self,
-        c: &ReviewRef,
-        score: f64,
-        services: &BTreeSet<&str>,
-        tags: &BTreeSet<&str>,
-        mine: &[&str],
-        config: &Config,
-    ) -> Similar {
-        let shared = |list: &[&str], wanted: &BTreeSet<&str>| -> Option<String> {
-            let set: BTreeSet<&str> = list
-                .iter()
-                .copied()
-                .filter(|s| wanted.contains(s))
-                .collect();
-            (!set.is_empty()).then(|| set.into_iter().collect::<Vec<_>>().join(", "))
-        };
-        let mut why = Vec::new();
-        if let Some(list) = shared(&c.services, services) {
-            why.push(format!("services {list}"));
+/// Whether a candidate may be shown at all: another review, not a later one.
+fn eligible(c: &ReviewRef, review: &Review) -> bool {
+    if c.id == review.id {
+        return false;
+    }
+    !matches!((c.started_at, review.started_at), (Some(theirs), Some(ours)) if theirs > ours)
+}
+
+/// Best first: score, then the later start, then the id, then the candidates' order.
+fn rank(a: (&Scored, &str), b: (&Scored, &str)) -> std::cmp::Ordering {
+    let ((a, a_id), (b, b_id)) = (a, b);
+    b.0.total_cmp(&a.0)
+        .then_with(|| b.1.cmp(&a.1))
+        .then_with(|| a_id.cmp(b_id))
+        .then_with(|| a.2.cmp(&b.2))
+}
+
+/// The plain scan over candidates as they come, holding only the best [`LIMIT`]: the
+/// same result as [`Finder::scan`] over the same candidates in the same order.
+fn find_streamed<'a>(
+    candidates: impl Iterator<Item = ReviewRef<'a>>,
+    review: &Review,
+    config: &Config,
+) -> Vec<Similar> {
+    let services: BTreeSet<&str> = review.services.iter().map(String::as_str).collect();
+    let tags: BTreeSet<&str> = review.tags.iter().map(String::as_str).collect();
+    let mine = words_of(review);
+    let mine: Vec<&str> = mine.iter().map(String::as_str).collect();
+    let (services, tags, mine) = (&services, &tags, &mine[..]);
+    let mut best: Vec<(Scored, ReviewRef<'a>)> = Vec::with_capacity(LIMIT + 1);
+    for (i, c) in candidates.enumerate() {
+        if !eligible(&c, review) {
+            continue;
         }
-        if let Some(list) = shared(&c.tags, tags) {
-            why.push(format!("tags {list}"));
+        let s = c.services.iter().filter(|x| services.contains(**x)).count();
+        let t = c.tags.iter().filter(|x| tags.contains(**x)).count();
+        let overlap = jaccard(mine, mine.len(), &c.words);
+        if s == 0 && t == 0 && overlap < TEXT_THRESHOLD {
+            continue;
         }
-        if jaccard(mine, mine.len(), &c.words) >= TEXT_THRESHOLD {
-            why.push("similar title or trigger".into());
+        let scored = (score(s, t, overlap), c.started_at, i);
+        let at = best.partition_point(|(b, b_ref)| rank((b, b_ref.id), (&scored, c.id)).is_lt());
+        if at < LIMIT {
+            best.insert(at, (scored, c));
+            best.truncate(LIMIT);
         }
-        Similar {
-            id: c.id.to_string(),
-            title: c.title.to_string(),
-            date: c
-                .started_at
-                .map(|t| t.with_timezone(&config.zone).format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
-            why: why.join("; "),
-            path: c.path.display().to_string(),
-            score,
-        }
+    }
+    best.into_iter()
+        .map(|((score, _, _), c)| shown(&c, score, services, tags, mine, config))
+        .collect()
+}
+
+/// A candidate as the reader sees it, with why it is similar.
+fn shown(
+    c: &ReviewRef,
+    score: f64,
+    services: &BTreeSet<&str>,
+    tags: &BTreeSet<&str>,
+    mine: &[&str],
+    config: &Config,
+) -> Similar {
+    let shared = |list: &[&str], wanted: &BTreeSet<&str>| -> Option<String> {
+        let set: BTreeSet<&str> = list
+            .iter()
+            .copied()
+            .filter(|s| wanted.contains(s))
+            .collect();
+        (!set.is_empty()).then(|| set.into_iter().collect::<Vec<_>>().join(", "))
+    };
+    let mut why = Vec::new();
+    if let Some(list) = shared(&c.services, services) {
+        why.push(format!("services {list}"));
+    }
+    if let Some(list) = shared(&c.tags, tags) {
+        why.push(format!("tags {list}"));
+    }
+    if jaccard(mine, mine.len(), &c.words) >= TEXT_THRESHOLD {
+        why.push("similar title or trigger".into());
+    }
+    Similar {
+        id: c.id.to_string(),
+        title: c.title.to_string(),
+        date: c
+            .started_at
+            .map(|t| t.with_timezone(&config.zone).format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        why: why.join("; "),
+        path: c.path.display().to_string(),
+        score,
     }
 }
 
@@ -484,7 +546,7 @@ mod tests {
     }
 
     #[test]
-    fn the_postings_find_what_the_plain_scan_finds() {
+    fn the_postings_and_the_stream_find_what_the_plain_scan_finds() {
         const SERVICES: &[&str] = &["api", "db", "queue", "dns", "cache", "auth", "web"];
         const TAGS: &[&str] = &["deploy", "config", "capacity", "network", "vendor"];
         const WORDS: &[&str] = &[
@@ -541,6 +603,12 @@ mod tests {
                 fast.find(&e.review, &config),
                 expected,
                 "for {}",
+                e.review.id
+            );
+            assert_eq!(
+                find_streamed(candidates.iter().cloned(), &e.review, &config),
+                expected,
+                "streamed, for {}",
                 e.review.id
             );
             found += expected.len();

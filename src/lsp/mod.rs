@@ -505,28 +505,26 @@ impl<W: Write> Server<W> {
         };
         self.index();
         let doc = self.docs.get(key)?;
-        let mut report = check::check_text(
+        // Open documents count as they are: an id held by another open buffer (not yet
+        // saved) is no dangling reference, and one it shares with this one is a duplicate.
+        let open: Vec<check::OpenFile> = self
+            .docs
+            .iter()
+            .filter(|(k, d)| k.as_str() != key && d.path != doc.path && self.serves(d))
+            .map(|(_, d)| check::OpenFile {
+                kind: check::kind_of(&self.config, &d.path),
+                id: text_id(d.text.as_bytes()),
+                path: d.path.clone(),
+            })
+            .collect();
+        let report = check::check_text_among(
             &self.config,
             &doc.path,
             doc.text.as_bytes(),
             run,
             self.index.as_ref(),
+            &open,
         );
-        // Open documents count as they are: an id held by another open buffer (not yet
-        // saved) is no dangling reference.
-        let held: Vec<String> = self
-            .docs
-            .iter()
-            .filter(|(k, _)| k.as_str() != key)
-            .filter_map(|(_, d)| text_id(d.text.as_bytes()))
-            .map(|id| format!("names `{id}`, but no "))
-            .collect();
-        if !held.is_empty() {
-            report.diagnostics.retain(|d| {
-                d.rule != crate::rule_id::RuleId::DanglingReference
-                    || !held.iter().any(|h| d.message.contains(h.as_str()))
-            });
-        }
         Some(report)
     }
 

@@ -28,7 +28,16 @@ fn frame(body: &str) -> Vec<u8> {
 
 impl Client {
     fn start(dir: &Path) -> Client {
-        let mut child = pirt(dir)
+        // The latency figure is taken of a release build: `PIRT_LSP_BIN=target/release/pirt`.
+        let mut command = match std::env::var_os("PIRT_LSP_BIN") {
+            Some(bin) => {
+                let mut command = std::process::Command::new(bin);
+                command.current_dir(dir);
+                command
+            }
+            None => pirt(dir),
+        };
+        let mut child = command
             .env("PIRT_TODAY", "2026-11-26")
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -974,6 +983,65 @@ fn an_unsaved_open_document_counts_for_references() {
     assert!(
         !after.iter().any(|d| d["code"] == "dangling-reference"),
         "{after:#?}"
+    );
+    assert_eq!(client.finish(), 0);
+}
+
+#[test]
+fn an_id_shared_with_another_open_buffer_is_a_duplicate_until_one_changes() {
+    let (dir, _path, _text) = workspace();
+    let waf = dir.path().join(WAF);
+    let text = std::fs::read_to_string(&waf).unwrap();
+    let id_line = text
+        .lines()
+        .find(|l| l.starts_with("id:"))
+        .unwrap()
+        .to_string();
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), &[]);
+    client.open(&waf, &text);
+    let alone = client.diagnostics(&waf, Some(1));
+    assert!(
+        !alone.iter().any(|d| d["code"] == "duplicate-id"),
+        "{alone:#?}"
+    );
+    // A copy, open in the editor and never saved, with the same id.
+    let copy = dir.path().join("postmortems/2099-01-01-copy.md");
+    client.open(&copy, &text);
+    let in_copy = client.diagnostics(&copy, Some(1));
+    assert!(
+        in_copy
+            .iter()
+            .any(|d| d["code"] == "duplicate-id" && d["message"].as_str().unwrap().contains("waf")),
+        "{in_copy:#?}"
+    );
+    let in_waf = client.diagnostics(&waf, Some(1));
+    assert!(
+        in_waf.iter().any(|d| d["code"] == "duplicate-id"
+            && d["message"]
+                .as_str()
+                .unwrap()
+                .contains("2099-01-01-copy.md")),
+        "{in_waf:#?}"
+    );
+    // The copy gets its own id: neither is a duplicate any more.
+    let line = text.lines().position(|l| l == id_line).unwrap() as u64;
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri(&copy), "version": 2},
+            "contentChanges": [{"range": {"start": {"line": line, "character": 0}, "end": {"line": line + 1, "character": 0}}, "text": "id: PIR-2099-002\n"}],
+        }),
+    );
+    let copy_after = client.diagnostics(&copy, Some(2));
+    assert!(
+        !copy_after.iter().any(|d| d["code"] == "duplicate-id"),
+        "{copy_after:#?}"
+    );
+    let waf_after = client.diagnostics(&waf, Some(1));
+    assert!(
+        !waf_after.iter().any(|d| d["code"] == "duplicate-id"),
+        "{waf_after:#?}"
     );
     assert_eq!(client.finish(), 0);
 }
