@@ -250,7 +250,14 @@ pub(super) fn check(
     let wanted: HashSet<&str> = (0..kept.files.len())
         .flat_map(|i| kept.refs(i).map(|(id, _)| id))
         .collect();
-    let fetched = others.map(|index| index.ids_for(|id| wanted.contains(id)));
+    let fetched = match others.map(|index| index.ids_for(|id| wanted.contains(id))) {
+        Some(None) => {
+            // The index kept on demand is damaged: every file asked about instead.
+            let every = Index::open(config, crate::corpus::Need::Ids);
+            return check(config, paths, kept, Some(&every), held, open);
+        }
+        fetched => fetched.flatten(),
+    };
     let mut holders = Holders {
         kept,
         paths,

@@ -58,8 +58,9 @@ pub enum Need {
     IdsOnDemand,
     /// The facts of [`ReviewFacts`] and [`ProblemFacts`] (a changed file is parsed).
     Facts,
-    /// As `Facts`, but while no folder changed, the stored facts are taken without asking
-    /// the disk about each file: what similar incidents on a rendered page need (a file
+    /// As `Facts`, but while no folder changed (and every file's facts are stored), the
+    /// stored facts are taken without asking the disk about each file, borrowed from the
+    /// stored bytes: what similar incidents on a rendered page need (a file
     /// edited in place shows its old facts there until a command that asks about every
     /// file, such as `check`, `stats` or `site`, has seen it).
     FactsOnDemand,
@@ -298,8 +299,9 @@ pub struct Index {
     /// How many files were read again (not taken from the stored index).
     pub read: usize,
     pub notes: Vec<Note>,
-    /// With `Need::IdsOnDemand` while no folder changed: the stored head, whose files are
-    /// read by [`Index::ids_for`] (no entry is made for the files nobody asks about).
+    /// With `Need::IdsOnDemand` or `Need::FactsOnDemand` while no folder changed: the
+    /// stored head, which [`Index::ids_for`] and [`Index::review_refs`] read (no entry is
+    /// made for the files nobody asks about).
     head: Option<Vec<u8>>,
 }
 
@@ -324,7 +326,15 @@ impl Index {
             Some(path) => opened(path, need, &mut notes),
             None => (None, Vec::new()),
         };
-        let stored = source.as_ref().and_then(|s| {
+        // On demand, while no folder changed: the stored head as it is, no file asked
+        // about and no entry made (`ids_for` and `review_refs` read from it). For ids only
+        // the key and the walk are decoded here; `ids_for` decodes the files once.
+        let ids_on_demand = need == Need::IdsOnDemand
+            && source.as_ref().is_some_and(|s| {
+                postcard::take_from_bytes::<StoredPrefix>(&s.head)
+                    .is_ok_and(|(p, _)| p.key == key && p.walk.is_some_and(|w| w.still(&roots)))
+            });
+        let stored = source.as_ref().filter(|_| !ids_on_demand).and_then(|s| {
             usable(
                 s,
                 &key,
@@ -332,16 +342,16 @@ impl Index {
                 &mut notes,
             )
         });
-        // Check of a few files while no folder changed: the stored head as it is.
-        if need == Need::IdsOnDemand
-            && stored
-                .as_ref()
-                .and_then(|s| s.walk.as_ref())
-                .is_some_and(|w| w.still(&roots))
-        {
+        let facts_on_demand = need == Need::FactsOnDemand
+            && stored.as_ref().is_some_and(|s| {
+                s.walk.as_ref().is_some_and(|w| w.still(&roots))
+                    && s.files.iter().all(|f| f.settled && f.facts.is_some())
+            });
+        if ids_on_demand || facts_on_demand {
             drop(stored);
             return Index {
                 head: source.map(|s| s.head),
+                facts: stored_facts,
                 notes,
                 ..Index::default()
             };
@@ -386,27 +396,29 @@ impl Index {
             .filter_map(|e| Some((e.kind, e.id.as_deref()?, e.path.as_path())))
     }
 
-    /// As [`Index::ids`], with the files whose stored id is `wanted` asked about on disk
-    /// first (opened with `Need::IdsOnDemand`): a changed one is read again, a gone one
-    /// left out. The other files count with their stored ids.
-    pub fn ids_for(&self, wanted: impl Fn(&str) -> bool) -> Vec<(Kind, Cow<'_, str>, &Path)> {
+    /// As [`Index::ids`]; opened with `Need::IdsOnDemand`, only the files whose stored id
+    /// is `wanted`, each asked about on disk first (a changed one is read again, a gone one
+    /// left out). What rests on an id being absent is then judged again with every file
+    /// (see [`Index::on_demand`]), so the others are not needed.
+    ///
+    /// `None` when the stored head kept on demand does not decode (a damaged index): open
+    /// the index again with every file asked about, which rebuilds it with a note.
+    pub fn ids_for(
+        &self,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Option<Vec<(Kind, Cow<'_, str>, &Path)>> {
         if let Some(head) = &self.head {
-            // Whole: `open` decoded it before keeping it.
-            let files =
-                postcard::from_bytes::<Stored>(head).map_or_else(|_| Vec::new(), |s| s.files);
-            return files
+            let files = postcard::from_bytes::<Stored>(head).ok()?.files;
+            let files = files
                 .into_iter()
                 .filter_map(|f| {
-                    let id = f.id?;
+                    let id = f.id.filter(|id| wanted(id))?;
                     let path = Path::new(f.path);
                     let kind = if f.problem {
                         Kind::Problem
                     } else {
                         Kind::Review
                     };
-                    if !wanted(id) {
-                        return Some((kind, Cow::Borrowed(id), path));
-                    }
                     let meta = std::fs::metadata(path).ok()?;
                     let mtime = meta.modified().map_or(i128::MIN, nanos);
                     if f.settled && meta.len() == f.size && mtime == f.mtime {
@@ -416,11 +428,14 @@ impl Index {
                     }
                 })
                 .collect();
+            return Some(files);
         }
         // Every file was asked about when the index was opened.
-        self.ids()
-            .map(|(kind, id, path)| (kind, Cow::Borrowed(id), path))
-            .collect()
+        Some(
+            self.ids()
+                .map(|(kind, id, path)| (kind, Cow::Borrowed(id), path))
+                .collect(),
+        )
     }
 
     /// Whether some stored ids were taken without asking the disk (`Need::IdsOnDemand`):
@@ -446,6 +461,9 @@ impl Index {
     /// Every review with facts, borrowed (from the stored index's bytes where they were not
     /// decoded: `Need::FactsOnDemand` while no folder changed), in path order.
     pub fn review_refs(&self) -> Vec<ReviewRef<'_>> {
+        if self.head.is_some() {
+            return self.review_refs_iter().collect();
+        }
         self.entries
             .par_iter()
             .filter_map(|e| self.review_ref(e))
@@ -453,8 +471,23 @@ impl Index {
     }
 
     /// As [`Index::review_refs`], one at a time: nothing is held but the one looked at.
-    pub fn review_refs_iter(&self) -> impl Iterator<Item = ReviewRef<'_>> {
-        self.entries.iter().filter_map(|e| self.review_ref(e))
+    pub fn review_refs_iter(&self) -> Box<dyn Iterator<Item = ReviewRef<'_>> + '_> {
+        let Some(head) = &self.head else {
+            return Box::new(self.entries.iter().filter_map(|e| self.review_ref(e)));
+        };
+        // Whole: `open` decoded it before keeping it.
+        let files = postcard::from_bytes::<Stored>(head).map_or_else(|_| Vec::new(), |s| s.files);
+        Box::new(files.into_iter().filter(|f| !f.problem).filter_map(|f| {
+            let (at, len) = f.facts?;
+            let bytes = self.facts.get(at as usize..at as usize + len as usize)?;
+            match postcard::from_bytes(bytes) {
+                Ok(FactsRef::Review(mut r)) => {
+                    r.path = Path::new(f.path);
+                    Some(r)
+                }
+                _ => None,
+            }
+        }))
     }
 
     fn review_ref<'s>(&'s self, e: &'s Entry) -> Option<ReviewRef<'s>> {
@@ -701,6 +734,15 @@ struct Stored<'a> {
     walk: Option<StoredWalk<'a>>,
     #[serde(borrow)]
     files: Vec<StoredFile<'a>>,
+}
+
+/// The first fields of [`Stored`], decoded without the files.
+#[derive(Deserialize)]
+struct StoredPrefix<'a> {
+    #[serde(borrow)]
+    key: &'a [u8],
+    #[serde(borrow)]
+    walk: Option<StoredWalk<'a>>,
 }
 
 /// The folders walked (a file added, removed or renamed changes a folder's time) and the
@@ -963,40 +1005,13 @@ fn refresh(
     };
     let needs_facts = matches!(need, Need::Facts | Need::FactsOnDemand);
     let old = previous(&paths, stored);
-    // While no folder changed, `FactsOnDemand` takes stored entries as they are: no folder
-    // is listed and no file asked about.
-    let trusting = need == Need::FactsOnDemand && trusted.is_some();
-    let listings = if trusting {
-        HashMap::new()
-    } else {
-        listings(&paths)
-    };
+    let listings = listings(&paths);
     let entries: Vec<(Entry, bool)> = paths
         .par_iter()
         .zip(old)
         .map(|(path, old)| {
             let path = path.clone();
             let kind = kind_of(&path);
-            if trusting
-                && let Some(f) = old.filter(|f| {
-                    f.settled && f.facts.is_some() && f.problem == (kind == Kind::Problem)
-                })
-            {
-                let facts = match f.facts {
-                    Some((at, len)) => Slot::Stored(at as usize..at as usize + len as usize),
-                    None => Slot::None,
-                };
-                let entry = Entry {
-                    id: f.id.map(str::to_string),
-                    path,
-                    kind,
-                    size: f.size,
-                    mtime: f.mtime,
-                    settled: true,
-                    facts,
-                };
-                return (entry, false);
-            }
             let in_folder = path
                 .parent()
                 .zip(path.file_name())
@@ -1060,8 +1075,7 @@ fn refresh(
         .collect();
     let mut read = entries.iter().filter(|(_, read)| *read).count();
     let mut entries: Vec<Entry> = entries.into_iter().map(|(e, _)| e).collect();
-    // Trusted stored facts stay as bytes (`Index::review_refs` borrows from them).
-    if needs_facts && !trusting {
+    if needs_facts {
         // Stored facts are decoded here, in parallel; one that does not decode is read.
         read += entries
             .par_iter_mut()

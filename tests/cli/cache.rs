@@ -231,6 +231,27 @@ fn a_corrupt_index_is_rebuilt_with_a_note() {
     assert!(text(&quiet.stderr).is_empty(), "{}", text(&quiet.stderr));
 }
 
+/// The check of one file decodes only the key and the walk of the stored head at first:
+/// a head whose list of files is damaged after them is found when the ids are read, and
+/// the check asks every file instead (and stores a whole index again).
+#[test]
+fn a_damaged_file_list_behind_a_whole_key_is_read_from_the_files() {
+    let dir = repo();
+    let expected = run(dir.path(), &["check", REVIEW]);
+    let index = dir.path().join(".pirt/cache/index.bin");
+    let whole = std::fs::read(&index).unwrap();
+    let magic = b"pirt corpus index\n".len();
+    let head_len = u32::from_le_bytes(whole[magic + 4..magic + 8].try_into().unwrap()) as usize;
+    let head_end = magic + 8 + head_len;
+    let mut broken = whole.clone();
+    broken[head_end - 12..head_end].fill(0xFF);
+    std::fs::write(&index, &broken).unwrap();
+    let out = run(dir.path(), &["check", REVIEW]);
+    assert_eq!(out.status.code(), expected.status.code());
+    assert_eq!(text(&out.stdout), text(&expected.stdout));
+    assert_eq!(std::fs::read(&index).unwrap(), whole);
+}
+
 #[test]
 fn a_repository_where_the_cache_cannot_be_made_works_without_it() {
     let dir = repo();
