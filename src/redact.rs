@@ -620,8 +620,11 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         .enumerate()
         .flat_map(|(i, rule)| rule.anchors.iter().map(move |a| (*a, i)))
         .unzip();
+    // A contiguous NFA: built in a tenth of the time of a DFA (which cost a check of one
+    // file 0.4 ms), and searches a review's few kilobytes about as fast.
     let anchors = AhoCorasick::builder()
         .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
         .build(words)
         .expect("built-in anchors");
     Rules {

@@ -299,13 +299,17 @@ pub fn check_paths(config: &Config, paths: &[PathBuf], run: Run, others: Option<
     // file order before the next chunk is read, so the work in flight stays bounded and
     // only the small per-file records (and the findings) are kept, in lists sized once.
     for (n, chunk) in files.chunks(CHUNK).enumerate() {
-        let results: Vec<anyhow::Result<rules::Checked>> = chunk
-            .par_iter()
-            .map(|path| {
-                let kind = kind_in(path, &problems_dir, &cwd);
-                rules::check_file(config, &blameless, path, kind, &run)
-            })
-            .collect();
+        let check = |path: &PathBuf| {
+            let kind = kind_in(path, &problems_dir, &cwd);
+            rules::check_file(config, &blameless, path, kind, &run)
+        };
+        // One file (pre-commit, an editor) is checked on this thread: waking the thread
+        // pool costs more than the file.
+        let results: Vec<anyhow::Result<rules::Checked>> = if chunk.len() == 1 {
+            chunk.iter().map(check).collect()
+        } else {
+            chunk.par_iter().map(check).collect()
+        };
         for (i, result) in results.into_iter().enumerate() {
             match result {
                 Ok(checked) => {

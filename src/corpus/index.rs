@@ -41,7 +41,7 @@ pub const DIR: &str = ".pirt/cache";
 const FILE: &str = "index.bin";
 const MAGIC: &[u8] = b"pirt corpus index\n";
 /// Bumped when the stored shape changes (it is part of the key).
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// A file younger than this when read may change again within its time stamp's tick.
 pub const SETTLE: Duration = Duration::from_secs(2);
 
@@ -85,6 +85,9 @@ pub struct ReviewFacts {
     /// The first error-level finding (`path:line:col: message`): listings leave the review
     /// out, as they leave out a review they cannot parse.
     pub error: Option<String>,
+    /// The authors, the incident commander and the action items' owners (what `pirt lsp`
+    /// completes); last, so that [`ReviewRef`] reads the fields before it only.
+    pub people: Vec<String>,
 }
 
 impl ReviewFacts {
@@ -100,13 +103,30 @@ impl ReviewFacts {
             started_at: review.started_at,
             problem: review.problem.clone(),
             error: None,
+            people: people_of(review),
         }
     }
 }
 
+/// Everyone a review names as a person, each once, in the order named.
+fn people_of(review: &crate::review::Review) -> Vec<String> {
+    let mut people: Vec<String> = Vec::new();
+    let named = review
+        .authors
+        .iter()
+        .chain(&review.incident_commander)
+        .chain(review.action_items.iter().filter_map(|i| i.owner.as_ref()));
+    for person in named {
+        if !person.trim().is_empty() && !people.contains(person) {
+            people.push(person.clone());
+        }
+    }
+    people
+}
+
 /// A review's facts borrowed from the index's bytes (or from a [`ReviewFacts`]): what
 /// similar incidents compare, without a string copied per field. Decoded from the bytes
-/// [`ReviewFacts`] is stored as (the same fields in the same order).
+/// [`ReviewFacts`] is stored as (the same fields in the same order, without `people`).
 #[derive(Clone, Debug, Deserialize)]
 pub struct ReviewRef<'a> {
     #[serde(skip, default = "no_path")]
@@ -1271,6 +1291,7 @@ mod tests {
             started_at: crate::review::time::parse_rfc3339("2026-11-20T14:02:00+01:00").ok(),
             problem: Some("PRB-0007".into()),
             error: None,
+            people: vec!["ana".into(), "ben".into()],
         };
         let bytes = postcard::to_allocvec(&Facts::Review(facts.clone())).unwrap();
         let Ok(FactsRef::Review(view)) = postcard::from_bytes::<FactsRef>(&bytes) else {

@@ -221,8 +221,9 @@ pub fn complete<W: std::io::Write>(
     serde_json::to_value(lsp_types::CompletionResponse::Array(items)).ok()
 }
 
-/// The people named in the workspace: owners of problem records, and the authors,
-/// commanders and action-item owners of the open documents.
+/// The people named in the workspace: the authors, commanders and action-item owners of
+/// every review (as the index holds them, and as the open documents are now), and the
+/// owners of problem records.
 fn people<W: std::io::Write>(server: &mut Server<W>) -> Vec<String> {
     let mut out = std::collections::BTreeSet::new();
     for doc in server.docs.values() {
@@ -232,7 +233,9 @@ fn people<W: std::io::Write>(server: &mut Server<W>) -> Vec<String> {
         out.extend(review.incident_commander);
         out.extend(review.action_items.into_iter().filter_map(|i| i.owner));
     }
-    out.extend(server.index().problems().filter_map(|p| p.owner.clone()));
+    let index = server.index();
+    out.extend(index.reviews().flat_map(|r| r.people.iter().cloned()));
+    out.extend(index.problems().filter_map(|p| p.owner.clone()));
     out.retain(|p| !p.trim().is_empty());
     out.into_iter().collect()
 }

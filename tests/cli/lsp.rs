@@ -641,6 +641,11 @@ fn completion_of_keys_names_and_workspace_values() {
         at(&text, "incident_commander:", "dana", 0),
     );
     assert!(has(&people, "maria.santos"), "{people:?}");
+    // Authors of reviews that are not open, from the index.
+    assert!(
+        has(&people, "jon.berg") && has(&people, "priya.natarajan"),
+        "{people:?}"
+    );
     // Ids with their titles.
     let problems = labels(&mut client, &path, at(&text, "related:", "related", 9));
     assert!(
