@@ -620,11 +620,11 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         .enumerate()
         .flat_map(|(i, rule)| rule.anchors.iter().map(move |a| (*a, i)))
         .unzip();
-    // A contiguous NFA: built in a tenth of the time of a DFA (which cost a check of one
-    // file 0.4 ms), and searches a review's few kilobytes about as fast.
+    // A DFA: 0.4 ms to build, once per process; a contiguous NFA builds faster but made
+    // the overlapping search 10% of `pirt check`'s CPU over 10,000 reviews.
     let anchors = AhoCorasick::builder()
         .ascii_case_insensitive(true)
-        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(words)
         .expect("built-in anchors");
     Rules {
