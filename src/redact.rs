@@ -640,7 +640,8 @@ impl Rules {
     /// anchors. `(?i)` also matches the Kelvin sign for `k` and the long `ſ` for `s`,
     /// which no ASCII anchor sees: a text holding either is searched by every rule.
     fn may_match(&self, text: &str) -> Vec<bool> {
-        if text.contains(['\u{212A}', '\u{17F}']) {
+        // Two memchr scans (a set of chars is matched char by char, at a tenth the speed).
+        if !text.is_ascii() && (text.contains('\u{212A}') || text.contains('\u{17F}')) {
             return vec![true; self.list.len()];
         }
         let mut may: Vec<bool> = self.list.iter().map(|r| r.anchors.is_empty()).collect();

@@ -123,15 +123,17 @@ fn tell(config: &Config, file: &ReviewFile, plan: &Plan, dry_run: bool, out: &Ou
             );
         }
     }
+    // What is echoed never shows a secret whole (the file holds what --redact decided).
+    let shown = crate::check::secrets::mask_text;
     for i in &plan.add {
         let e = &i.entry;
-        let line = i.line(config.zone, file.review().started_at);
+        let line = shown(&i.line(config.zone, file.review().started_at));
         match &i.typed {
             _ if dry_run => outln!("{line}"),
             Some(typed) => out.note(format!(
                 "  {}: {}",
                 i.origin,
-                echo(config, file, typed, &e.at)
+                shown(&echo(config, file, typed, &e.at))
             )),
             None => out.note(format!("  {line}")),
         }

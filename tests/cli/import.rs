@@ -191,13 +191,27 @@ fn secrets_are_warned_about_masked_or_replaced() {
         "events.csv",
         &format!("time,text\n15:20,bot token {token} pasted; ops@example.com told\n"),
     );
-    let (code, _, err) = import(&dir, "events.csv", &["--dry-run"]);
+    let (code, out, err) = import(&dir, "events.csv", &["--dry-run"]);
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("warning: line 2: holds a Slack token, xoxb… (56 characters); --redact stores a placeholder instead\n"),
         "{err}"
     );
     assert!(!err.contains(&token[5..]));
+    // The preview of what would be written masks it too.
+    assert!(out.contains("bot token xoxb****"), "{out}");
+    assert!(!out.contains(&token[5..]), "{out}");
+    // So does the echo of an import made without --redact (the file holds the token).
+    let (code, _, err) = import(&dir, "events.csv", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains(&token[5..]), "{err}");
+    assert!(read(&dir, "checkout.md").contains(token));
+    let dir = scratch(&["checkout.md"]);
+    write(
+        &dir,
+        "events.csv",
+        &format!("time,text\n15:20,bot token {token} pasted; ops@example.com told\n"),
+    );
     let (code, _, err) = import(&dir, "events.csv", &["--redact"]);
     assert_eq!(code, 0, "{err}");
     let text = read(&dir, "checkout.md");
