@@ -410,11 +410,18 @@ fn sanitize<'a>(root: comrak::Node<'a>, block_images: bool) {
                 let text = std::mem::take(html);
                 data.value = NodeValue::Text(text.into());
             }
-            NodeValue::Link(link) if comrak::html::dangerous_url(&link.url) => link.url.clear(),
-            NodeValue::Image(link) => {
-                if comrak::html::dangerous_url(&link.url) {
-                    link.url.clear();
+            // Its text stays, as text: an empty `href` would point at the page itself.
+            NodeValue::Link(link) | NodeValue::Image(link)
+                if comrak::html::dangerous_url(&link.url) =>
+            {
+                drop(data);
+                let children: Vec<comrak::Node<'a>> = node.children().collect();
+                for child in children {
+                    node.insert_before(child);
                 }
+                node.detach();
+            }
+            NodeValue::Image(link) => {
                 if block_images && !link.url.starts_with("data:image/") {
                     let link = link.clone();
                     data.value = NodeValue::Link(link);
@@ -545,6 +552,9 @@ mod tests {
         assert!(!html.contains("<img src=x"), "{html}");
         assert!(!html.contains("<div"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
+        // The text of a refused link stays, without a link to the page itself.
+        assert!(!html.contains("href=\"\""), "{html}");
+        assert!(html.contains(" x "), "{html}");
         assert!(!html.contains("src=\"https://evil"), "{html}");
         assert!(
             html.contains("<a href=\"https://evil.example/p.gif\">chart</a>"),
