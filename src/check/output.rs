@@ -36,6 +36,13 @@ pub fn summary_line(report: &Report) -> String {
             report.escalating
         ));
     }
+    // A count of nothing wrong must not read as a pass when something was not checked.
+    if !report.io_errors.is_empty() {
+        line.push_str(&format!(
+            "; {} not checked (errors below)",
+            plural(report.io_errors.len(), "path")
+        ));
+    }
     line
 }
 

@@ -202,6 +202,16 @@ fn default_paths_and_the_examples() {
         String::from_utf8_lossy(&out.stdout)
     );
     assert!(String::from_utf8_lossy(&out.stdout).ends_with("0 errors, 0 warnings in 2 files\n"));
+    // A path that is not there: exit 2, and the count says that something was not checked.
+    let out = check().arg("postmortems/not-there.md").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .ends_with("0 errors, 0 warnings in 0 files; 1 path not checked (errors below)\n"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not-there.md"));
     let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let out = pirt(&examples).args(["check"]).output().unwrap();
     assert_eq!(
