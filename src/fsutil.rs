@@ -177,6 +177,16 @@ fn same_file(_: &File, _: &Path) -> bool {
     true
 }
 
+/// A path below the working directory as a relative one (the index holds paths absolute),
+/// so that messages name every file the same way.
+pub fn shown(path: &Path) -> &Path {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

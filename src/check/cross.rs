@@ -332,7 +332,7 @@ pub(super) fn check(
             let others: Vec<String> = known
                 .holders(id)
                 .filter(|p| *p != path)
-                .map(|p| shown(p).display().to_string())
+                .map(|p| crate::fsutil::shown(p).display().to_string())
                 .collect();
             if !others.is_empty() {
                 add(
@@ -380,16 +380,6 @@ pub(super) fn check(
         return check(config, paths, kept, Some(&every), held, open);
     }
     out
-}
-
-/// A path below the working directory as a relative one (the index holds them absolute),
-/// so that a message names every file the same way.
-fn shown(path: &Path) -> &Path {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok())
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(path)
 }
 
 fn absolute(path: &Path) -> PathBuf {

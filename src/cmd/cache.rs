@@ -1,7 +1,6 @@
 //! `pirt cache` (where the corpus index is, how many files it holds) and `pirt cache clean`
 
 use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
 
 use crate::cmd::Output;
@@ -15,12 +14,12 @@ pub fn run(config: &Config, clean: bool, out: &Output) -> anyhow::Result<ExitCod
             Some((dir, files)) => writeln!(
                 stdout,
                 "removed {} ({files} file{})",
-                shown(&dir).display(),
+                crate::fsutil::shown(&dir).display(),
                 if files == 1 { "" } else { "s" }
             )?,
             None => out.note(format!(
                 "no cache in {}",
-                shown(&index::cache_dir(config)).display()
+                crate::fsutil::shown(&index::cache_dir(config)).display()
             )),
         }
         return Ok(ExitCode::SUCCESS);
@@ -30,14 +29,14 @@ pub fn run(config: &Config, clean: bool, out: &Output) -> anyhow::Result<ExitCod
         Some(files) => writeln!(
             stdout,
             "{}: the corpus index of {files} file{} ({:.1} MB)",
-            shown(&status.dir).display(),
+            crate::fsutil::shown(&status.dir).display(),
             if files == 1 { "" } else { "s" },
             status.bytes as f64 / 1_048_576.0
         )?,
         None => writeln!(
             stdout,
             "{}: no corpus index yet (the next command that needs one builds it)",
-            shown(&status.dir).display()
+            crate::fsutil::shown(&status.dir).display()
         )?,
     }
     Ok(ExitCode::SUCCESS)
@@ -50,13 +49,4 @@ pub fn print_notes(index: &Index, out: &Output) {
             out.note(&note.text);
         }
     }
-}
-
-/// A path relative to the working directory when it lies below it.
-fn shown(path: &Path) -> &Path {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok())
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(path)
 }

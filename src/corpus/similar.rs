@@ -224,16 +224,9 @@ impl<'a> Finder<'a> {
     ) -> Vec<Scored> {
         let mut scored: Vec<Scored> = Vec::new();
         for (i, c) in self.candidates.iter().enumerate() {
-            if !eligible(c, review) {
-                continue;
+            if let Some(points) = plain_score(c, review, services, tags, mine) {
+                scored.push((points, c.started_at, i));
             }
-            let s = c.services.iter().filter(|x| services.contains(**x)).count();
-            let t = c.tags.iter().filter(|x| tags.contains(**x)).count();
-            let overlap = jaccard(mine, mine.len(), &c.words);
-            if s == 0 && t == 0 && overlap < TEXT_THRESHOLD {
-                continue;
-            }
-            scored.push((score(s, t, overlap), c.started_at, i));
         }
         scored.sort_by(|a, b| self.rank(a, b));
         scored.truncate(LIMIT);
@@ -347,6 +340,24 @@ fn eligible(c: &ReviewRef, review: &Review) -> bool {
     !matches!((c.started_at, review.started_at), (Some(theirs), Some(ours)) if theirs > ours)
 }
 
+/// A candidate's score in the plain scan: `None` when it may not be shown, or shares no
+/// service or tag and too few words.
+fn plain_score(
+    c: &ReviewRef,
+    review: &Review,
+    services: &BTreeSet<&str>,
+    tags: &BTreeSet<&str>,
+    mine: &[&str],
+) -> Option<f64> {
+    if !eligible(c, review) {
+        return None;
+    }
+    let s = c.services.iter().filter(|x| services.contains(**x)).count();
+    let t = c.tags.iter().filter(|x| tags.contains(**x)).count();
+    let overlap = jaccard(mine, mine.len(), &c.words);
+    (s > 0 || t > 0 || overlap >= TEXT_THRESHOLD).then(|| score(s, t, overlap))
+}
+
 /// Best first: score, then the later start, then the id, then the candidates' order.
 fn rank(a: (&Scored, &str), b: (&Scored, &str)) -> std::cmp::Ordering {
     let ((a, a_id), (b, b_id)) = (a, b);
@@ -370,16 +381,10 @@ fn find_streamed<'a>(
     let (services, tags, mine) = (&services, &tags, &mine[..]);
     let mut best: Vec<(Scored, ReviewRef<'a>)> = Vec::with_capacity(LIMIT + 1);
     for (i, c) in candidates.enumerate() {
-        if !eligible(&c, review) {
+        let Some(points) = plain_score(&c, review, services, tags, mine) else {
             continue;
-        }
-        let s = c.services.iter().filter(|x| services.contains(**x)).count();
-        let t = c.tags.iter().filter(|x| tags.contains(**x)).count();
-        let overlap = jaccard(mine, mine.len(), &c.words);
-        if s == 0 && t == 0 && overlap < TEXT_THRESHOLD {
-            continue;
-        }
-        let scored = (score(s, t, overlap), c.started_at, i);
+        };
+        let scored = (points, c.started_at, i);
         let at = best.partition_point(|(b, b_ref)| rank((b, b_ref.id), (&scored, c.id)).is_lt());
         if at < LIMIT {
             best.insert(at, (scored, c));
