@@ -421,11 +421,9 @@ fn sanitize<'a>(root: comrak::Node<'a>, block_images: bool) {
                 }
                 node.detach();
             }
-            NodeValue::Image(link) => {
-                if block_images && !link.url.starts_with("data:image/") {
-                    let link = link.clone();
-                    data.value = NodeValue::Link(link);
-                }
+            NodeValue::Image(link) if block_images && !link.url.starts_with("data:image/") => {
+                let link = link.clone();
+                data.value = NodeValue::Link(link);
             }
             _ => {}
         }
