@@ -43,6 +43,20 @@ pub(super) fn find_unless_off(config: &crate::config::Config, text: &str) -> Vec
     find(text)
 }
 
+/// Each secret of a file's text as a person reads it: its line, and what it is with a
+/// masked form (`GitHub token ghp_… (40 characters)`); none when `[check.rules]` turns
+/// the rule off. What `pirt render` warns of: the page publishes what the file holds.
+pub fn described(config: &crate::config::Config, text: &str) -> Vec<(usize, String)> {
+    let lines = line_starts(text);
+    find_unless_off(config, text)
+        .iter()
+        .map(|f| {
+            let line = lines.partition_point(|&s| s <= f.range.start);
+            (line, format!("{} `{}`", f.kind.name(), f.masked(text)))
+        })
+        .collect()
+}
+
 /// What the finding's hint says.
 const HINT: &str = "anyone who can read the repository or its history can use it, so deleting the line is not enough; `pirt check --fix` leaves it alone";
 

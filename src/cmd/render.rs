@@ -64,6 +64,14 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
                 Err(e) => return Err(e),
             };
             out.warnings(&file);
+            if !out.quiet {
+                for (line, what) in crate::check::secrets::described(config, &file.text) {
+                    errln!(
+                        "warning: {}:{line}: holds a {what}, which the page publishes: rotate it and remove it (`pirt check` reports it)",
+                        path.display()
+                    );
+                }
+            }
             match &target {
                 Target::Stdout { .. } => {
                     let piece = match format {

@@ -444,3 +444,36 @@ fn no_milestone_label_stands_over_another_stem() {
         }
     }
 }
+
+/// A secret in the review is published with the page: render warns of it, masked, on
+/// standard error (the page is still written: `pirt check` is the gate).
+#[test]
+fn a_secret_in_the_review_is_warned_of_masked() {
+    let token = format!("ghp_{}", "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6");
+    let text = DRAFTED.replace(
+        "A person wrote this.",
+        &format!("A person pasted {token} here."),
+    );
+    let dir = review_dir("2026-11-20-secret.md", &text);
+    let out = pirt(dir.path())
+        .args([
+            "render",
+            "postmortems/2026-11-20-secret.md",
+            "--format",
+            "html",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: postmortems/2026-11-20-secret.md:11: holds a GitHub token `ghp_… (40 characters)`, which the page publishes"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(&token[4..]), "{stderr}");
+    let quiet = pirt(dir.path())
+        .args(["-q", "render", "postmortems/2026-11-20-secret.md"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("warning"));
+}
