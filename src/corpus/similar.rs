@@ -19,6 +19,9 @@ use crate::review::{Review, Timestamp};
 /// Most similar incidents shown.
 pub const LIMIT: usize = 5;
 
+/// Up to this many lookups the candidates are scanned; from more on, postings pay off.
+const PLAIN_UP_TO: usize = 4;
+
 /// Two texts this close (Jaccard over their words) count as similar on their own.
 const TEXT_THRESHOLD: f64 = 0.3;
 
@@ -125,7 +128,7 @@ impl<'a> Finder<'a> {
     /// As [`Finder::new`], for facts borrowed from the index's bytes
     /// ([`crate::corpus::Index::review_refs`]).
     pub fn of_refs(candidates: Vec<ReviewRef<'a>>, lookups: usize) -> Self {
-        if lookups > 4 {
+        if lookups > PLAIN_UP_TO {
             Self::indexed(candidates)
         } else {
             Self::plain(candidates)
@@ -144,7 +147,7 @@ impl<'a> Finder<'a> {
     /// they are listed once with postings; for fewer each lookup reads them from the index
     /// as it goes, so that rendering one review holds no list of every other.
     pub fn of_index(index: &'a Index, lookups: usize) -> Self {
-        if lookups > 4 {
+        if lookups > PLAIN_UP_TO {
             let refs = index.review_refs();
             Self::indexed(refs.into_iter().filter(|r| r.error.is_none()).collect())
         } else {
