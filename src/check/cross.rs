@@ -250,7 +250,7 @@ pub(super) fn check(
     let wanted: HashSet<&str> = (0..kept.files.len())
         .flat_map(|i| kept.refs(i).map(|(id, _)| id))
         .collect();
-    let fetched = match others.map(|index| index.ids_for(|id| wanted.contains(id))) {
+    let fetched = match others.map(|index| index.ids_for(&wanted)) {
         Some(None) => {
             // The index kept on demand is damaged: every file asked about instead.
             let every = Index::open(config, crate::corpus::Need::Ids);

@@ -231,9 +231,11 @@ fn a_corrupt_index_is_rebuilt_with_a_note() {
     assert!(text(&quiet.stderr).is_empty(), "{}", text(&quiet.stderr));
 }
 
-/// The check of one file decodes only the key and the walk of the stored head at first:
-/// a head whose list of files is damaged after them is found when the ids are read, and
-/// the check asks every file instead (and stores a whole index again).
+/// The check of one file decodes only the key, the walk and the id table of the stored
+/// head at first, then the entries of the files holding the ids it is about: a damaged
+/// entry among those is found, and the check asks every file instead (and stores a whole
+/// index again). An entry it does not look at is found by the next command that reads the
+/// whole list.
 #[test]
 fn a_damaged_file_list_behind_a_whole_key_is_read_from_the_files() {
     let dir = repo();
@@ -243,13 +245,30 @@ fn a_damaged_file_list_behind_a_whole_key_is_read_from_the_files() {
     let magic = b"pirt corpus index\n".len();
     let head_len = u32::from_le_bytes(whole[magic + 4..magic + 8].try_into().unwrap()) as usize;
     let head_end = magic + 8 + head_len;
-    let mut broken = whole.clone();
-    broken[head_end - 12..head_end].fill(0xFF);
-    std::fs::write(&index, &broken).unwrap();
-    let out = run(dir.path(), &["check", REVIEW]);
-    assert_eq!(out.status.code(), expected.status.code());
-    assert_eq!(text(&out.stdout), text(&expected.stdout));
-    assert_eq!(std::fs::read(&index).unwrap(), whole);
+    let name = Path::new(REVIEW).file_name().unwrap().to_str().unwrap();
+    let at = whole[..head_end]
+        .windows(name.len())
+        .position(|w| w == name.as_bytes())
+        .expect("the checked file's entry");
+    for damage in [at..at + 1, head_end - 12..head_end] {
+        let mut broken = whole.clone();
+        broken[damage.clone()].fill(0xFF);
+        std::fs::write(&index, &broken).unwrap();
+        let out = run(dir.path(), &["check", REVIEW]);
+        assert_eq!(out.status.code(), expected.status.code(), "{damage:?}");
+        assert_eq!(text(&out.stdout), text(&expected.stdout), "{damage:?}");
+        if damage.start == at {
+            assert_eq!(std::fs::read(&index).unwrap(), whole, "{damage:?}");
+        } else {
+            let list = run(dir.path(), &["problem", "list"]);
+            ran(&list);
+            assert!(
+                text(&list.stderr).contains("could not be read; it was rebuilt"),
+                "{}",
+                text(&list.stderr)
+            );
+        }
+    }
 }
 
 #[test]
