@@ -661,7 +661,11 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
     list.push(Rule::new(Kind::Email, EMAIL, &["@"], None));
     list.push(Rule::new(Kind::IpAddress, IPV4, &["."], Some(check_ipv4)));
     list.push(Rule::new(Kind::IpAddress, IPV6, &[":"], None));
-    let (words, owner): (Vec<&str>, Vec<usize>) = list
+    // E-mail and IP addresses have one-character anchors (`@`, `.`, `:`), found in most
+    // lines: in the automaton they would be reported at every dot and colon of every
+    // file, wanted or not (they are off by default). They are looked for with memchr,
+    // when wanted.
+    let (words, owner): (Vec<&str>, Vec<usize>) = list[..email]
         .iter()
         .enumerate()
         .flat_map(|(i, rule)| rule.anchors.iter().map(move |a| (*a, i)))
@@ -678,14 +682,19 @@ impl Rules {
     /// Which rules can match in `text`: those with an anchor in it, and those without
     /// anchors. `(?i)` also matches the Kelvin sign for `k` and the long `ſ` for `s`,
     /// which no ASCII anchor sees: a text holding either is searched by every rule.
-    fn may_match(&self, text: &str) -> Vec<bool> {
+    ///
+    /// E-mail and IP addresses (the rules from `email` on) only where `wanted`.
+    fn may_match(&self, text: &str, wanted: impl Fn(usize) -> bool) -> Vec<bool> {
         // Two memchr scans (a set of chars is matched char by char, at a tenth the speed).
         if !text.is_ascii() && (text.contains('\u{212A}') || text.contains('\u{17F}')) {
-            return vec![true; self.list.len()];
+            return (0..self.list.len()).map(&wanted).collect();
         }
         let mut may: Vec<bool> = self.list.iter().map(|r| r.anchors.is_empty()).collect();
         for m in self.anchors.for_text(text).find_overlapping_iter(text) {
             may[self.owner[m.pattern().as_usize()]] = true;
+        }
+        for (i, rule) in self.list.iter().enumerate().skip(self.email) {
+            may[i] = wanted(i) && rule.anchors.iter().any(|a| text.contains(a));
         }
         may
     }
@@ -728,12 +737,12 @@ impl Detector {
     /// Every value a redactor would replace, in text order, never overlapping.
     pub fn find(&self, text: &str) -> Vec<Found> {
         let rules = &*RULES;
-        let may = rules.may_match(text);
         let wanted = |i: usize| {
             i < rules.email
                 || (i == rules.email && self.emails)
                 || (i > rules.email && self.ip_addresses)
         };
+        let may = rules.may_match(text, wanted);
         let mut found: Vec<Found> = Vec::new();
         for (i, rule) in rules.list.iter().enumerate() {
             if may[i] && wanted(i) {
@@ -1571,7 +1580,8 @@ mod tests {
     #[test]
     fn anchors_decide_which_rules_run() {
         let rules = &*RULES;
-        let may = rules.may_match("nothing to see");
+        let every = |_: usize| true;
+        let may = rules.may_match("nothing to see", every);
         let kinds: Vec<Kind> = (0..rules.list.len())
             .filter(|&i| may[i])
             .map(|i| rules.list[i].kind)
@@ -1581,15 +1591,29 @@ mod tests {
             [Kind::DiscordBotToken],
             "rules without anchors always run"
         );
-        assert!(rules.may_match("to\u{212A}en").iter().all(|m| *m));
-        assert!(rules.may_match("pa\u{17F}\u{17F}word").iter().all(|m| *m));
-        let may = rules.may_match("api_key=FAKE0123456789abcdefFAKE0123456789");
+        assert!(rules.may_match("to\u{212A}en", every).iter().all(|m| *m));
+        assert!(
+            rules
+                .may_match("pa\u{17F}\u{17F}word", every)
+                .iter()
+                .all(|m| *m)
+        );
+        let may = rules.may_match("api_key=FAKE0123456789abcdefFAKE0123456789", every);
         let generic = rules
             .list
             .iter()
             .position(|r| r.kind == Kind::ApiKey)
             .unwrap();
         assert!(may[generic]);
+        // E-mail and IP addresses: their one-character anchors, only where wanted.
+        let text = "mail ops@example.com at 10.0.0.1 or fe80::1";
+        let may = rules.may_match(text, every);
+        assert!(may[rules.email..].iter().all(|m| *m));
+        let builtin = |i: usize| i < rules.email;
+        let may = rules.may_match(text, builtin);
+        assert!(may[rules.email..].iter().all(|m| !*m));
+        let may = rules.may_match("no address here", every);
+        assert!(may[rules.email..].iter().all(|m| !*m));
     }
 
     fn redactor() -> Redactor {

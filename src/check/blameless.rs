@@ -136,7 +136,13 @@ impl Matcher {
     /// Whether `text` may hold a phrase. `(?i)` also matches the Kelvin sign for `k` and
     /// the long `ſ` for `s`, which the ASCII automaton does not see: a text with either is
     /// searched.
+    ///
+    /// Once compiled, the regex itself answers (its own prefilter is faster over many
+    /// files than the automaton, which would then be a second pass over every line).
     fn may_match(&self, text: &str) -> bool {
+        if let Some(regex) = self.regex.get() {
+            return regex.is_match(text);
+        }
         self.anchors.as_ref().is_none_or(|a| a.is_match(text))
             || (!text.is_ascii() && (text.contains('\u{212A}') || text.contains('\u{17F}')))
     }
@@ -152,7 +158,7 @@ impl Matcher {
 
     /// Byte ranges of blameful phrases in `text` (already masked), with the phrase.
     fn find(&self, text: &str) -> Vec<(usize, usize, String)> {
-        if !self.may_match(text) {
+        if self.regex.get().is_none() && !self.may_match(text) {
             return Vec::new();
         }
         let lower = text.to_lowercase();
