@@ -36,7 +36,9 @@ for n in "${sizes[@]}"; do
   src=$work/corpus-$n
   [[ -d $src/postmortems ]] || "$bin/pirt-gen-corpus" "$src" "$n" 2>/dev/null
   dir=$work/one-file-$n
-  [[ -d $dir/postmortems ]] || cp -r "$src" "$dir"
+  # A folder changed less than 2 s ago is not trusted by the index (its time may change
+  # again within the tick): wait for a fresh copy to settle, as a repository has.
+  [[ -d $dir/postmortems ]] || { cp -r "$src" "$dir" && sleep 3; }
   one=postmortems/$(ls "$dir/postmortems" | sort | tail -1)
   find "$dir" -name '*.md' -exec cat {} + >/dev/null
   # Warm: the first render stores every file's facts.

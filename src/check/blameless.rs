@@ -77,9 +77,10 @@ const ALLOWED: &[&str] = &[
 ];
 
 pub struct Matcher {
-    /// The first word of every phrase: a text without one holds no phrase, and is not
-    /// searched. `None` when a configured phrase has a non-ASCII letter (whose other cases
-    /// the automaton does not know): every text is searched.
+    /// Every phrase, its words one space apart: a text without one (its whitespace runs
+    /// made one space) holds no phrase, and is not searched. `None` when a configured
+    /// phrase has a non-ASCII letter (whose other cases the automaton does not know):
+    /// every text is searched.
     anchors: Option<AhoCorasick>,
     pattern: String,
     /// Compiled when a text first holds an anchor: about 1.5 ms, most of what the rules of
@@ -107,15 +108,16 @@ impl Matcher {
             .collect::<Vec<_>>()
             .join("|");
         let pattern = format!(r"(?i)\b(?:{alternation})\b");
-        let first_words = phrases
+        // Each phrase with its words one space apart, as `may_match` spaces a text.
+        let spaced: Vec<String> = phrases
             .iter()
-            .map(|p| p.split_whitespace().next().unwrap_or(p))
-            .collect::<Vec<_>>();
-        let anchors = first_words.iter().all(|w| w.is_ascii()).then(|| {
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        let anchors = spaced.iter().all(|p| p.is_ascii()).then(|| {
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
-                .build(&first_words)
-                .expect("a few short words")
+                .build(&spaced)
+                .expect("a few short phrases")
         });
         let mut allow: Vec<String> = ALLOWED.iter().map(|a| a.to_string()).collect();
         allow.extend(config.allow.iter().map(|a| normalise(a)));
@@ -143,8 +145,21 @@ impl Matcher {
         if let Some(regex) = self.regex.get() {
             return regex.is_match(text);
         }
-        self.anchors.as_ref().is_none_or(|a| a.is_match(text))
-            || (!text.is_ascii() && (text.contains('\u{212A}') || text.contains('\u{17F}')))
+        let Some(anchors) = &self.anchors else {
+            return true;
+        };
+        if !text.is_ascii() && (text.contains('\u{212A}') || text.contains('\u{17F}')) {
+            return true;
+        }
+        // `\s+` between a phrase's words: any run of whitespace is one space here.
+        let plain = text.is_ascii()
+            && !text.contains("  ")
+            && !text.bytes().any(|b| matches!(b, b'\t'..=b'\r'));
+        if plain {
+            anchors.is_match(text)
+        } else {
+            anchors.is_match(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+        }
     }
 
     fn suggestion(&self, phrase: &str) -> &str {
@@ -444,6 +459,11 @@ mod tests {
     fn a_text_without_a_first_word_is_not_searched() {
         let m = Matcher::new(&BlamelessConfig::default());
         assert!(m.find("The deploy paused; the pods restarted.").is_empty());
+        // Words that begin a phrase, without the phrase.
+        assert!(
+            m.find("At 10:00 the job failed; it had to wait, as it should.")
+                .is_empty()
+        );
         assert!(
             m.regex.get().is_none(),
             "compiled for a text with no anchor"
@@ -463,6 +483,16 @@ mod tests {
         });
         assert!(kelvin.anchors.is_some());
         assert_eq!(kelvin.find("we \u{212A}icked the can").len(), 1);
+        // `\s+` between words: any whitespace the regex takes, the automaton sees too.
+        for text in [
+            "we should  have paused",
+            "we should\thave paused",
+            "we should\u{0B}have paused",
+            "we should\u{A0}have paused",
+            "we should \u{2003} have paused",
+        ] {
+            assert_eq!(phrases(text).len(), 1, "{text:?}");
+        }
         // A configured phrase with a non-ASCII letter: every text is searched.
         let m = Matcher::new(&BlamelessConfig {
             extra: vec!["trägt Schuld".into()],
