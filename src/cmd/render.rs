@@ -65,11 +65,8 @@ pub fn run(config: &Config, options: Options, out: &Output) -> anyhow::Result<Ex
             };
             out.warnings(&file);
             if !out.quiet {
-                for (line, what) in crate::check::secrets::described(config, &file.text) {
-                    errln!(
-                        "warning: {}:{line}: holds a {what}, which the page publishes: rotate it and remove it (`pirt check` reports it)",
-                        path.display()
-                    );
+                for (line, secret) in crate::check::secrets::described(config, &file.text) {
+                    out.published_secret(path, line, &secret, "the page");
                 }
             }
             match &target {

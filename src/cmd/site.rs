@@ -22,6 +22,9 @@ pub fn run(
         include_drafts,
     };
     let built = crate::insights::site::build(config, out_dir, &options)?;
+    for (path, line, secret) in &built.secrets {
+        out.published_secret(crate::fsutil::shown(path), *line, secret, "the site");
+    }
     if let Some(note) = crate::corpus::skipped_note(&built.skipped) {
         out.note(note);
     }

@@ -41,6 +41,9 @@ pub struct Built {
     pub skipped: Vec<String>,
     /// Reviews with `status: draft` left out (0 with `--include-drafts`).
     pub drafts_left_out: usize,
+    /// Secrets in the published reviews (masked, as `pirt check` describes them), by file
+    /// and line.
+    pub secrets: Vec<(PathBuf, usize, String)>,
 }
 
 /// How to build.
@@ -213,10 +216,14 @@ pub fn build(config: &Config, out: &Path, options: &Options) -> anyhow::Result<B
     let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
     {
         use rayon::prelude::*;
-        let written: Vec<bool> = reviews
+        let written: Vec<(bool, Vec<(usize, String)>)> = reviews
             .par_iter()
             .zip(&review_pages)
             .map(|(e, page)| {
+                // Read again for its secrets: the parsed review keeps no front matter text.
+                let secrets = crate::review::read_text(&e.path, config.check.max_file_mb)
+                    .map(|text| crate::check::secrets::described(config, &text))
+                    .unwrap_or_default();
                 let extras = Extras {
                     links: sub_links.clone(),
                     nav: Some(sub_nav.clone()),
@@ -224,10 +231,20 @@ pub fn build(config: &Config, out: &Path, options: &Options) -> anyhow::Result<B
                     today: Some(today),
                 };
                 let html = renderer.render_with(&e.review, &extras)?;
-                write_if_changed(&out.join("reviews").join(page), &html)
+                Ok((
+                    write_if_changed(&out.join("reviews").join(page), &html)?,
+                    secrets,
+                ))
             })
             .collect::<anyhow::Result<_>>()?;
-        built.count(&written);
+        built.count(&written.iter().map(|(w, _)| *w).collect::<Vec<_>>());
+        for ((_, secrets), e) in written.into_iter().zip(&reviews) {
+            built.secrets.extend(
+                secrets
+                    .into_iter()
+                    .map(|(line, s)| (e.path.clone(), line, s)),
+            );
+        }
         wanted.extend(
             review_pages
                 .iter()

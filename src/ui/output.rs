@@ -54,6 +54,17 @@ impl Output {
         }
     }
 
+    /// A secret in a review that a page (`what`: "the page", "the site") publishes,
+    /// masked, unless `--quiet`.
+    pub fn published_secret(&self, path: &std::path::Path, line: usize, secret: &str, what: &str) {
+        if !self.quiet {
+            errln!(
+                "warning: {}:{line}: holds a {secret}, which {what} publishes: rotate it and remove it (`pirt check` reports it)",
+                path.display()
+            );
+        }
+    }
+
     /// Prints the warnings found while parsing a file.
     pub fn warnings(&self, file: &ReviewFile) {
         if self.quiet {

@@ -620,3 +620,31 @@ fn a_site_of_2500_reviews_has_numbered_pages_and_an_inert_data_block() {
     assert!(!index.contains("id=\"review-data\"") && !index.contains("class=\"pages\""));
     assert!(!site.join("index-2.html").exists());
 }
+
+/// A secret in a published review is warned of, masked, with its file and line (the
+/// site publishes it, as render's page does); `-q` says nothing.
+#[test]
+fn site_warns_of_a_secret_it_publishes_masked() {
+    let dir = corpus();
+    let path = dir
+        .path()
+        .join("postmortems/2026-01-20-checkout-latency.md");
+    let token = format!("ghp_{}", "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "Slow checkout.",
+        &format!("Slow checkout. The runbook said {token}."),
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = run(dir.path(), &["site", "public"]);
+    ok(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: postmortems/2026-01-20-checkout-latency.md:17: holds a GitHub token `ghp_… (40 characters)`, which the site publishes"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("warning:").count(), 1, "{stderr}");
+    assert!(!stderr.contains(&token[4..]), "{stderr}");
+    let quiet = run(dir.path(), &["-q", "site", "public"]);
+    ok(&quiet);
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("warning"));
+}
