@@ -35,12 +35,13 @@ pub fn run(
             if built.drafts_left_out == 1 { "" } else { "s" }
         ));
     }
+    let counted = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
     out.note(format!(
-        "{}: {} reviews, {} problem records; {} page(s) written, {} unchanged{}",
+        "{}: {}, {}; {} written, {} unchanged{}",
         out_dir.display(),
-        built.reviews,
-        built.problems,
-        built.written,
+        counted(built.reviews, "review"),
+        counted(built.problems, "problem record"),
+        counted(built.written, "page"),
         built.unchanged,
         if built.removed > 0 {
             format!(", {} removed", built.removed)

@@ -84,7 +84,18 @@ pub fn render_all(
     paths
         .par_iter()
         .map(|path| {
-            let file = ReviewFile::load(path, config)?;
+            let file = ReviewFile::load(path, config).map_err(|e| {
+                let problems = crate::corpus::files::absolute(&config.problems_dir());
+                if path.is_file() && crate::corpus::files::absolute(path).starts_with(&problems) {
+                    anyhow::anyhow!(
+                        "{} is a problem record (it is in the problems folder, {}): `pirt render` takes reviews; `pirt site` publishes problem records as pages, and `pirt problem list` lists them",
+                        path.display(),
+                        crate::fsutil::shown(&problems).display()
+                    )
+                } else {
+                    e
+                }
+            })?;
             let extras = Extras {
                 similar: finder.find(file.review(), config),
                 today: Some(today),

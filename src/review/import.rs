@@ -45,35 +45,50 @@ pub struct Imported {
 
 /// Interprets the rows' times (the first bare time is nearest the incident, each later
 /// one nearest the row before; `+10m` counts from the row before) and checks kinds and
-/// texts.
+/// texts. Rows written by hand are all or nothing: the error names every bad row, one
+/// line each (a row after a bad time counts from the last good one).
 pub fn entries(
     path: &Path,
     rows: Vec<Row>,
     clock: &mut AnswerClock,
 ) -> Result<Vec<Imported>, String> {
-    rows.into_iter()
-        .map(|row| {
-            let at_line = |e: String| format!("{}:{}: {e}", path.display(), row.line);
-            let at = clock
-                .take(&row.time)
-                .map_err(|e| at_line(format!("time: {e}")))?;
-            let kind = entry_kind(row.kind.as_deref().unwrap_or("note")).map_err(at_line)?;
-            let text = row.text.trim();
-            if text.is_empty() {
-                return Err(at_line("the entry text is empty".into()));
-            }
-            Ok(Imported {
-                line: row.line,
-                entry: TimelineEntry {
-                    at,
-                    kind,
-                    text: text.to_string(),
-                    source: row.source.filter(|s| !s.trim().is_empty()),
-                },
-                typed: row.time,
-            })
+    every_or_errors(rows.into_iter().map(|row| {
+        let at_line = |e: String| format!("{}:{}: {e}", path.display(), row.line);
+        let at = clock
+            .take(&row.time)
+            .map_err(|e| at_line(format!("time: {e}")))?;
+        let kind = entry_kind(row.kind.as_deref().unwrap_or("note")).map_err(at_line)?;
+        let text = row.text.trim();
+        if text.is_empty() {
+            return Err(at_line("the entry text is empty".into()));
+        }
+        Ok(Imported {
+            line: row.line,
+            entry: TimelineEntry {
+                at,
+                kind,
+                text: text.to_string(),
+                source: row.source.filter(|s| !s.trim().is_empty()),
+            },
+            typed: row.time,
         })
-        .collect()
+    }))
+}
+
+/// The values, or every error, one line each.
+fn every_or_errors<T>(items: impl Iterator<Item = Result<T, String>>) -> Result<Vec<T>, String> {
+    let (mut ok, mut errors) = (Vec::new(), Vec::new());
+    for item in items {
+        match item {
+            Ok(v) => ok.push(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(ok)
+    } else {
+        Err(errors.join("\n"))
+    }
 }
 
 fn json_rows(path: &Path, source: &str) -> Result<Vec<Row>, String> {
@@ -86,22 +101,22 @@ fn json_rows(path: &Path, source: &str) -> Result<Vec<Row>, String> {
         kind: Option<String>,
         source: Option<String>,
     }
-    let mut rows = Vec::new();
-    for (i, line) in source.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let parsed: Line = serde_json::from_str(line)
-            .map_err(|e| format!("{}:{}:{}: {e}", path.display(), i + 1, e.column()))?;
-        rows.push(Row {
-            line: i + 1,
-            time: parsed.time,
-            text: parsed.text,
-            kind: parsed.kind,
-            source: parsed.source,
+    let rows = source
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| {
+            let parsed: Line = serde_json::from_str(line)
+                .map_err(|e| format!("{}:{}:{}: {e}", path.display(), i + 1, e.column()))?;
+            Ok(Row {
+                line: i + 1,
+                time: parsed.time,
+                text: parsed.text,
+                kind: parsed.kind,
+                source: parsed.source,
+            })
         });
-    }
-    Ok(rows)
+    every_or_errors(rows)
 }
 
 /// CSV with columns time,text[,kind[,source]]; a header row (`time,text,kind,source`) is
@@ -113,6 +128,7 @@ fn csv_rows(path: &Path, source: &str) -> Result<Vec<Row>, String> {
         .trim(csv::Trim::All)
         .from_reader(source.as_bytes());
     let mut rows = Vec::new();
+    let mut errors = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
         let line = record.position().map_or(i + 1, |p| p.line() as usize);
@@ -124,11 +140,12 @@ fn csv_rows(path: &Path, source: &str) -> Result<Vec<Row>, String> {
             continue;
         }
         if record.len() < 2 {
-            return Err(format!(
+            errors.push(format!(
                 "{}:{line}: expected `time,text[,kind[,source]]`, found {} column(s)",
                 path.display(),
                 record.len()
             ));
+            continue;
         }
         let kind = Some(field(2)).filter(|k| !k.is_empty());
         let source = Some(field(3)).filter(|s| !s.is_empty());
@@ -140,7 +157,11 @@ fn csv_rows(path: &Path, source: &str) -> Result<Vec<Row>, String> {
             source,
         });
     }
-    Ok(rows)
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors.join("\n"))
+    }
 }
 
 #[cfg(test)]
@@ -215,5 +236,34 @@ mod tests {
             short.contains("e.csv:1: expected `time,text[,kind[,source]]`"),
             "{short}"
         );
+    }
+
+    /// Rows written by hand are all or nothing, and the error names every bad row at once
+    /// (not only the first), one line each.
+    #[test]
+    fn every_bad_row_is_named() {
+        let path = Path::new("e.csv");
+        let csv =
+            "14:05,Paged\n25:99,Impossible\n14:20,Fine,oops\n14:30,\n14:40,Mitigated,mitigation\n";
+        let error = entries(path, rows(path, csv).unwrap(), &mut clock()).unwrap_err();
+        let lines: Vec<&str> = error.lines().collect();
+        assert_eq!(lines.len(), 3, "{error}");
+        assert!(lines[0].starts_with("e.csv:2: time: "), "{error}");
+        assert!(
+            lines[1].starts_with("e.csv:3: unknown kind `oops`"),
+            "{error}"
+        );
+        assert!(
+            lines[2].starts_with("e.csv:4: the entry text is empty"),
+            "{error}"
+        );
+        let short = rows(path, "14:00\n14:05,ok\n14:10\n").unwrap_err();
+        assert_eq!(short.lines().count(), 2, "{short}");
+        let json = "{\"time\": 1}\n{\"time\": \"14:00\", \"text\": \"ok\"}\n{oops\n";
+        let bad = rows(Path::new("e.jsonl"), json).unwrap_err();
+        let lines: Vec<&str> = bad.lines().collect();
+        assert_eq!(lines.len(), 2, "{bad}");
+        assert!(lines[0].starts_with("e.jsonl:1:"), "{bad}");
+        assert!(lines[1].starts_with("e.jsonl:3:"), "{bad}");
     }
 }

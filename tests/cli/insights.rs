@@ -279,7 +279,7 @@ fn site_builds_links_everything_and_rewrites_nothing_when_unchanged() {
         &["site", "public", "--title", "Payments reviews"],
     );
     ok(&again);
-    assert!(String::from_utf8_lossy(&again.stderr).contains("0 page(s) written, 8 unchanged"));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("0 pages written, 8 unchanged"));
     let after: Vec<_> = ["index.html", "stats.html", "reviews/PIR-2026-004.html"]
         .iter()
         .map(|p| stamp(p))

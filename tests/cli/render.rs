@@ -477,3 +477,21 @@ fn a_secret_in_the_review_is_warned_of_masked() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&quiet.stderr).contains("warning"));
 }
+
+/// A problem record given to render is said to be one (with what publishes it), not
+/// reported as a review missing its severity.
+#[test]
+fn a_problem_record_is_named_as_one() {
+    // `--no-cache`: the fixture folder is shared, no index is written into it.
+    let out = pirt(&fixtures().join("insights"))
+        .args(["--no-cache", "render", "problems/PRB-0001-pool-sizing.md"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("problems/PRB-0001-pool-sizing.md is a problem record (it is in the problems folder, problems): `pirt render` takes reviews; `pirt site` publishes"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("severity"), "{stderr}");
+}
