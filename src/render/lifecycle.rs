@@ -130,7 +130,19 @@ impl Lifecycle {
         }
         let fraction = |t: Timestamp| (t - start).num_seconds() as f64 / span as f64;
         let x = |t: Timestamp| LEFT + fraction(t) * INNER;
-        let clock = |t: Timestamp| t.with_timezone(&zone).format("%H:%M").to_string();
+        // A time on a later day than the start says how many days later ("16:24 +1d"):
+        // the bar's ends carry the dates, a label in the middle only its time.
+        let first_day = start.with_timezone(&zone).date_naive();
+        let clock = |t: Timestamp| {
+            let local = t.with_timezone(&zone);
+            let days = (local.date_naive() - first_day).num_days();
+            let time = local.format("%H:%M");
+            if days > 0 {
+                format!("{time} +{days}d")
+            } else {
+                time.to_string()
+            }
+        };
         let stamp = |t: Timestamp| {
             t.with_timezone(&zone)
                 .format("%Y-%m-%d %H:%M %Z")
@@ -471,14 +483,23 @@ fn place_labels(marks: &[(f64, f64)]) -> Vec<Placement> {
     best.map_or_else(|| vec![(0, "start"); marks.len()], |(found, _)| found)
 }
 
-/// Crossings, rows, the sum of rows, labels extending to the left: lower is better.
-type Cost = (usize, usize, usize, usize);
+/// Crossings, rows, the sum of rows, pairs out of time order (a stack of labels reads in
+/// time order from the top, as a layout without crossings has it), labels extending to
+/// the left: lower is better.
+type Cost = (usize, usize, usize, usize, usize);
 
 fn cost_of(chosen: &[(Placement, f64, f64)], crossings: usize) -> Cost {
+    let rows: Vec<usize> = chosen.iter().map(|c| c.0.0).collect();
+    let out_of_order = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| rows[i + 1..].iter().filter(|later| *later > r).count())
+        .sum();
     (
         crossings,
-        chosen.iter().map(|c| c.0.0 + 1).max().unwrap_or(0),
-        chosen.iter().map(|c| c.0.0).sum(),
+        rows.iter().map(|r| r + 1).max().unwrap_or(0),
+        rows.iter().sum(),
+        out_of_order,
         chosen.iter().filter(|c| c.0.1 == "end").count(),
     )
 }
@@ -610,6 +631,23 @@ mod tests {
         // Detected sits below Acknowledged, both ending at their stems.
         assert_eq!(placed[1], (0, "end"));
         assert_eq!(placed[2], (1, "end"));
+    }
+
+    /// PIR-2018-019 (examples/): started 22:52, detected 22:54, acknowledged 22:55 on a
+    /// 24-hour bar, all within a unit of each other: every stack crosses a stem, and the
+    /// labels read in time order from the top (Acknowledged stood above Detected).
+    #[test]
+    fn a_stack_of_labels_a_minute_apart_reads_in_time_order() {
+        let x = |minutes: f64| LEFT + minutes / 1451.0 * INNER;
+        let marks = [
+            (x(0.0), label_width("Started", "22:52")),
+            (x(2.0), label_width("Detected", "22:54")),
+            (x(3.0), label_width("Acknowledged", "22:55")),
+            (x(1052.0), label_width("Mitigated", "16:24")),
+            (x(1451.0), label_width("Resolved", "23:03")),
+        ];
+        let rows: Vec<usize> = place_labels(&marks).iter().map(|p| p.0).collect();
+        assert_eq!(rows[..3], [2, 1, 0], "{rows:?}");
     }
 
     #[test]

@@ -495,3 +495,27 @@ fn a_problem_record_is_named_as_one() {
     );
     assert!(!stderr.contains("severity"), "{stderr}");
 }
+
+/// A milestone on a later day than the start says so in the lifecycle picture (the bar's
+/// ends carry the dates, a label in the middle only its time).
+#[test]
+fn a_milestone_on_a_later_day_says_how_many_days_later() {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let out = pirt(&examples)
+        .args([
+            "--no-cache",
+            "render",
+            "postmortems/2018-10-21-degraded-service-after-43s-network-partition.md",
+            "--format",
+            "html",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let html = String::from_utf8_lossy(&out.stdout);
+    for time in ["16:24 +1d", "23:03 +1d"] {
+        assert!(html.contains(time), "{time}");
+    }
+    assert!(html.contains("22:52<") || html.contains("22:52 <") || html.contains(">22:52"));
+    assert!(!html.contains("22:52 +"));
+}
