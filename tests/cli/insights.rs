@@ -74,6 +74,10 @@ fn stats_html_is_self_contained() {
     let html = ok(&run(dir.path(), &["stats", "--format", "html"]));
     assert!(html.contains("<svg") && html.contains("Content-Security-Policy"));
     assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"));
+    // On a phone the month charts open at the newest months (no script to scroll them),
+    // with a line saying how to see earlier ones.
+    assert!(html.contains(".chart-scroll { direction: rtl; }"));
+    assert_eq!(html.matches("swipe right for earlier ones").count(), 2);
 }
 
 #[test]
