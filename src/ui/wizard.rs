@@ -637,7 +637,7 @@ impl<'a> Wizard<'a> {
         let zone = &self.rules.config.timezone;
         let time_help = |skip: bool| {
             format!(
-                "e.g. 14:32, 2:32 PM, 2026-11-20 14:32, 14:32 UTC, +15m, now (zone {zone}){}; {back}",
+                "e.g. 14:32, 2:32 PM, 2026-11-20 14:32, 14:32 UTC, now, or +15m after the time before; zone {zone}{}; {back}",
                 if skip { "; enter to skip" } else { "" }
             )
         };
