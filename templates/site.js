@@ -51,6 +51,16 @@
     tr.appendChild(td);
     return td;
   }
+  // Each name whole on its line (`bot-management` does not break at its hyphen).
+  function items(td, names) {
+    names.forEach(function (name, i) {
+      if (i > 0) td.appendChild(document.createTextNode(", "));
+      var span = document.createElement("span");
+      span.className = "item";
+      span.textContent = name;
+      td.appendChild(span);
+    });
+  }
   function link(href, text) {
     var a = document.createElement("a");
     a.setAttribute("href", href);
@@ -70,8 +80,8 @@
     var title = cell(tr, "title");
     if (d[11] && mark) title.appendChild(mark.content.cloneNode(true));
     title.appendChild(link(d[2], d[10]));
-    cell(tr, "services small", item.services.join(", "));
-    cell(tr, "tags small", item.tags.join(", "));
+    items(cell(tr, "services small"), item.services);
+    items(cell(tr, "tags small"), item.tags);
     cell(tr, "status status-" + item.status, item.status);
     cell(tr, "ttr small", d[9]);
     var problem = cell(tr, "problem small");

@@ -242,6 +242,11 @@ fn site_builds_links_everything_and_rewrites_nothing_when_unchanged() {
     assert!(index.contains("href=\"reviews/PIR-2026-001.html\""));
     assert!(index.contains("href=\"problems/PRB-0001.html\""));
     assert!(index.contains("data-services=\"checkout-api|orders-db\""));
+    // Each service a whole that does not break at its hyphen; the list breaks between.
+    assert!(index.contains(
+        "<td class=\"services small\"><span class=\"item\">checkout-api</span>, <span class=\"item\">orders-db</span></td>"
+    ));
+    assert!(index.contains("td .item { white-space: nowrap; }"));
     // The only script is pirt's, allowed by its hash.
     assert_eq!(index.matches("<script>").count(), 1);
     assert!(index.contains("script-src 'sha256-"));
