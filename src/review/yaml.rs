@@ -168,8 +168,113 @@ pub fn parse_via_serde(yaml: &str, base: Base) -> Result<Node, SyntaxError> {
             node.shift(base);
             Ok(node)
         }
-        Err(err) => Err(syntax_error(&err, base)),
+        Err(err) => {
+            let mut error = syntax_error(&err, base);
+            // The parser gives a line and a column (its byte offset is not always known).
+            let line = error.pos.line.saturating_sub(base.lines).max(1);
+            let upto = yaml
+                .split_inclusive('\n')
+                .take(line - 1)
+                .map(str::len)
+                .sum::<usize>()
+                + yaml.split_inclusive('\n').nth(line - 1).map_or(0, |l| {
+                    l.char_indices()
+                        .nth(error.pos.column.saturating_sub(1))
+                        .map_or(l.len(), |(i, _)| i)
+                });
+            if let Some(open) = unclosed_flow(yaml, upto)
+                && base.apply(open.0).line < error.pos.line
+                && !error.message.starts_with("the front matter")
+            {
+                error.message = format!(
+                    "this `{}` is not closed (`{}` is missing); the YAML parser stopped at line {}: {}",
+                    open.1,
+                    if open.1 == '[' { ']' } else { '}' },
+                    error.pos.line,
+                    error.message
+                );
+                error.pos = base.apply(open.0);
+            }
+            Err(error)
+        }
     }
+}
+
+/// The innermost flow collection (`[` or `{`) still open at byte `upto` of `yaml`, with its
+/// position (in `yaml`): what an error such as "illegal placement of ':' indicator" on a
+/// later line usually means. Quoted text, comments and block scalars (`|`, `>`) are
+/// skipped; a bracket inside a plain value (`text: see [1`) opens nothing.
+fn unclosed_flow(yaml: &str, upto: usize) -> Option<(Pos, char)> {
+    let mut open: Vec<(Pos, char)> = Vec::new();
+    let mut quote: Option<char> = None;
+    // Inside a block scalar: lines indented deeper than its key are its text.
+    let mut block: Option<usize> = None;
+    let mut offset = 0;
+    for (index, line) in yaml.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += line.len();
+        if start >= upto {
+            break;
+        }
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if let Some(key_indent) = block {
+            if line.trim().is_empty() || indent > key_indent {
+                continue;
+            }
+            block = None;
+        }
+        // The character before this one that is not white space, on this line.
+        let mut before: Option<char> = None;
+        let mut chars = line.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            if start + at >= upto {
+                break;
+            }
+            if let Some(q) = quote {
+                if q == '"' && c == '\\' {
+                    chars.next();
+                } else if c == q {
+                    if q == '\'' && chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                        chars.next();
+                    } else {
+                        quote = None;
+                    }
+                }
+                continue;
+            }
+            let starts_value = !open.is_empty()
+                && matches!(before, Some(',' | '[' | '{' | ':' | '?'))
+                || matches!(before, None | Some(':' | '-' | '?'));
+            match c {
+                '#' if at == 0 || line[..at].ends_with([' ', '\t']) => break,
+                '"' | '\'' if starts_value => quote = Some(c),
+                '[' | '{' if starts_value => {
+                    let column = line[..at].chars().count() + 1;
+                    let pos = Pos {
+                        line: index + 1,
+                        column,
+                        offset: start + at,
+                        len: 1,
+                    };
+                    open.push((pos, c));
+                }
+                ']' | '}' if !open.is_empty() => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            if !c.is_whitespace() {
+                before = Some(c);
+            }
+        }
+        let text = line.split(" #").next().unwrap_or(line).trim_end();
+        let marker = text.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '+');
+        let block_marker = [" |", " >"].iter().any(|m| marker.ends_with(m));
+        if open.is_empty() && quote.is_none() && block_marker {
+            block = Some(indent);
+        }
+    }
+    open.pop()
 }
 
 /// Deserializes `yaml` (which starts at `base` in its file) straight into a typed value:
@@ -366,6 +471,37 @@ mod tests {
         assert_eq!(items[1].pos.line, 3);
         assert_eq!(items[1].pos.column, 15);
         assert_eq!(items[1].as_str(), Some("b"));
+    }
+
+    /// An unclosed `[` or `{` is named where it opens, with where the parser stopped (it
+    /// reports "illegal placement of ':'" on a later line); brackets in quotes, comments,
+    /// block scalars and plain values open nothing.
+    #[test]
+    fn an_unclosed_bracket_is_named_where_it_opens() {
+        let err = parse("id: PIR-1\nservices: [a, b\ntags: [c]\n", BASE).unwrap_err();
+        assert_eq!((err.pos.line, err.pos.column), (3, 11), "{err:?}");
+        assert!(
+            err.message.starts_with(
+                "this `[` is not closed (`]` is missing); the YAML parser stopped at line 4: "
+            ),
+            "{err:?}"
+        );
+        let err = parse("id: PIR-1\nimpact: {summary: x\ntags: [c]\n", BASE).unwrap_err();
+        assert_eq!((err.pos.line, err.pos.column), (3, 9), "{err:?}");
+        assert!(
+            err.message
+                .starts_with("this `{` is not closed (`}` is missing)")
+        );
+        for text in [
+            "title: \"[x\"\nnote: '{y'\n# [z\na: |\n  [w\nb: see [1\na: 2\n",
+            "title: \"it\\\" [\"\nl: ['a]', \"b]\"]\na: 1\na: 2\n",
+        ] {
+            let err = parse(text, BASE).unwrap_err();
+            assert!(
+                err.message.starts_with("duplicate mapping key"),
+                "{text:?}: {err:?}"
+            );
+        }
     }
 
     #[test]
