@@ -310,6 +310,11 @@ fn clean_message(message: &str) -> String {
     if message.contains("budget breached") || message.contains("recursion limit") {
         return budget_message(message);
     }
+    if message.contains("recursive references require") {
+        return "this alias refers to the anchor it stands inside, a value that would hold itself; \
+                write the value out, or point the alias at an anchor outside it"
+            .into();
+    }
     let first = message.lines().next().unwrap_or(message).trim();
     let first = first.strip_prefix("error:").unwrap_or(first).trim();
     let first = match first.split_once(": ") {
@@ -499,6 +504,18 @@ mod tests {
             let err = parse(text, BASE).unwrap_err();
             assert!(
                 err.message.starts_with("duplicate mapping key"),
+                "{text:?}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_alias_inside_its_own_anchor_is_said_to_be_one() {
+        for text in ["impact: &a\n  summary: *a\n", "x: &a [*a]\n"] {
+            let err = parse(text, BASE).unwrap_err();
+            assert!(
+                err.message
+                    .starts_with("this alias refers to the anchor it stands inside"),
                 "{text:?}: {err:?}"
             );
         }
