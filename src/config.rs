@@ -947,6 +947,34 @@ mod tests {
         assert_eq!(parsed.stats, builtin.stats);
     }
 
+    /// The commented `[trackers]` example of the default file is a valid configuration
+    /// once uncommented, with the trackers and people it shows.
+    #[test]
+    fn the_commented_trackers_example_parses_when_uncommented() {
+        let start = DEFAULT_TOML.find("# [trackers]").expect("the example");
+        let end = DEFAULT_TOML[start..]
+            .find("\n\n")
+            .map_or(DEFAULT_TOML.len(), |e| start + e);
+        let example: String = DEFAULT_TOML[start..end]
+            .lines()
+            .filter(|l| !l.starts_with("# Review names"))
+            .map(|l| l.strip_prefix("# ").or(l.strip_prefix('#')).unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let parsed = parse_toml(&example, Path::new("pirt.toml")).unwrap();
+        assert_eq!(parsed.trackers.default.as_deref(), Some("github"));
+        assert_eq!(
+            parsed.trackers.trackers.keys().collect::<Vec<_>>(),
+            ["github", "jira"]
+        );
+        // The settings it shows are the defaults.
+        let defaults = TrackersConfig::default();
+        assert_eq!(parsed.trackers.timeout_secs, defaults.timeout_secs);
+        assert_eq!(parsed.trackers.retries, defaults.retries);
+        assert_eq!(parsed.trackers.concurrency, defaults.concurrency);
+        assert!(format!("{:?}", parsed.people).contains("liwei"));
+    }
+
     #[test]
     fn defaults_work_without_a_file() {
         let config = Config::default();
