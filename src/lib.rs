@@ -27,6 +27,7 @@ pub mod insights;
 pub mod llm;
 pub mod lsp;
 pub mod pos;
+pub mod printable;
 pub mod problem_record;
 pub mod redact;
 pub mod render;

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::printable::{one_line, printable};
 use crate::review::clock::AnswerClock;
 use crate::review::{TimelineEntry, entry_kind};
 
@@ -53,12 +54,16 @@ pub fn entries(
     clock: &mut AnswerClock,
 ) -> Result<Vec<Imported>, String> {
     every_or_errors(rows.into_iter().map(|row| {
+        // Printed on the terminal and written into the review: no escape sequences, line
+        // breaks or bidirectional overrides (as the export readers do).
         let at_line = |e: String| format!("{}:{}: {e}", path.display(), row.line);
+        let typed = printable(row.time.trim());
         let at = clock
-            .take(&row.time)
+            .take(&typed)
             .map_err(|e| at_line(format!("time: {e}")))?;
-        let kind = entry_kind(row.kind.as_deref().unwrap_or("note")).map_err(at_line)?;
-        let text = row.text.trim();
+        let kind = printable(row.kind.as_deref().unwrap_or("note"));
+        let kind = entry_kind(kind.trim()).map_err(at_line)?;
+        let text = one_line(&row.text);
         if text.is_empty() {
             return Err(at_line("the entry text is empty".into()));
         }
@@ -67,10 +72,13 @@ pub fn entries(
             entry: TimelineEntry {
                 at,
                 kind,
-                text: text.to_string(),
-                source: row.source.filter(|s| !s.trim().is_empty()),
+                text,
+                source: row
+                    .source
+                    .map(|s| printable(s.trim()))
+                    .filter(|s| !s.is_empty()),
             },
-            typed: row.time,
+            typed,
         })
     }))
 }
@@ -236,6 +244,22 @@ mod tests {
             short.contains("e.csv:1: expected `time,text[,kind[,source]]`"),
             "{short}"
         );
+    }
+
+    /// Escape sequences, line breaks and bidirectional overrides in a row never reach the
+    /// terminal or the review.
+    #[test]
+    fn control_and_bidi_characters_are_dropped() {
+        let path = Path::new("e.csv");
+        let csv = "14:05\u{7},\"Paged \u{1b}[31mred\u{1b}[0m\nand \u{202e}evil\",note\u{1b},pd:\u{202e}X1\n";
+        let imported = entries(path, rows(path, csv).unwrap(), &mut clock()).unwrap();
+        let entry = &imported[0].entry;
+        assert_eq!(entry.text, "Paged [31mred[0m and evil");
+        assert_eq!(entry.source.as_deref(), Some("pd:X1"));
+        assert_eq!(imported[0].typed, "14:05");
+        let bad = rows(path, "14:05,x,\u{1b}[2Jwipe\n").unwrap();
+        let error = entries(path, bad, &mut clock()).unwrap_err();
+        assert!(!error.contains('\u{1b}'), "{error:?}");
     }
 
     /// Rows written by hand are all or nothing, and the error names every bad row at once

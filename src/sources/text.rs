@@ -64,21 +64,8 @@ fn drop_marker(line: &str) -> (bool, &str) {
     (false, line)
 }
 
-/// `text` without control characters (escape sequences, line breaks) and the invisible
-/// characters `one_line` drops: for ids and names an export gives, which are printed on the
-/// terminal and written as `source:`.
-pub fn printable(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_control() && !invisible(*c))
-        .collect()
-}
-
-/// Zero-width spaces, byte-order marks and the bidirectional embeddings, overrides and
-/// isolates (U+202A..U+202E, U+2066..U+2069): invisible, and the last can make a line
-/// read in another order than it is stored (on the terminal and in the file).
-fn invisible(c: char) -> bool {
-    matches!(c, '\u{200b}' | '\u{feff}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
+use crate::printable::invisible;
+pub use crate::printable::printable;
 
 fn push_collapsed(out: &mut String, text: &str) {
     let mut space = false;

@@ -39,6 +39,7 @@ const FLOORS: &[(&str, u32)] = &[
     ("names", 1),
     ("fence", 1),
     ("pos", 1),
+    ("printable", 1),
 ];
 
 /// The `outln!`/`errln!` macros are exported at the crate root; naming them is not an
