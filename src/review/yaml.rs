@@ -182,7 +182,10 @@ pub fn parse_via_serde(yaml: &str, base: Base) -> Result<Node, SyntaxError> {
                         .nth(error.pos.column.saturating_sub(1))
                         .map_or(l.len(), |(i, _)| i)
                 });
+            // Open where the parser stopped and never closed after it (a list that spans
+            // lines and is closed later is not the cause).
             if let Some(open) = unclosed_flow(yaml, upto)
+                && unclosed_flow(yaml, yaml.len()).is_some_and(|end| end.0 == open.0)
                 && base.apply(open.0).line < error.pos.line
                 && !error.message.starts_with("the front matter")
             {
@@ -497,6 +500,9 @@ mod tests {
             err.message
                 .starts_with("this `{` is not closed (`}` is missing)")
         );
+        // Closed on a later line: the parser's own message stands.
+        let err = parse("l: [a,\n  - b]\n", BASE).unwrap_err();
+        assert!(!err.message.contains("is not closed"), "{err:?}");
         for text in [
             "title: \"[x\"\nnote: '{y'\n# [z\na: |\n  [w\nb: see [1\na: 2\n",
             "title: \"it\\\" [\"\nl: ['a]', \"b]\"]\na: 1\na: 2\n",
