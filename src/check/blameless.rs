@@ -108,15 +108,12 @@ impl Matcher {
             .collect::<Vec<_>>()
             .join("|");
         let pattern = format!(r"(?i)\b(?:{alternation})\b");
-        // Each phrase with its words one space apart, as `may_match` spaces a text.
-        let spaced: Vec<String> = phrases
-            .iter()
-            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-            .collect();
-        let anchors = spaced.iter().all(|p| p.is_ascii()).then(|| {
+        // The phrases have their words one space apart (built in so, configured ones
+        // normalised), as `may_match` spaces a text.
+        let anchors = phrases.iter().all(|p| p.is_ascii()).then(|| {
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
-                .build(&spaced)
+                .build(&phrases)
                 .expect("a few short phrases")
         });
         let mut allow: Vec<String> = ALLOWED.iter().map(|a| a.to_string()).collect();
@@ -148,7 +145,7 @@ impl Matcher {
         let Some(anchors) = &self.anchors else {
             return true;
         };
-        if !text.is_ascii() && (text.contains('\u{212A}') || text.contains('\u{17F}')) {
+        if crate::redact::folds_to_ascii(text) {
             return true;
         }
         // `\s+` between a phrase's words: any run of whitespace is one space here.

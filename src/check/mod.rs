@@ -201,7 +201,8 @@ pub fn level_for(
     })
 }
 
-pub use crate::corpus::Kind;
+use crate::corpus::kind_in;
+pub use crate::corpus::{Kind, kind_of};
 
 /// A reference to an id, with where it was written (for cross-file findings).
 #[derive(Clone, Debug)]
@@ -429,23 +430,6 @@ impl<'c> MemoryChecker<'c> {
             ..Report::default()
         }
     }
-}
-
-/// Whether a file is a review or a problem record: problems live in the problems folder.
-pub fn kind_of(config: &Config, path: &Path) -> Kind {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    kind_in(path, &absolute(&config.problems_dir()), &cwd)
-}
-
-/// `problems_dir` is absolute; a relative `path` is taken from `cwd` (as
-/// `std::path::absolute` would, without asking for the working directory each time).
-fn kind_in(path: &Path, problems_dir: &Path, cwd: &Path) -> Kind {
-    let inside = if path.is_absolute() {
-        path.starts_with(problems_dir)
-    } else {
-        cwd.join(path).starts_with(problems_dir)
-    };
-    if inside { Kind::Problem } else { Kind::Review }
 }
 
 fn absolute(path: &Path) -> PathBuf {

@@ -31,6 +31,23 @@ pub enum Kind {
     Problem,
 }
 
+/// Whether a file is a review or a problem record: problems live in the problems folder.
+pub fn kind_of(config: &Config, path: &Path) -> Kind {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    kind_in(path, &absolute(&config.problems_dir()), &cwd)
+}
+
+/// `problems_dir` is absolute; a relative `path` is taken from `cwd` (as
+/// `std::path::absolute` would, without asking for the working directory each time).
+pub fn kind_in(path: &Path, problems_dir: &Path, cwd: &Path) -> Kind {
+    let inside = if path.is_absolute() {
+        path.starts_with(problems_dir)
+    } else {
+        cwd.join(path).starts_with(problems_dir)
+    };
+    if inside { Kind::Problem } else { Kind::Review }
+}
+
 /// A review and where it lives.
 #[derive(Clone, Debug)]
 pub struct Entry {

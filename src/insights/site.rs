@@ -216,7 +216,7 @@ pub fn build(config: &Config, out: &Path, options: &Options) -> anyhow::Result<B
     let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
     {
         use rayon::prelude::*;
-        let written: Vec<(bool, Vec<(usize, String)>)> = reviews
+        let pages: Vec<(bool, Vec<(usize, String)>)> = reviews
             .par_iter()
             .zip(&review_pages)
             .map(|(e, page)| {
@@ -237,8 +237,9 @@ pub fn build(config: &Config, out: &Path, options: &Options) -> anyhow::Result<B
                 ))
             })
             .collect::<anyhow::Result<_>>()?;
-        built.count(&written.iter().map(|(w, _)| *w).collect::<Vec<_>>());
-        for ((_, secrets), e) in written.into_iter().zip(&reviews) {
+        let (written, secrets): (Vec<bool>, Vec<_>) = pages.into_iter().unzip();
+        built.count(&written);
+        for (secrets, e) in secrets.into_iter().zip(&reviews) {
             built.secrets.extend(
                 secrets
                     .into_iter()

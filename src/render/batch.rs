@@ -7,6 +7,7 @@ use anyhow::bail;
 
 use super::{Extras, Format, Renderer};
 use crate::config::Config;
+use crate::corpus::Kind;
 use crate::corpus::similar::Finder;
 use crate::review::ReviewFile;
 
@@ -85,12 +86,12 @@ pub fn render_all(
         .par_iter()
         .map(|path| {
             let file = ReviewFile::load(path, config).map_err(|e| {
-                let problems = crate::corpus::files::absolute(&config.problems_dir());
-                if path.is_file() && crate::corpus::files::absolute(path).starts_with(&problems) {
+                if path.is_file() && crate::corpus::kind_of(config, path) == Kind::Problem {
                     anyhow::anyhow!(
                         "{} is a problem record (it is in the problems folder, {}): `pirt render` takes reviews; `pirt site` publishes problem records as pages, and `pirt problem list` lists them",
                         path.display(),
-                        crate::fsutil::shown(&problems).display()
+                        crate::fsutil::shown(&crate::corpus::files::absolute(&config.problems_dir()))
+                            .display()
                     )
                 } else {
                     e

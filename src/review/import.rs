@@ -92,8 +92,13 @@ fn every_or_errors<T>(items: impl Iterator<Item = Result<T, String>>) -> Result<
             Err(e) => errors.push(e),
         }
     }
+    unless_errors(ok, errors)
+}
+
+/// `value`, or the errors, one line each.
+fn unless_errors<T>(value: T, errors: Vec<String>) -> Result<T, String> {
     if errors.is_empty() {
-        Ok(ok)
+        Ok(value)
     } else {
         Err(errors.join("\n"))
     }
@@ -165,11 +170,7 @@ fn csv_rows(path: &Path, source: &str) -> Result<Vec<Row>, String> {
             source,
         });
     }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(errors.join("\n"))
-    }
+    unless_errors(rows, errors)
 }
 
 #[cfg(test)]

@@ -168,39 +168,38 @@ pub fn parse_via_serde(yaml: &str, base: Base) -> Result<Node, SyntaxError> {
             node.shift(base);
             Ok(node)
         }
-        Err(err) => {
-            let mut error = syntax_error(&err, base);
-            // The parser gives a line and a column (its byte offset is not always known).
-            let line = error.pos.line.saturating_sub(base.lines).max(1);
-            let upto = yaml
-                .split_inclusive('\n')
-                .take(line - 1)
-                .map(str::len)
-                .sum::<usize>()
-                + yaml.split_inclusive('\n').nth(line - 1).map_or(0, |l| {
-                    l.char_indices()
-                        .nth(error.pos.column.saturating_sub(1))
-                        .map_or(l.len(), |(i, _)| i)
-                });
-            // Open where the parser stopped and never closed after it (a list that spans
-            // lines and is closed later is not the cause).
-            if let Some(open) = unclosed_flow(yaml, upto)
-                && unclosed_flow(yaml, yaml.len()).is_some_and(|end| end.0 == open.0)
-                && base.apply(open.0).line < error.pos.line
-                && !error.message.starts_with("the front matter")
-            {
-                error.message = format!(
-                    "this `{}` is not closed (`{}` is missing); the YAML parser stopped at line {}: {}",
-                    open.1,
-                    if open.1 == '[' { ']' } else { '}' },
-                    error.pos.line,
-                    error.message
-                );
-                error.pos = base.apply(open.0);
-            }
-            Err(error)
-        }
+        Err(err) => Err(unclosed_named(yaml, base, syntax_error(&err, base))),
     }
+}
+
+/// `error`, said of the `[` or `{` it comes from when one is open where the parser stopped
+/// and never closed after it (a list that spans lines and is closed later is not the
+/// cause).
+fn unclosed_named(yaml: &str, base: Base, mut error: SyntaxError) -> SyntaxError {
+    // The parser gives a line and a column (its byte offset is not always known).
+    let line = error.pos.line.saturating_sub(base.lines).max(1);
+    let mut lines = yaml.split_inclusive('\n');
+    let line_start: usize = lines.by_ref().take(line - 1).map(str::len).sum();
+    let upto = line_start
+        + lines.next().map_or(0, |l| {
+            l.char_indices()
+                .nth(error.pos.column.saturating_sub(1))
+                .map_or(l.len(), |(i, _)| i)
+        });
+    if let Some((pos, bracket)) = unclosed_flow(yaml, upto)
+        && unclosed_flow(yaml, yaml.len()).is_some_and(|end| end.0 == pos)
+        && base.apply(pos).line < error.pos.line
+        && !error.message.starts_with("the front matter")
+    {
+        error.message = format!(
+            "this `{bracket}` is not closed (`{}` is missing); the YAML parser stopped at line {}: {}",
+            if bracket == '[' { ']' } else { '}' },
+            error.pos.line,
+            error.message
+        );
+        error.pos = base.apply(pos);
+    }
+    error
 }
 
 /// The innermost flow collection (`[` or `{`) still open at byte `upto` of `yaml`, with its
