@@ -5,7 +5,10 @@
 //! - `--tree`: pirt's position-keeping tree, as check reads it (the event loader, with
 //!   serde-saphyr for documents outside its subset);
 //! - `--serde-tree`: the same tree through serde-saphyr only (the path before the loader);
-//! - `--events`: the parser's events only, building nothing (the floor of any loader).
+//! - `--events`: the parser's events only, building nothing (the floor of any loader);
+//! - `--lines`: the line reader alone (files it does not take count as not parsed);
+//! - `--compare`: every reader on every file, checking that each one that takes a file
+//!   builds serde-saphyr's tree (exits 1 on the first difference), and how many each took.
 
 use std::path::PathBuf;
 
@@ -15,7 +18,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let dir = PathBuf::from(
         args.get(1)
-            .expect("usage: pirt-parse-only DIR [--tree|--serde-tree|--events]"),
+            .expect("usage: pirt-parse-only DIR [--tree|--serde-tree|--events|--lines|--compare]"),
     );
     let mode = args.get(2).map_or("", String::as_str);
     let files: Vec<PathBuf> = ignore::WalkBuilder::new(&dir)
@@ -24,6 +27,9 @@ fn main() {
         .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| e.into_path())
         .collect();
+    if mode == "--compare" {
+        return compare(&files);
+    }
     let parsed: usize = files
         .par_iter()
         .map(|path| {
@@ -38,10 +44,40 @@ fn main() {
                 "--tree" => pirt::review::yaml::parse(yaml, layout.base()).is_ok(),
                 "--serde-tree" => pirt::review::yaml::parse_via_serde(yaml, layout.base()).is_ok(),
                 "--events" => granit_parser::Parser::new_from_str(yaml).all(|e| e.is_ok()),
+                "--lines" => pirt::review::yaml::parse_by_lines(yaml, layout.base()).is_some(),
                 _ => serde_saphyr::from_str::<serde_json::Value>(yaml).is_ok(),
             };
             usize::from(ok)
         })
         .sum();
     eprintln!("parsed {parsed} of {} files", files.len());
+}
+
+fn compare(files: &[PathBuf]) {
+    use pirt::review::yaml;
+    let taken: Vec<(bool, bool)> = files
+        .par_iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(path).ok()?;
+            let layout = pirt::review::document::split(&text).ok()?;
+            let (source, base) = (&text[layout.yaml.clone()], layout.base());
+            let reference = format!("{:?}", yaml::parse_via_serde(source, base).ok());
+            let lines = yaml::parse_by_lines(source, base);
+            let events = yaml::parse_by_events(source, base);
+            for (name, tree) in [("line reader", &lines), ("event loader", &events)] {
+                if tree.is_some() && format!("{tree:?}") != reference {
+                    eprintln!("{}: the {name} differs from serde-saphyr", path.display());
+                    std::process::exit(1);
+                }
+            }
+            Some((lines.is_some(), events.is_some()))
+        })
+        .collect();
+    let lines = taken.iter().filter(|t| t.0).count();
+    let events = taken.iter().filter(|t| t.1).count();
+    eprintln!(
+        "{} front matters: the line reader took {lines}, the event loader {events}; each \
+         one it took is serde-saphyr's tree",
+        taken.len()
+    );
 }

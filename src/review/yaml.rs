@@ -5,13 +5,16 @@
 //! each key for diagnostics and for byte-preserving edits. So the front matter is first read
 //! into this small generic tree, and the typed model is built from the tree.
 //!
-//! The tree is read straight from the parser's events ([`events`]) for the YAML reviews
-//! hold; any document outside that subset (tags, anchors, merge keys, duplicate keys, syntax
-//! errors, documents near a limit) is read through serde-saphyr, with its budgets and
-//! duplicate-key checks ([`parse_via_serde`]), which is also the reference the event loader
-//! is tested against.
+//! Three readers build the same tree, each for less of YAML than the next and faster:
+//! [`lines`] reads the block YAML nearly every review is written in line by line, with no
+//! parser; the event loader ([`events`]) reads the YAML reviews hold from the parser's
+//! events; anything outside that (tags, anchors, merge keys, duplicate keys, syntax errors,
+//! documents near a limit) is read through serde-saphyr, with its budgets and duplicate-key
+//! checks ([`parse_via_serde`]), which is also the reference both others are tested
+//! against. Each hands a document it does not take to the next.
 
 mod events;
+mod lines;
 
 use std::fmt;
 
@@ -152,10 +155,21 @@ fn options() -> serde_saphyr::Options {
 
 /// Parses `yaml` (which starts at `base` in its file) into a node tree.
 pub fn parse(yaml: &str, base: Base) -> Result<Node, SyntaxError> {
-    match events::load(yaml, base) {
+    match lines::load(yaml, base).or_else(|| events::load(yaml, base)) {
         Some(node) => Ok(node),
         None => parse_via_serde(yaml, base),
     }
+}
+
+/// Reads `yaml` line by line only: the tree, or `None` where [`parse`] would hand the
+/// document on to the parser. For benchmarks and the readers' comparisons.
+pub fn parse_by_lines(yaml: &str, base: Base) -> Option<Node> {
+    lines::load(yaml, base)
+}
+
+/// Reads `yaml` from the parser's events only (as [`parse_by_lines`]).
+pub fn parse_by_events(yaml: &str, base: Base) -> Option<Node> {
+    events::load(yaml, base)
 }
 
 /// Parses `yaml` through serde-saphyr: the same tree as [`parse`] (or its error), at about
@@ -576,17 +590,46 @@ mod differential {
         offset: 4,
     };
 
-    /// Both paths' results, compared as text (a NaN equals itself there). Returns whether
-    /// the event loader read the document itself rather than handing it to serde-saphyr.
+    /// The readers' results, compared as text (a NaN equals itself there): the line reader
+    /// and the event loader, where they take the document, against serde-saphyr. Returns
+    /// whether one of the first two read it rather than handing it to serde-saphyr.
     fn same(yaml: &str, base: Base, what: &str) -> bool {
-        let fast = parse(yaml, base);
-        let reference = parse_via_serde(yaml, base);
-        assert_eq!(
-            format!("{fast:?}"),
-            format!("{reference:?}"),
-            "{what}: the event loader differs from serde-saphyr on\n{yaml}"
-        );
-        events::load(yaml, base).is_some()
+        let reference = format!("{:?}", parse_via_serde(yaml, base));
+        let by_events = events::load(yaml, base);
+        if let Some(tree) = &by_events {
+            let tree = format!("{:?}", Ok::<_, SyntaxError>(tree));
+            assert!(
+                tree == reference,
+                "{what}: the event loader differs from serde-saphyr {} on\n{yaml}",
+                difference(&tree, &reference)
+            );
+        }
+        let by_lines = lines::load(yaml, base);
+        if let Some(tree) = &by_lines {
+            let tree = format!("{:?}", Ok::<_, SyntaxError>(tree));
+            assert!(
+                tree == reference,
+                "{what}: the line reader differs from serde-saphyr {} on\n{yaml}",
+                difference(&tree, &reference)
+            );
+        }
+        assert_eq!(format!("{:?}", parse(yaml, base)), reference, "{what}");
+        by_events.is_some() || by_lines.is_some()
+    }
+
+    /// Where two printed trees first differ, with a little of each around it.
+    fn difference(a: &str, b: &str) -> String {
+        let at = a
+            .char_indices()
+            .zip(b.chars())
+            .find(|((_, x), y)| x != y)
+            .map_or(a.len().min(b.len()), |((i, _), _)| i);
+        let around = |s: &str| {
+            let from = s.floor_char_boundary(at.saturating_sub(160));
+            let to = s.ceil_char_boundary((at + 160).min(s.len()));
+            s[from..to].to_string()
+        };
+        format!("\n  this: …{}…\n  serde: …{}…\n", around(a), around(b))
     }
 
     fn markdown_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -914,5 +957,80 @@ mod differential {
             .unwrap()
             .join()
             .unwrap();
+    }
+
+    /// Every shipped front matter, edited at random in the ways that change what YAML
+    /// means (indentation, indicators, quotes, comments, brackets, tabs, line breaks):
+    /// whatever the line reader takes from a mutant, serde-saphyr reads the same.
+    #[test]
+    fn mutated_front_matter_reads_the_same() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["examples", "tests/fixtures"] {
+            markdown_files(&root.join(dir), &mut files);
+        }
+        let seeds: Vec<String> = files
+            .iter()
+            .filter_map(|path| {
+                let text = std::fs::read_to_string(path).ok()?;
+                let layout = crate::review::document::split(&text).ok()?;
+                Some(text[layout.yaml].to_string())
+            })
+            .filter(|yaml| lines::load(yaml, BASE).is_some())
+            .collect();
+        assert!(seeds.len() >= 20, "{} seeds", seeds.len());
+        const PIECES: &[&str] = &[
+            " ", "  ", "\n", ":", ": ", "- ", "-", "#", " #", "\"", "'", "|", "|-", "|+", ">",
+            ">-", "[", "]", "{", "}", ",", ", ", "\\", "\\n", "\t", "x", "é", "\n  ", "\n- ",
+            "\n\n", "&a ", "*a", "!", "?", "%", "---\n", "...", "\u{85}", "''", "~", "1", ".inf",
+            "a: b", "\n    x", "\r\n",
+        ];
+        // xorshift: the same mutants on every run. PIRT_YAML_MUTANTS=N SEED hunts longer.
+        let hunt = std::env::var("PIRT_YAML_MUTANTS").unwrap_or_default();
+        let mut hunt = hunt.split_whitespace().map(|n| n.parse::<u64>().unwrap());
+        let count = hunt.next().unwrap_or(1500);
+        let mut state: u64 = hunt.next().unwrap_or(0x9E37_79B9_7F4A_7C15);
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let (mut compared, mut by_lines) = (0, 0);
+        for _ in 0..count {
+            let mut yaml = seeds[next(seeds.len())].clone();
+            for _ in 0..1 + next(3) {
+                let at = yaml.floor_char_boundary(next(yaml.len() + 1));
+                match next(6) {
+                    0..=2 => yaml.insert_str(at, PIECES[next(PIECES.len())]),
+                    3 => {
+                        let to = yaml.ceil_char_boundary((at + 1 + next(4)).min(yaml.len()));
+                        yaml.replace_range(at..to, "");
+                    }
+                    4 => {
+                        // Indent or dedent the line by one or two spaces.
+                        let start = yaml[..at].rfind('\n').map_or(0, |i| i + 1);
+                        if next(2) == 0 {
+                            yaml.insert_str(start, &" ".repeat(1 + next(2)));
+                        } else if yaml[start..].starts_with(' ') {
+                            yaml.remove(start);
+                        }
+                    }
+                    _ => {
+                        let start = yaml[..at].rfind('\n').map_or(0, |i| i + 1);
+                        let comments = "  # c\n".repeat([1, 16, 17, 33, 40][next(5)]);
+                        yaml.insert_str(start, &comments);
+                    }
+                }
+            }
+            compared += 1;
+            by_lines += usize::from(lines::load(&yaml, BASE).is_some());
+            same(&yaml, BASE, "mutant");
+        }
+        // A fair share of mutants stay readable line by line: the test compares trees.
+        assert!(
+            by_lines * 5 >= compared,
+            "{by_lines} of {compared} mutants read by the line reader"
+        );
     }
 }

@@ -31,10 +31,10 @@ fn parser_options() -> granit_parser::Options {
 /// Well inside serde-saphyr's default budget (1,000,000 events, 250,000 nodes, depth 64,
 /// 64 MiB of scalar or comment text): a document beyond these is left to serde-saphyr,
 /// which decides whether it breaches.
-const MAX_EVENTS: usize = 500_000;
-const MAX_NODES: usize = 100_000;
+pub(super) const MAX_EVENTS: usize = 500_000;
+pub(super) const MAX_NODES: usize = 100_000;
 const MAX_DEPTH: usize = 48;
-const MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
+pub(super) const MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
 /// Keys in one mapping (a review's front matter has about twenty).
 const MAX_KEYS: usize = 64;
 
@@ -159,7 +159,12 @@ fn pos_of(span: &Span) -> Pos {
 
 /// A mapping key: text that serde-saphyr would read as the same string and compare as a
 /// string. Keys that look like another type, the merge key and repeated keys are not.
-fn key(name: Cow<str>, style: ScalarStyle, pos: Pos, entries: &[(Key, Node)]) -> Option<Key> {
+pub(super) fn key(
+    name: Cow<str>,
+    style: ScalarStyle,
+    pos: Pos,
+    entries: &[(Key, Node)],
+) -> Option<Key> {
     if name == "<<" {
         return None;
     }
@@ -179,7 +184,7 @@ fn key(name: Cow<str>, style: ScalarStyle, pos: Pos, entries: &[(Key, Node)]) ->
 
 /// A scalar value as serde-saphyr's `deserialize_any` types it for an untagged scalar:
 /// quoted and block scalars are text; plain ones may be null, a boolean, a number or text.
-fn scalar(value: Cow<str>, style: ScalarStyle) -> Option<Value> {
+pub(super) fn scalar(value: Cow<str>, style: ScalarStyle) -> Option<Value> {
     if style != ScalarStyle::Plain {
         return Some(Value::Str(value.into_owned()));
     }
