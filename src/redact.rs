@@ -688,7 +688,13 @@ impl Rules {
         if folds_to_ascii(text) {
             return (0..self.list.len()).map(&wanted).collect();
         }
-        let mut may: Vec<bool> = self.list.iter().map(|r| r.anchors.is_empty()).collect();
+        let mut may: Vec<bool> = self
+            .list
+            .iter()
+            .map(|r| {
+                r.anchors.is_empty() && (r.kind != Kind::DiscordBotToken || discord_shape(text))
+            })
+            .collect();
         for m in self.anchors.for_text(text).find_overlapping_iter(text) {
             may[self.owner[m.pattern().as_usize()]] = true;
         }
@@ -697,6 +703,20 @@ impl Rules {
         }
         may
     }
+}
+
+/// Whether `text` holds what every Discord bot token holds, which no word anchors: a dot
+/// with at least 24 token characters before it, then 6 and another dot. Prose has dots, but
+/// a space follows nearly every one, so the expression (a scan of every byte) rarely runs.
+fn discord_shape(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let token = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-');
+    text.match_indices('.').any(|(i, _)| {
+        i >= 24
+            && bytes.get(i + 7) == Some(&b'.')
+            && bytes[i + 1..i + 7].iter().all(token)
+            && bytes[i - 24..i].iter().all(token)
+    })
 }
 
 /// Whether `text` holds a letter that `(?i)` matches to an ASCII one though it is not ASCII
@@ -1595,9 +1615,23 @@ mod tests {
             .collect();
         assert_eq!(
             kinds,
-            [Kind::DiscordBotToken],
-            "rules without anchors always run"
+            [],
+            "no anchor, no Discord token's shape: no rule runs"
         );
+        let token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.Gh7Yq2.abcdefghijklmnopqrstuvwxyz0123456789AB";
+        let may = rules.may_match(&format!("the bot used {token} then"), every);
+        let discord = rules
+            .list
+            .iter()
+            .position(|r| r.kind == Kind::DiscordBotToken);
+        assert!(
+            may[discord.unwrap()],
+            "a Discord token's shape wakes its rule"
+        );
+        assert!(!discord_shape(
+            "Ends here. Then 123456789012345678901234.abcdef and more."
+        ));
+        assert!(discord_shape(token));
         assert!(rules.may_match("to\u{212A}en", every).iter().all(|m| *m));
         assert!(
             rules

@@ -4,6 +4,7 @@
 //! inline code, block quotes, double-quoted text and HTML comments) and in the narrative
 //! fields of the front matter.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
@@ -363,42 +364,39 @@ fn narrative<'v>(view: &View<'v>) -> Vec<(&'v str, Pos)> {
 }
 
 /// Blanks out what is quoted rather than said: inline code, "double-quoted" text, HTML
-/// comments, and block-quote lines. Byte offsets are kept.
-fn mask(line: &str) -> String {
+/// comments, and block-quote lines. Byte offsets are kept. A line quoting nothing (most
+/// lines) is returned as it is.
+fn mask(line: &str) -> Cow<'_, str> {
     if line.trim_start().starts_with('>') {
-        return " ".repeat(line.len());
+        return Cow::Owned(" ".repeat(line.len()));
+    }
+    const QUOTES: [(&str, &str); 4] = [("`", "`"), ("\"", "\""), ("“", "”"), ("<!--", "-->")];
+    let opener = |text: &str| text.find(['`', '"', '“', '<']);
+    if opener(line).is_none() {
+        return Cow::Borrowed(line);
     }
     let mut out = String::with_capacity(line.len());
-    let mut closing: Option<&str> = None;
+    let blank = |out: &mut String, bytes: usize| out.extend(std::iter::repeat_n(' ', bytes));
     let mut rest = line;
-    while let Some(c) = rest.chars().next() {
-        let (token, len) = match closing {
-            Some(close) if rest.starts_with(close) => {
-                closing = None;
-                (true, close.len())
-            }
-            Some(_) => (true, c.len_utf8()),
-            None => {
-                let open = [("`", "`"), ("\"", "\""), ("“", "”"), ("<!--", "-->")]
-                    .into_iter()
-                    .find(|(open, _)| rest.starts_with(open));
-                match open {
-                    Some((open, close)) => {
-                        closing = Some(close);
-                        (true, open.len())
-                    }
-                    None => (false, c.len_utf8()),
-                }
-            }
+    while let Some(i) = opener(rest) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some((open, close)) = QUOTES.into_iter().find(|(open, _)| rest.starts_with(open))
+        else {
+            // A `<` that opens no comment.
+            out.push('<');
+            rest = &rest[1..];
+            continue;
         };
-        if token {
-            out.extend(std::iter::repeat_n(' ', len));
-        } else {
-            out.push_str(&rest[..len]);
-        }
-        rest = &rest[len..];
+        // Quoted to its closing mark, or to the end of the line if it has none.
+        let quoted = rest[open.len()..]
+            .find(close)
+            .map_or(rest.len(), |j| open.len() + j + close.len());
+        blank(&mut out, quoted);
+        rest = &rest[quoted..];
     }
-    out
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -411,6 +409,28 @@ mod tests {
             .into_iter()
             .map(|(_, _, p)| p)
             .collect()
+    }
+
+    /// Quoted text is blanked byte for byte, to its closing mark or the line's end; a line
+    /// quoting nothing comes back as it is, without a copy.
+    #[test]
+    fn mask_blanks_what_is_quoted() {
+        let cases = [
+            ("plain words, a < b", "plain words, a < b"),
+            ("run `rm -rf` now", "run          now"),
+            ("he said \"careless\" twice", "he said            twice"),
+            ("a “curly” quote", "a             quote"),
+            ("x <!-- note --> y", "x               y"),
+            ("open `code to the end", "open                 "),
+            ("<!--> still open", "                "),
+            ("  > quoted line", "               "),
+            ("\"\" empty", "   empty"),
+        ];
+        for (line, masked) in cases {
+            assert_eq!(mask(line), masked, "{line:?}");
+            assert_eq!(mask(line).len(), line.len(), "{line:?}");
+        }
+        assert!(matches!(mask("nothing quoted"), Cow::Borrowed(_)));
     }
 
     #[test]
