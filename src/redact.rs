@@ -234,7 +234,14 @@ struct Rule {
     /// pattern's syntax that every match holds one.
     anchors: Anchors,
     check: Option<Check>,
+    /// No match crosses a line break (a test proves it from the pattern): only the lines
+    /// holding an anchor are searched, not the whole text.
+    one_line: bool,
 }
+
+/// The rules searched line by line: those that run on most texts, since their anchors are
+/// everyday words.
+const ONE_LINE: &[Kind] = &[Kind::ApiKey, Kind::DatadogClientToken, Kind::DatadogKey];
 
 impl Rule {
     fn new(kind: Kind, pattern: &str, anchors: Anchors, check: Option<Check>) -> Rule {
@@ -244,6 +251,7 @@ impl Rule {
             regex: OnceLock::new(),
             anchors,
             check,
+            one_line: ONE_LINE.contains(&kind) && !anchors.is_empty(),
         }
     }
 
@@ -678,30 +686,67 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
     }
 });
 
+/// Where one rule may match in a text.
+#[derive(Clone, Debug, PartialEq)]
+enum Reach {
+    Nowhere,
+    Anywhere,
+    /// Near these anchor hits (byte offsets, unordered): every match holds one.
+    Near(Vec<usize>),
+}
+
 impl Rules {
-    /// Which rules can match in `text`: those with an anchor in it, and those without
-    /// anchors. `(?i)` also matches the Kelvin sign for `k` and the long `ſ` for `s`,
-    /// which no ASCII anchor sees: a text holding either is searched by every rule.
+    /// Where each rule can match in `text`: near its anchors, if it has any; anywhere for
+    /// those without anchors. `(?i)` also matches the Kelvin sign for `k` and the long `ſ`
+    /// for `s`, which no ASCII anchor sees: a text holding either is searched by every rule.
     ///
     /// E-mail and IP addresses (the rules from `email` on) only where `wanted`.
-    fn may_match(&self, text: &str, wanted: impl Fn(usize) -> bool) -> Vec<bool> {
+    fn reach(&self, text: &str, wanted: impl Fn(usize) -> bool) -> Vec<Reach> {
         if folds_to_ascii(text) {
-            return (0..self.list.len()).map(&wanted).collect();
+            return (0..self.list.len())
+                .map(|i| {
+                    if wanted(i) {
+                        Reach::Anywhere
+                    } else {
+                        Reach::Nowhere
+                    }
+                })
+                .collect();
         }
-        let mut may: Vec<bool> = self
+        let mut reach: Vec<Reach> = self
             .list
             .iter()
             .map(|r| {
-                r.anchors.is_empty() && (r.kind != Kind::DiscordBotToken || discord_shape(text))
+                let unanchored = r.anchors.is_empty()
+                    && (r.kind != Kind::DiscordBotToken || discord_shape(text));
+                if unanchored {
+                    Reach::Anywhere
+                } else {
+                    Reach::Nowhere
+                }
             })
             .collect();
         for m in self.anchors.for_text(text).find_overlapping_iter(text) {
-            may[self.owner[m.pattern().as_usize()]] = true;
+            match &mut reach[self.owner[m.pattern().as_usize()]] {
+                Reach::Near(hits) => hits.push(m.start()),
+                r @ Reach::Nowhere => *r = Reach::Near(vec![m.start()]),
+                Reach::Anywhere => {}
+            }
         }
         for (i, rule) in self.list.iter().enumerate().skip(self.email) {
-            may[i] = wanted(i) && rule.anchors.iter().any(|a| text.contains(a));
+            let hit = wanted(i) && rule.anchors.iter().any(|a| text.contains(a));
+            reach[i] = if hit { Reach::Anywhere } else { Reach::Nowhere };
         }
-        may
+        reach
+    }
+
+    /// Whether each rule can match in `text` at all.
+    #[cfg(test)]
+    fn may_match(&self, text: &str, wanted: impl Fn(usize) -> bool) -> Vec<bool> {
+        self.reach(text, wanted)
+            .iter()
+            .map(|r| *r != Reach::Nowhere)
+            .collect()
     }
 }
 
@@ -752,6 +797,7 @@ impl Detector {
                 regex: OnceLock::from(regex),
                 anchors: &[],
                 check: None,
+                one_line: false,
             });
         }
         Ok(Detector {
@@ -769,26 +815,54 @@ impl Detector {
                 || (i == rules.email && self.emails)
                 || (i > rules.email && self.ip_addresses)
         };
-        let may = rules.may_match(text, wanted);
+        let reach = rules.reach(text, wanted);
         let mut found: Vec<Found> = Vec::new();
         for (i, rule) in rules.list.iter().enumerate() {
-            if may[i] && wanted(i) {
-                search(rule, text, &mut found);
+            if !wanted(i) {
+                continue;
+            }
+            match &reach[i] {
+                Reach::Nowhere => {}
+                Reach::Near(hits) if rule.one_line => {
+                    for line in lines_of(text, hits) {
+                        search(rule, text, line, &mut found);
+                    }
+                }
+                _ => search(rule, text, 0..text.len(), &mut found),
             }
         }
         for rule in &self.custom {
-            search(rule, text, &mut found);
+            search(rule, text, 0..text.len(), &mut found);
         }
         found
     }
 }
 
-/// Adds the matches of one rule to `found` (sorted; earlier rules win an overlap).
-fn search(rule: &Rule, text: &str, found: &mut Vec<Found>) {
+/// The lines of `text` holding these offsets, in order, each once (without its line break).
+fn lines_of(text: &str, hits: &[usize]) -> Vec<Range<usize>> {
+    let mut hits = hits.to_vec();
+    hits.sort_unstable();
+    let mut lines: Vec<Range<usize>> = Vec::new();
+    for at in hits {
+        if lines.last().is_some_and(|l| at <= l.end) {
+            continue;
+        }
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        lines.push(start..end);
+    }
+    lines
+}
+
+/// Adds the matches of one rule that lie in `within` of `text` to `found` (sorted; earlier
+/// rules win an overlap). The text before `within` is still seen (by `\b`, and by checks
+/// that look back along the line); the text after it is not searched.
+fn search(rule: &Rule, text: &str, within: Range<usize>, found: &mut Vec<Found>) {
     let regex = rule.regex();
-    let mut at = 0;
-    while at <= text.len() {
-        let Some(caps) = regex.captures_at(text, at) else {
+    let haystack = &text[..within.end];
+    let mut at = within.start;
+    while at <= haystack.len() {
+        let Some(caps) = regex.captures_at(haystack, at) else {
             break;
         };
         let whole = caps.get(0).expect("group 0").range();
@@ -1600,6 +1674,52 @@ mod tests {
         let loose = regex_syntax::parse(r"(?i)(?:token|auth)?key").unwrap();
         assert!(!holds_anchor(&loose, &["token"]));
         assert!(holds_anchor(&loose, &["key"]));
+    }
+
+    /// Whether no match of `hir` can hold a line break.
+    fn one_line(hir: &regex_syntax::hir::Hir) -> bool {
+        use regex_syntax::hir::{Class, HirKind};
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => true,
+            HirKind::Literal(l) => !l.0.contains(&b'\n'),
+            HirKind::Class(Class::Unicode(c)) => c
+                .ranges()
+                .iter()
+                .all(|r| !(r.start()..=r.end()).contains(&'\n')),
+            HirKind::Class(Class::Bytes(c)) => c
+                .ranges()
+                .iter()
+                .all(|r| !(r.start()..=r.end()).contains(&b'\n')),
+            HirKind::Capture(c) => one_line(&c.sub),
+            HirKind::Repetition(r) => one_line(&r.sub),
+            HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().all(one_line),
+        }
+    }
+
+    /// The rules searched only on the lines holding their anchors cannot match across a
+    /// line break, and find there what a search of the whole text finds.
+    #[test]
+    fn rules_searched_line_by_line_never_cross_a_line() {
+        let flagged: Vec<&Rule> = RULES.list.iter().filter(|r| r.one_line).collect();
+        assert!(flagged.len() >= 3);
+        for rule in &flagged {
+            let hir = regex_syntax::parse(&rule.pattern).expect("pattern parses");
+            assert!(one_line(&hir), "{:?} can match a line break", rule.kind);
+        }
+        let multi = regex_syntax::parse(r"key\s+[a-z]+").unwrap();
+        assert!(!one_line(&multi), "the proof itself can fail");
+        // The same finds as the whole text searched, among lines without anchors.
+        let text = "intro\napi_key = \"Zq8vN2xL5kR7tY3wB9mC\" and password: Hunter2Secret!\n\
+                    plain line\nDD_API_KEY=0123456789abcdef0123456789abcdef here\n\
+                    pub0123456789abcdef0123456789abcdef\nmonkey business\nsecret";
+        let detector = Detector::new(&RedactConfig::default()).unwrap();
+        let by_lines = detector.find(text);
+        let mut whole = Vec::new();
+        for rule in &RULES.list[..RULES.email] {
+            search(rule, text, 0..text.len(), &mut whole);
+        }
+        assert_eq!(format!("{by_lines:?}"), format!("{whole:?}"));
+        assert!(by_lines.len() >= 3, "{by_lines:?}");
     }
 
     /// A text holding no rule's anchor is not searched; one with a long s or the Kelvin
