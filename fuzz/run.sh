@@ -12,7 +12,7 @@ mkdir -p artifacts
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(front_matter check render loose_time sse redaction)
+[ ${#targets[@]} -gt 0 ] || targets=(front_matter check render loose_time sse redaction yaml_readers)
 
 seed() {
     local dir=corpus/$1
@@ -20,7 +20,7 @@ seed() {
     # Inputs that once crashed a target are replayed first.
     cp ../tests/fixtures/fuzz/"$1"/* "$dir"/ 2>/dev/null || true
     case $1 in
-    front_matter | check | render)
+    front_matter | check | render | yaml_readers)
         cp ../examples/postmortems/*.md ../examples/problems/*.md ../tests/fixtures/draft/*.md "$dir"/
         ;;
     loose_time)
