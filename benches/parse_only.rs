@@ -6,6 +6,8 @@
 //!   serde-saphyr for documents outside its subset);
 //! - `--serde-tree`: the same tree through serde-saphyr only (the path before the loader);
 //! - `--events`: the parser's events only, building nothing (the floor of any loader);
+//! - `--event-tree`: the tree as check read it before the line reader (the event loader,
+//!   serde-saphyr for the rest);
 //! - `--lines`: the line reader alone (files it does not take count as not parsed);
 //! - `--compare`: every reader on every file, checking that each one that takes a file
 //!   builds serde-saphyr's tree (exits 1 on the first difference), and how many each took.
@@ -16,10 +18,9 @@ use rayon::prelude::*;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let dir = PathBuf::from(
-        args.get(1)
-            .expect("usage: pirt-parse-only DIR [--tree|--serde-tree|--events|--lines|--compare]"),
-    );
+    let dir = PathBuf::from(args.get(1).expect(
+        "usage: pirt-parse-only DIR [--tree|--serde-tree|--event-tree|--events|--lines|--compare]",
+    ));
     let mode = args.get(2).map_or("", String::as_str);
     let files: Vec<PathBuf> = ignore::WalkBuilder::new(&dir)
         .build()
@@ -44,6 +45,11 @@ fn main() {
                 "--tree" => pirt::review::yaml::parse(yaml, layout.base()).is_ok(),
                 "--serde-tree" => pirt::review::yaml::parse_via_serde(yaml, layout.base()).is_ok(),
                 "--events" => granit_parser::Parser::new_from_str(yaml).all(|e| e.is_ok()),
+                "--event-tree" => {
+                    let base = layout.base();
+                    pirt::review::yaml::parse_by_events(yaml, base).is_some()
+                        || pirt::review::yaml::parse_via_serde(yaml, base).is_ok()
+                }
                 "--lines" => pirt::review::yaml::parse_by_lines(yaml, layout.base()).is_some(),
                 _ => serde_saphyr::from_str::<serde_json::Value>(yaml).is_ok(),
             };

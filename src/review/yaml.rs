@@ -913,6 +913,8 @@ mod differential {
             "a: -\nb: - x\n",
             "\"quoted key\": 1\n'single': 2\n",
             "a: 1\nb:\n  a: 1\n",
+            // Found by fuzzing: an empty block scalar before a line indented as its key.
+            "a:\n  b: >-\n  c: |\n  d: 1\ne: |\nf: 2\n",
         ]
         .iter()
         .map(|s| s.to_string())

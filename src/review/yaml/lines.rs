@@ -460,10 +460,12 @@ impl<'a> Reader<'a> {
             if at != first || chomp == Chomp::Keep {
                 return None;
             }
+            let next_text = content.indent;
             self.at = at;
             self.count()?;
+            // Where the next line's text starts.
             return Some(Node {
-                pos: self.pos(at, 0, 0),
+                pos: self.pos(at, next_text, 0),
                 value: Value::Str(String::new()),
             });
         }
