@@ -695,6 +695,12 @@ enum Reach {
     Near(Vec<usize>),
 }
 
+impl Reach {
+    fn anywhere_if(yes: bool) -> Reach {
+        if yes { Reach::Anywhere } else { Reach::Nowhere }
+    }
+}
+
 impl Rules {
     /// Where each rule can match in `text`: near its anchors, if it has any; anywhere for
     /// those without anchors. `(?i)` also matches the Kelvin sign for `k` and the long `ſ`
@@ -704,26 +710,17 @@ impl Rules {
     fn reach(&self, text: &str, wanted: impl Fn(usize) -> bool) -> Vec<Reach> {
         if folds_to_ascii(text) {
             return (0..self.list.len())
-                .map(|i| {
-                    if wanted(i) {
-                        Reach::Anywhere
-                    } else {
-                        Reach::Nowhere
-                    }
-                })
+                .map(|i| Reach::anywhere_if(wanted(i)))
                 .collect();
         }
         let mut reach: Vec<Reach> = self
             .list
             .iter()
             .map(|r| {
-                let unanchored = r.anchors.is_empty()
-                    && (r.kind != Kind::DiscordBotToken || discord_shape(text));
-                if unanchored {
-                    Reach::Anywhere
-                } else {
-                    Reach::Nowhere
-                }
+                Reach::anywhere_if(
+                    r.anchors.is_empty()
+                        && (r.kind != Kind::DiscordBotToken || discord_shape(text)),
+                )
             })
             .collect();
         for m in self.anchors.for_text(text).find_overlapping_iter(text) {
@@ -734,8 +731,8 @@ impl Rules {
             }
         }
         for (i, rule) in self.list.iter().enumerate().skip(self.email) {
-            let hit = wanted(i) && rule.anchors.iter().any(|a| text.contains(a));
-            reach[i] = if hit { Reach::Anywhere } else { Reach::Nowhere };
+            reach[i] =
+                Reach::anywhere_if(wanted(i) && rule.anchors.iter().any(|a| text.contains(a)));
         }
         reach
     }

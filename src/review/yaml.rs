@@ -596,22 +596,16 @@ mod differential {
     fn same(yaml: &str, base: Base, what: &str) -> bool {
         let reference = format!("{:?}", parse_via_serde(yaml, base));
         let by_events = events::load(yaml, base);
-        if let Some(tree) = &by_events {
-            let tree = format!("{:?}", Ok::<_, SyntaxError>(tree));
-            assert!(
-                tree == reference,
-                "{what}: the event loader differs from serde-saphyr {} on\n{yaml}",
-                difference(&tree, &reference)
-            );
-        }
         let by_lines = lines::load(yaml, base);
-        if let Some(tree) = &by_lines {
-            let tree = format!("{:?}", Ok::<_, SyntaxError>(tree));
-            assert!(
-                tree == reference,
-                "{what}: the line reader differs from serde-saphyr {} on\n{yaml}",
-                difference(&tree, &reference)
-            );
+        for (reader, tree) in [("event loader", &by_events), ("line reader", &by_lines)] {
+            if let Some(tree) = tree {
+                let tree = format!("{:?}", Ok::<_, SyntaxError>(tree));
+                assert!(
+                    tree == reference,
+                    "{what}: the {reader} differs from serde-saphyr {} on\n{yaml}",
+                    difference(&tree, &reference)
+                );
+            }
         }
         assert_eq!(format!("{:?}", parse(yaml, base)), reference, "{what}");
         by_events.is_some() || by_lines.is_some()
